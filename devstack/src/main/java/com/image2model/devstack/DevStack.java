@@ -1,0 +1,178 @@
+package com.image2model.devstack;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+
+import com.image2model.devstack.aws.Endpoints;
+import com.image2model.devstack.aws.LocalAws;
+import com.image2model.devstack.aws.Provisioner;
+import com.image2model.devstack.bench.ColdStartBench;
+import com.image2model.devstack.lambda.LocalFunctions;
+import com.image2model.devstack.template.SamTemplate;
+
+/**
+ * {@code java -jar devstack/target/image2model-devstack.jar [command]}:
+ * <ul>
+ *   <li>(no command) or {@code up}: the whole system on this machine, until Ctrl-C;</li>
+ *   <li>{@code invoke <FunctionLogicalId> <event.json>}: one function once, like {@code sam local invoke};</li>
+ *   <li>{@code bench coldstart [--runs N]}: cold-start time of every function against plain-Java baselines.</li>
+ * </ul>
+ */
+public final class DevStack {
+
+    private DevStack() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String command = args.length == 0 ? "up" : args[0];
+        Path root = projectRoot();
+        switch (command) {
+            case "up" -> up(root);
+            case "invoke" -> {
+                if (args.length != 3) {
+                    usage("invoke needs a function's logical id and an event file");
+                }
+                System.exit(invoke(root, args[1], Path.of(args[2])));
+            }
+            case "bench" -> {
+                if (args.length < 2 || !args[1].equals("coldstart")) {
+                    usage("the benchmark is 'bench coldstart'");
+                }
+                int runs = 5;
+                for (int i = 2; i < args.length - 1; i++) {
+                    if (args[i].equals("--runs")) {
+                        runs = Integer.parseInt(args[i + 1]);
+                    }
+                }
+                new ColdStartBench(root, runs).run(System.out);
+                System.exit(0);
+            }
+            case "help", "--help", "-h" -> usage(null);
+            default -> usage("unknown command '" + command + "'");
+        }
+    }
+
+    private static void up(Path root) throws Exception {
+        long started = System.nanoTime();
+        Stack.Options options = Stack.Options.defaults(root);
+        Stack stack;
+        try {
+            stack = Stack.start(options);
+        } catch (IOException e) {
+            System.err.println("The devstack could not start: " + e.getMessage());
+            System.err.println("Is another devstack running? Ports in use: front " + options.frontPort() + ", DynamoDB "
+                    + options.awsPorts().dynamoDb() + ", SQS " + options.awsPorts().sqs() + ", S3 " + options.awsPorts().s3()
+                    + " (change them with DEVSTACK_PORT, DEVSTACK_DYNAMODB_PORT, DEVSTACK_SQS_PORT, DEVSTACK_S3_PORT).");
+            System.exit(1);
+            return;
+        }
+        long readyMillis = (System.nanoTime() - started) / 1_000_000;
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                stack.close();
+            } catch (Exception ignored) {
+                // Stopping anyway.
+            }
+            stopped.countDown();
+        }, "devstack-stop"));
+        String api = stack.front().url();
+        System.out.println();
+        System.out.println("Image2Model devstack is ready in " + readyMillis + " ms (template: " + options.template() + ")");
+        System.out.println("  Web app          " + api + "/");
+        System.out.println("  API              " + api + "   (try: curl " + api + "/health)");
+        System.out.println("  DynamoDB Local   " + stack.aws().dynamoDbEndpoint() + "   table "
+                + String.join(", ", stack.template().resourcesOfType("AWS::DynamoDB::Table").keySet().stream()
+                .map(stack.provisioner()::ref).toList()));
+        System.out.println("  SQS (ElasticMQ)  " + stack.aws().sqsEndpoint());
+        System.out.println("  S3 (S3Proxy)     " + stack.aws().s3Endpoint() + "   access key " + LocalAws.ACCESS_KEY
+                + ", secret " + LocalAws.SECRET_KEY);
+        System.out.println("  Routes           " + stack.functions().functions().values().stream()
+                .flatMap(f -> f.routes().stream()).map(r -> r.routeKey() + " -> " + r.functionId()).toList());
+        System.out.println("Press Ctrl-C to stop. Everything is in memory: it is gone when the devstack stops.");
+        stopped.await();
+    }
+
+    /** Runs one function with an event file against the running devstack, or a fresh in-memory one. */
+    static int invoke(Path root, String functionId, Path eventFile) throws Exception {
+        if (!Files.isRegularFile(eventFile)) {
+            System.err.println("No event file " + eventFile);
+            return 2;
+        }
+        byte[] event = Files.readAllBytes(eventFile);
+        Stack.Options options = Stack.Options.defaults(root);
+        SamTemplate template = SamTemplate.load(options.template());
+        if (template.functions().stream().noneMatch(f -> f.logicalId().equals(functionId))) {
+            System.err.println("No function " + functionId + " in " + options.template() + "; there are "
+                    + template.functions().stream().map(SamTemplate.FunctionDef::logicalId).toList());
+            return 2;
+        }
+        LocalFunctions functions;
+        Stack embedded = null;
+        if (listening(options.awsPorts().dynamoDb()) && listening(options.awsPorts().sqs()) && listening(options.awsPorts().s3())) {
+            System.err.println("Using the devstack running on this machine.");
+            Endpoints endpoints = Endpoints.running(options.awsPorts());
+            Provisioner names = new Provisioner(template, template.parameters(options.parameters()), endpoints, null);
+            functions = new LocalFunctions(template.functions(), names.intrinsics(), Stack.endpoints(endpoints));
+            functions.applyEnvironment();
+        } else {
+            System.err.println("No devstack running: using a fresh in-memory one for this invocation.");
+            embedded = Stack.start(Stack.Options.forTests(root), false);
+            functions = embedded.functions();
+        }
+        try {
+            byte[] answer = functions.invoke(functionId, event);
+            System.out.println(new String(answer, StandardCharsets.UTF_8));
+            return 0;
+        } finally {
+            if (embedded != null) {
+                embedded.close();
+            }
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("localhost", port), 300);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The folder holding template.yaml: this one or the nearest above it (so it runs from devstack/ too). */
+    static Path projectRoot() {
+        String configured = System.getenv("IMAGE2MODEL_ROOT");
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured).toAbsolutePath().normalize();
+        }
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null) {
+            if (Files.isRegularFile(dir.resolve("template.yaml"))) {
+                return dir;
+            }
+            dir = dir.getParent();
+        }
+        System.err.println("No template.yaml here or above: run from the project folder, or set IMAGE2MODEL_ROOT.");
+        System.exit(2);
+        return null;
+    }
+
+    private static void usage(String problem) {
+        if (problem != null) {
+            System.err.println(problem);
+        }
+        System.err.println(String.join(System.lineSeparator(), Arrays.asList(
+                "usage: java -jar devstack/target/image2model-devstack.jar [command]",
+                "  up                                   run the whole system locally (the default)",
+                "  invoke <FunctionLogicalId> <event>   run one function once with an event file",
+                "  bench coldstart [--runs N]           cold-start time of every function (default 5 runs)")));
+        System.exit(problem == null ? 0 : 2);
+    }
+}

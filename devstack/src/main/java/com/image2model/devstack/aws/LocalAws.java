@@ -1,0 +1,147 @@
+package com.image2model.devstack.aws;
+
+import java.net.URI;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.gaul.s3proxy.CrossOriginResourceSharing;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+
+import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
+import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The AWS services of the devstack, in this JVM: DynamoDB Local (AWS's own, in memory),
+ * ElasticMQ (the SQS protocol) and S3Proxy (the S3 protocol, SigV4 checked), the latter sending
+ * S3-shaped ObjectCreated events to SQS as the bucket's notification configuration says.
+ */
+public final class LocalAws implements Endpoints, AutoCloseable {
+
+    public static final String ACCOUNT_ID = "000000000000";
+    public static final String REGION = "us-east-1";
+    /** The emulators check signatures, so every client signs with these. */
+    public static final String ACCESS_KEY = "devstack";
+    public static final String SECRET_KEY = "devstack-secret";
+
+    /** Ports; 0 picks a free one (tests), the defaults are what the functions' defaults expect. */
+    public record Ports(int dynamoDb, int sqs, int s3) {
+        public static final Ports DEFAULTS = new Ports(8000, 9324, 9000);
+        public static final Ports ANY_FREE = new Ports(0, 0, 0);
+    }
+
+    private final DynamoDBProxyServer dynamoDb;
+    private final SQSRestServer sqs;
+    private final S3Proxy s3;
+    private final S3Notifications notifications;
+    private final ExecutorService notificationSender;
+    private final URI dynamoDbEndpoint;
+    private final URI sqsEndpoint;
+    private final URI s3Endpoint;
+
+    private final DynamoDbClient dynamoDbClient;
+    private final SqsClient sqsClient;
+    private final S3Client s3Client;
+
+    private LocalAws(Ports ports, CrossOriginResourceSharing cors) throws Exception {
+        int dynamoPort = ports.dynamoDb() == 0 ? FreePort.find() : ports.dynamoDb();
+        dynamoDb = ServerRunner.createServerFromCommandLineArgs(new String[] {
+                "-inMemory", "-sharedDb", "-port", String.valueOf(dynamoPort), "-disableTelemetry"});
+        dynamoDb.start();
+        dynamoDbEndpoint = URI.create("http://localhost:" + dynamoPort);
+
+        var sqsBuilder = SQSRestServerBuilder.withInterface("localhost").withAWSRegion(REGION)
+                .withAWSAccountId(ACCOUNT_ID);
+        sqs = (ports.sqs() == 0 ? sqsBuilder.withDynamicPort() : sqsBuilder.withPort(ports.sqs())).start();
+        int sqsPort = sqs.waitUntilStarted().localAddress().getPort();
+        sqsEndpoint = URI.create("http://localhost:" + sqsPort);
+        sqsClient = SqsClient.builder().endpointOverride(sqsEndpoint).region(Region.of(REGION))
+                .credentialsProvider(credentials()).httpClient(ApacheHttpClient.create()).build();
+
+        notificationSender = Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "s3-notifications");
+            thread.setDaemon(true);
+            return thread;
+        });
+        notifications = new S3Notifications(new TransientNio2BlobStore(), sqsClient, notificationSender);
+        int s3Port = ports.s3() == 0 ? FreePort.find() : ports.s3();
+        s3Endpoint = URI.create("http://localhost:" + s3Port);
+        s3 = S3Proxy.builder()
+                .blobStore(notifications)
+                .endpoint(URI.create("http://127.0.0.1:" + s3Port))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                .corsRules(cors)
+                .build();
+        s3.start();
+        while (!"STARTED".equals(s3.getState())) {
+            Thread.sleep(10);
+        }
+
+        dynamoDbClient = DynamoDbClient.builder().endpointOverride(dynamoDbEndpoint).region(Region.of(REGION))
+                .credentialsProvider(credentials()).httpClient(ApacheHttpClient.create()).build();
+        s3Client = S3Client.builder().endpointOverride(s3Endpoint).region(Region.of(REGION)).forcePathStyle(true)
+                .credentialsProvider(credentials()).httpClient(ApacheHttpClient.create()).build();
+    }
+
+    /** Starts the three servers; S3 answers CORS with the given rules (S3Proxy has one set for all buckets). */
+    public static LocalAws start(Ports ports, CrossOriginResourceSharing cors) throws Exception {
+        return new LocalAws(ports, cors);
+    }
+
+    public static StaticCredentialsProvider credentials() {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
+    }
+
+    @Override
+    public URI dynamoDbEndpoint() {
+        return dynamoDbEndpoint;
+    }
+
+    @Override
+    public URI sqsEndpoint() {
+        return sqsEndpoint;
+    }
+
+    @Override
+    public URI s3Endpoint() {
+        return s3Endpoint;
+    }
+
+    public DynamoDbClient dynamoDb() {
+        return dynamoDbClient;
+    }
+
+    public SqsClient sqs() {
+        return sqsClient;
+    }
+
+    public S3Client s3() {
+        return s3Client;
+    }
+
+    public S3Notifications notifications() {
+        return notifications;
+    }
+
+    @Override
+    public void close() throws Exception {
+        dynamoDbClient.close();
+        s3Client.close();
+        sqsClient.close();
+        s3.stop();
+        notificationSender.shutdownNow();
+        sqs.stopAndWait();
+        dynamoDb.stop();
+    }
+}

@@ -1,0 +1,392 @@
+package com.image2model.devstack.front;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.image2model.devstack.lambda.LocalFunctions;
+import com.image2model.devstack.template.SamTemplate;
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * The local API Gateway (HTTP API): matches a request to a route of template.yaml, builds the
+ * payload format 2.0 event Lambda would receive, invokes the function through its Lambda entry
+ * point, and turns the function's answer into the HTTP response. Other GETs serve the web app.
+ *
+ * <p>Which function runs is decided by the route alone: nothing a client sends can change it.
+ */
+public final class HttpFront implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(HttpFront.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter REQUEST_TIME =
+            DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+
+    /** A route and the pattern its path compiles to ({param} one segment, {param+} the rest). */
+    private record CompiledRoute(SamTemplate.HttpRoute route, Pattern pattern, List<String> parameters) {
+    }
+
+    /** Checks the Authorization header of routes that use the JWT authorizer; answers the claims or empty. */
+    public interface Authorizer {
+        Optional<Map<String, Object>> claims(String authorizationHeader);
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final List<CompiledRoute> routes = new ArrayList<>();
+    private final LocalFunctions functions;
+    private final Path siteRoot;
+    private final List<String> corsOrigins;
+    private volatile Authorizer authorizer;
+
+    public HttpFront(int port, LocalFunctions functions, Path siteRoot, List<String> corsOrigins) throws IOException {
+        this.functions = functions;
+        this.siteRoot = siteRoot;
+        this.corsOrigins = corsOrigins;
+        for (SamTemplate.FunctionDef function : functions.functions().values()) {
+            for (SamTemplate.HttpRoute route : function.routes()) {
+                routes.add(compile(route));
+            }
+        }
+        // Literal segments before parameters, as API Gateway prefers the most specific route.
+        routes.sort((a, b) -> Integer.compare(b.route().path().replaceAll("\\{[^}]+}", "").length(),
+                a.route().path().replaceAll("\\{[^}]+}", "").length()));
+        server = HttpServer.create(new InetSocketAddress("localhost", port), 128);
+        executor = Executors.newFixedThreadPool(16, r -> {
+            Thread thread = new Thread(r, "http-front");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+    }
+
+    public void setAuthorizer(Authorizer authorizer) {
+        this.authorizer = authorizer;
+    }
+
+    public void start() {
+        server.start();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public String url() {
+        return "http://localhost:" + port();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private static CompiledRoute compile(SamTemplate.HttpRoute route) {
+        List<String> parameters = new ArrayList<>();
+        StringBuilder regex = new StringBuilder("^");
+        Matcher m = Pattern.compile("\\{([^}]+)}").matcher(route.path());
+        int last = 0;
+        while (m.find()) {
+            regex.append(Pattern.quote(route.path().substring(last, m.start())));
+            String name = m.group(1);
+            if (name.endsWith("+")) {
+                parameters.add(name.substring(0, name.length() - 1));
+                regex.append("(.+)");
+            } else {
+                parameters.add(name);
+                regex.append("([^/]+)");
+            }
+            last = m.end();
+        }
+        regex.append(Pattern.quote(route.path().substring(last))).append("$");
+        return new CompiledRoute(route, Pattern.compile(regex.toString()), parameters);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
+            String path = exchange.getRequestURI().getRawPath();
+            String origin = exchange.getRequestHeaders().getFirst("Origin");
+            if (origin != null && corsOrigins.contains(origin)) {
+                exchange.getResponseHeaders().set("Access-Control-Allow-Origin", origin);
+                exchange.getResponseHeaders().set("Vary", "Origin");
+            }
+            if (method.equals("OPTIONS") && origin != null && exchange.getRequestHeaders().containsKey("Access-Control-Request-Method")) {
+                preflight(exchange, origin);
+                return;
+            }
+            CompiledRoute matched = null;
+            Matcher matcher = null;
+            for (CompiledRoute candidate : routes) {
+                Matcher m = candidate.pattern().matcher(path);
+                if (m.matches() && (candidate.route().method().equals("ANY") || candidate.route().method().equals(method))) {
+                    matched = candidate;
+                    matcher = m;
+                    break;
+                }
+            }
+            if (matched == null) {
+                if ((method.equals("GET") || method.equals("HEAD")) && serveSite(exchange, path, method.equals("HEAD"))) {
+                    return;
+                }
+                sendJson(exchange, 404, "{\"message\":\"Not Found\"}");
+                return;
+            }
+            Map<String, Object> claims = null;
+            if (!matched.route().authorizerNone()) {
+                Authorizer current = authorizer;
+                Optional<Map<String, Object>> verified = current == null ? Optional.empty()
+                        : current.claims(exchange.getRequestHeaders().getFirst("Authorization"));
+                if (verified.isEmpty()) {
+                    exchange.getResponseHeaders().set("www-authenticate", "Bearer");
+                    sendJson(exchange, 401, "{\"message\":\"Unauthorized\"}");
+                    return;
+                }
+                claims = verified.get();
+            }
+            Map<String, String> pathParameters = new LinkedHashMap<>();
+            for (int i = 0; i < matched.parameters().size(); i++) {
+                pathParameters.put(matched.parameters().get(i), URLDecoder.decode(matcher.group(i + 1), StandardCharsets.UTF_8));
+            }
+            byte[] event = JSON.writeValueAsBytes(event(exchange, matched.route(), pathParameters, claims));
+            byte[] answer;
+            try {
+                answer = functions.invoke(matched.route().functionId(), event);
+            } catch (Exception e) {
+                // API Gateway answers a failed invocation this way; the detail stays in the function's log.
+                LOG.log(Level.SEVERE, matched.route().functionId() + " failed on " + matched.route().routeKey(), e);
+                sendJson(exchange, 500, "{\"message\":\"Internal Server Error\"}");
+                return;
+            }
+            respond(exchange, answer);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "HTTP front failed", e);
+            try {
+                sendJson(exchange, 500, "{\"message\":\"Internal Server Error\"}");
+            } catch (IOException | RuntimeException ignored) {
+                // The client is gone or the response was already under way.
+            }
+        }
+    }
+
+    /** The API Gateway HTTP API payload, format version 2.0. */
+    private Map<String, Object> event(HttpExchange exchange, SamTemplate.HttpRoute route, Map<String, String> pathParameters,
+                                      Map<String, Object> claims) throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        List<String> cookies = new ArrayList<>();
+        exchange.getRequestHeaders().forEach((name, values) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (lower.equals("cookie")) {
+                for (String value : values) {
+                    for (String cookie : value.split(";")) {
+                        if (!cookie.isBlank()) {
+                            cookies.add(cookie.trim());
+                        }
+                    }
+                }
+            } else {
+                headers.put(lower, String.join(",", values));
+            }
+        });
+        String rawQuery = Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse("");
+        Map<String, String> query = new LinkedHashMap<>();
+        if (!rawQuery.isEmpty()) {
+            for (String pair : rawQuery.split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                query.merge(key, value, (a, b) -> a + "," + b);
+            }
+        }
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = in.readAllBytes();
+        }
+        Instant now = Instant.now();
+        Map<String, Object> http = new LinkedHashMap<>();
+        http.put("method", exchange.getRequestMethod().toUpperCase(Locale.ROOT));
+        http.put("path", exchange.getRequestURI().getRawPath());
+        http.put("protocol", exchange.getProtocol());
+        http.put("sourceIp", exchange.getRemoteAddress().getAddress().getHostAddress());
+        http.put("userAgent", headers.getOrDefault("user-agent", ""));
+
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("accountId", "000000000000");
+        context.put("apiId", "devstack");
+        if (claims != null) {
+            Map<String, Object> jwt = new LinkedHashMap<>();
+            jwt.put("claims", claims);
+            jwt.put("scopes", null);
+            context.put("authorizer", Map.of("jwt", jwt));
+        }
+        context.put("domainName", headers.getOrDefault("host", "localhost"));
+        context.put("domainPrefix", "localhost");
+        context.put("http", http);
+        context.put("requestId", UUID.randomUUID().toString());
+        context.put("routeKey", route.routeKey());
+        context.put("stage", "$default");
+        context.put("time", REQUEST_TIME.format(now));
+        context.put("timeEpoch", now.toEpochMilli());
+
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("version", "2.0");
+        event.put("routeKey", route.routeKey());
+        event.put("rawPath", exchange.getRequestURI().getRawPath());
+        event.put("rawQueryString", rawQuery);
+        if (!cookies.isEmpty()) {
+            event.put("cookies", cookies);
+        }
+        event.put("headers", headers);
+        if (!query.isEmpty()) {
+            event.put("queryStringParameters", query);
+        }
+        if (!pathParameters.isEmpty()) {
+            event.put("pathParameters", pathParameters);
+        }
+        event.put("requestContext", context);
+        if (body.length > 0) {
+            boolean text = isText(headers.get("content-type"));
+            event.put("body", text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body));
+            event.put("isBase64Encoded", !text);
+        } else {
+            event.put("isBase64Encoded", false);
+        }
+        return event;
+    }
+
+    private static boolean isText(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String type = contentType.toLowerCase(Locale.ROOT);
+        return type.startsWith("text/") || type.contains("json") || type.contains("xml")
+                || type.startsWith("application/x-www-form-urlencoded") || type.startsWith("application/javascript");
+    }
+
+    /** A function's answer: a response object (statusCode, headers, body...) or, as HTTP APIs allow, any JSON. */
+    private static void respond(HttpExchange exchange, byte[] answer) throws IOException {
+        JsonNode node;
+        try {
+            node = JSON.readTree(answer);
+        } catch (IOException notJson) {
+            node = null;
+        }
+        if (node == null || !node.isObject() || !node.has("statusCode")) {
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            send(exchange, 200, answer);
+            return;
+        }
+        Headers out = exchange.getResponseHeaders();
+        node.path("headers").fields().forEachRemaining(h -> out.set(h.getKey(), h.getValue().asText()));
+        node.path("multiValueHeaders").fields().forEachRemaining(h -> h.getValue().forEach(v -> out.add(h.getKey(), v.asText())));
+        node.path("cookies").forEach(c -> out.add("Set-Cookie", c.asText()));
+        JsonNode body = node.get("body");
+        byte[] bytes;
+        if (body == null || body.isNull()) {
+            bytes = new byte[0];
+        } else if (node.path("isBase64Encoded").asBoolean(false)) {
+            bytes = Base64.getDecoder().decode(body.asText());
+        } else {
+            bytes = body.asText().getBytes(StandardCharsets.UTF_8);
+        }
+        send(exchange, node.get("statusCode").asInt(), bytes);
+    }
+
+    private void preflight(HttpExchange exchange, String origin) throws IOException {
+        if (corsOrigins.contains(origin)) {
+            Headers h = exchange.getResponseHeaders();
+            h.set("Access-Control-Allow-Methods", "GET,POST,PATCH,DELETE,OPTIONS");
+            h.set("Access-Control-Allow-Headers", "authorization,content-type");
+            h.set("Access-Control-Max-Age", "600");
+        }
+        exchange.sendResponseHeaders(204, -1);
+    }
+
+    private boolean serveSite(HttpExchange exchange, String rawPath, boolean headOnly) throws IOException {
+        if (siteRoot == null) {
+            return false;
+        }
+        String path = URLDecoder.decode(rawPath, StandardCharsets.UTF_8);
+        Path file = siteRoot.resolve(path.substring(1)).normalize();
+        if (!file.startsWith(siteRoot)) {
+            return false;
+        }
+        if (Files.isDirectory(file)) {
+            file = file.resolve("index.html");
+        }
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        String type = Optional.ofNullable(Files.probeContentType(file)).orElse(contentType(file.toString()));
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+        if (headOnly) {
+            exchange.sendResponseHeaders(200, -1);
+        } else {
+            send(exchange, 200, Files.readAllBytes(file));
+        }
+        return true;
+    }
+
+    private static String contentType(String name) {
+        if (name.endsWith(".html")) {
+            return "text/html; charset=utf-8";
+        } else if (name.endsWith(".js") || name.endsWith(".mjs")) {
+            return "text/javascript; charset=utf-8";
+        } else if (name.endsWith(".css")) {
+            return "text/css; charset=utf-8";
+        } else if (name.endsWith(".json")) {
+            return "application/json";
+        } else if (name.endsWith(".svg")) {
+            return "image/svg+xml";
+        } else if (name.endsWith(".glb")) {
+            return "model/gltf-binary";
+        }
+        return "application/octet-stream";
+    }
+
+    private static void sendJson(HttpExchange exchange, int status, String body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        send(exchange, status, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+}

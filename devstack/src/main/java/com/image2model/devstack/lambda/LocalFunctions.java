@@ -1,0 +1,90 @@
+package com.image2model.devstack.lambda;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
+
+import com.image2model.devstack.template.Intrinsics;
+import com.image2model.devstack.template.SamTemplate;
+import com.image2model.platform.LocalContext;
+
+/**
+ * The template's functions, run in this JVM through the entry point Lambda uses
+ * ({@link FunctionInvoker#handleRequest}), each started on its first invocation like a cold Lambda.
+ *
+ * <p>All functions share this JVM's system properties, so their environments (from the template,
+ * Globals merged) must agree wherever they name the same variable; a clash stops the devstack.
+ */
+public final class LocalFunctions {
+
+    private final Map<String, SamTemplate.FunctionDef> functions = new LinkedHashMap<>();
+    private final Map<String, FunctionInvoker> started = new ConcurrentHashMap<>();
+    private final Map<String, String> environment;
+
+    public LocalFunctions(List<SamTemplate.FunctionDef> definitions, Intrinsics intrinsics, Map<String, String> endpoints) {
+        Map<String, String> merged = new TreeMap<>();
+        Map<String, String> owner = new LinkedHashMap<>();
+        for (SamTemplate.FunctionDef function : definitions) {
+            functions.put(function.logicalId(), function);
+            function.environment().forEach((name, raw) -> {
+                if (name.equals(SamTemplate.FUNCTION_DEFINITION_VARIABLE)) {
+                    return;
+                }
+                String value = intrinsics.evaluateString(raw);
+                String previous = merged.putIfAbsent(name, value);
+                if (previous != null && !previous.equals(value)) {
+                    throw new IllegalStateException("The devstack runs all functions in one JVM, but " + name + " is '"
+                            + previous + "' for " + owner.get(name) + " and '" + value + "' for " + function.logicalId());
+                }
+                owner.putIfAbsent(name, function.logicalId());
+            });
+        }
+        merged.putAll(endpoints);
+        this.environment = Map.copyOf(merged);
+    }
+
+    /** Makes this JVM look like the functions' Lambda environment (system properties win over env in Settings). */
+    public void applyEnvironment() {
+        environment.forEach(System::setProperty);
+    }
+
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    public SamTemplate.FunctionDef function(String logicalId) {
+        SamTemplate.FunctionDef function = functions.get(logicalId);
+        if (function == null) {
+            throw new IllegalArgumentException("No function " + logicalId + " in template.yaml; there are " + functions.keySet());
+        }
+        return function;
+    }
+
+    public Map<String, SamTemplate.FunctionDef> functions() {
+        return functions;
+    }
+
+    /** Invokes a function with an event (JSON bytes) and returns its answer (JSON bytes). */
+    public byte[] invoke(String logicalId, byte[] event) throws IOException {
+        SamTemplate.FunctionDef function = function(logicalId);
+        FunctionInvoker invoker = started.computeIfAbsent(logicalId, id -> {
+            String definition = function.definition();
+            if (definition == null || definition.isBlank()) {
+                throw new IllegalStateException(id + " has no " + SamTemplate.FUNCTION_DEFINITION_VARIABLE + " in template.yaml");
+            }
+            return new FunctionInvoker(definition);
+        });
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int memory = Integer.parseInt(String.valueOf(function.properties().getOrDefault("MemorySize", 1024)));
+        int timeout = Integer.parseInt(String.valueOf(function.properties().getOrDefault("Timeout", 20)));
+        invoker.handleRequest(new ByteArrayInputStream(event), out, new LocalContext(logicalId, memory, timeout));
+        return out.toByteArray();
+    }
+}

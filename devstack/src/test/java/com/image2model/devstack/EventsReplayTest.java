@@ -1,0 +1,50 @@
+package com.image2model.devstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.image2model.devstack.template.SamTemplate;
+
+/** Every sample event in events/ replayed through the Lambda entry point of the function it belongs to. */
+class EventsReplayTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void everyFunctionHasASampleEvent() {
+        for (SamTemplate.FunctionDef function : TestStack.get().template().functions()) {
+            assertThat(TestStack.root().resolve("events/" + function.definition() + ".json"))
+                    .as("events/ file of " + function.logicalId()).exists();
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> eachEventGetsAnAnswerFromItsFunction() throws Exception {
+        List<Path> events;
+        try (Stream<Path> files = Files.list(TestStack.root().resolve("events"))) {
+            events = files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+        }
+        assertThat(events).isNotEmpty();
+        return events.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
+            String definition = file.getFileName().toString().replace(".json", "");
+            SamTemplate.FunctionDef function = TestStack.get().template().functions().stream()
+                    .filter(f -> definition.equals(f.definition())).findFirst()
+                    .orElseThrow(() -> new AssertionError(file + " belongs to no function of template.yaml"));
+
+            JsonNode answer = JSON.readTree(TestStack.get().functions().invoke(function.logicalId(), Files.readAllBytes(file)));
+
+            assertThat(answer.get("statusCode").asInt()).as(answer.toString()).isEqualTo(200);
+            assertThat(JSON.readTree(answer.get("body").asText()).isObject()).isTrue();
+        }));
+    }
+}

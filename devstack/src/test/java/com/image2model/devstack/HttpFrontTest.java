@@ -1,0 +1,90 @@
+package com.image2model.devstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.image2model.platform.Settings;
+
+/** The devstack's API Gateway over real HTTP, in front of the real functions and emulators. */
+class HttpFrontTest {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static HttpResponse<String> get(String path, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(TestStack.get().front().url() + path));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void healthAnswersOkWithEveryComponent() throws Exception {
+        HttpResponse<String> response = get("/health");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
+        JsonNode body = JSON.readTree(response.body());
+        assertThat(body.get("status").asText()).isEqualTo("ok");
+        assertThat(body.get("components").fieldNames()).toIterable()
+                .containsExactly("table", "uploadsBucket", "resultsBucket", "jobsQueue", "jobsDeadLetterQueue");
+        body.get("components").forEach(c -> assertThat(c.get("status").asText()).isEqualTo("ok"));
+    }
+
+    @Test
+    void healthAnswers503NamingWhatIsDown() throws Exception {
+        String bucket = Settings.get(Settings.RESULTS_BUCKET);
+        TestStack.get().aws().s3().deleteBucket(r -> r.bucket(bucket));
+        try {
+            HttpResponse<String> response = get("/health");
+
+            assertThat(response.statusCode()).isEqualTo(503);
+            JsonNode body = JSON.readTree(response.body());
+            assertThat(body.get("status").asText()).isEqualTo("down");
+            assertThat(body.get("down")).extracting(JsonNode::asText).containsExactly("resultsBucket");
+            assertThat(body.at("/components/resultsBucket/error").asText()).isNotBlank();
+            assertThat(body.at("/components/table/status").asText()).isEqualTo("ok");
+        } finally {
+            TestStack.get().aws().s3().createBucket(r -> r.bucket(bucket));
+        }
+        assertThat(get("/health").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void noHeaderOrQueryCanMakeTheFrontRunAnotherFunction() throws Exception {
+        HttpResponse<String> response = get("/health?spring.cloud.function.definition=nothing",
+                "spring.cloud.function.definition", "functionRouter",
+                "spring.cloud.function.routing-expression", "'somethingElse'");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(response.body()).get("status").asText()).isEqualTo("ok");
+    }
+
+    @Test
+    void anUnknownRouteIsA404AsApiGatewaySaysIt() throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(TestStack.get().front().url() + "/jobs/123"))
+                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(response.body()).get("message").asText()).isEqualTo("Not Found");
+    }
+
+    @Test
+    void theWebAppIsServedAtTheRoot() throws Exception {
+        HttpResponse<String> response = get("/");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("content-type").orElse("")).startsWith("text/html");
+        assertThat(response.body()).contains("<title>Image2Model</title>");
+        assertThat(get("/../template.yaml").statusCode()).isEqualTo(404);
+    }
+}

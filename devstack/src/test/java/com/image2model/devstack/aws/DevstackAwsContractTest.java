@@ -1,0 +1,22 @@
+package com.image2model.devstack.aws;
+
+import java.util.Map;
+
+import com.image2model.devstack.Stack;
+import com.image2model.devstack.TestStack;
+import com.image2model.platform.AwsClients;
+import com.image2model.platform.Settings;
+
+/** The contract against the devstack's emulators, through the very SDK clients the functions use. */
+class DevstackAwsContractTest extends AwsContractTest {
+
+    @Override
+    protected Under under() {
+        Stack stack = TestStack.get();
+        Map<String, Object> redrive = Provisioner.map(Provisioner.map(stack.template().resources().get("JobsQueue").get("Properties"))
+                .get("RedrivePolicy"));
+        return new Under(AwsClients.dynamoDb(), AwsClients.sqs(), AwsClients.s3(), AwsClients.s3Presigner(),
+                Settings.get(Settings.TABLE_NAME), Settings.get(Settings.JOBS_QUEUE_URL), Settings.get(Settings.JOBS_DLQ_URL),
+                Settings.get(Settings.UPLOADS_BUCKET), Integer.parseInt(String.valueOf(redrive.get("maxReceiveCount"))));
+    }
+}

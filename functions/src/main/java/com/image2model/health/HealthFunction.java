@@ -1,0 +1,55 @@
+package com.image2model.health;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.image2model.platform.ApiResponses;
+import com.image2model.platform.Settings;
+
+/** GET /health: 200 when every configured resource answers, 503 naming the ones that do not. */
+public final class HealthFunction implements Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    private final HealthCheck check;
+
+    public HealthFunction(HealthCheck check) {
+        this.check = check;
+    }
+
+    public static HealthFunction fromEnvironment() {
+        ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "health-probe");
+            thread.setDaemon(true);
+            return thread;
+        });
+        Duration deadline = Duration.ofMillis(Settings.getInt(Settings.HEALTH_TIMEOUT_MILLIS));
+        return new HealthFunction(new HealthCheck(AwsProbes.configured(), executor, deadline));
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse apply(APIGatewayV2HTTPEvent request) {
+        HealthCheck.Report report = check.run();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", report.healthy() ? "ok" : "down");
+        if (!report.healthy()) {
+            body.put("down", report.down());
+        }
+        Map<String, Object> components = new LinkedHashMap<>();
+        report.components().forEach((name, status) -> {
+            Map<String, Object> component = new LinkedHashMap<>();
+            component.put("status", status.status());
+            component.put("resource", status.resource());
+            if (status.error() != null) {
+                component.put("error", status.error());
+            }
+            components.put(name, component);
+        });
+        body.put("components", components);
+        return ApiResponses.json(report.healthy() ? 200 : 503, body);
+    }
+}

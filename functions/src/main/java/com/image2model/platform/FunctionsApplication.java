@@ -1,0 +1,77 @@
+package com.image2model.platform;
+
+import java.lang.reflect.Type;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.cloud.function.context.FunctionRegistration;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.core.ResolvableType;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.image2model.health.HealthFunction;
+
+/**
+ * The Spring application of the Lambda jar: registers every function by hand (functional bean
+ * registration, no component scanning, no reflection-heavy configuration classes), each lazily so
+ * that a Lambda builds only the function its SPRING_CLOUD_FUNCTION_DEFINITION names.
+ */
+public class FunctionsApplication implements ApplicationContextInitializer<GenericApplicationContext> {
+
+    /** Spring Cloud Function's router: it picks the function from message headers, i.e. from the caller. */
+    static final String ROUTER_BEAN = "functionRouter";
+
+    /** A function's bean: its name (the definition in template.yaml), its types and how to build it. */
+    public record FunctionSpec(String name, Class<?> input, Class<?> output, Supplier<? extends Function<?, ?>> factory) {
+        Type type() {
+            return ResolvableType.forClassWithGenerics(Function.class, input, output).getType();
+        }
+    }
+
+    private static final Map<String, FunctionSpec> FUNCTIONS = catalog(
+            new FunctionSpec("health", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class,
+                    HealthFunction::fromEnvironment));
+
+    /** Every function this jar offers, by definition name. */
+    public static Map<String, FunctionSpec> functions() {
+        return FUNCTIONS;
+    }
+
+    @Override
+    public void initialize(GenericApplicationContext context) {
+        for (FunctionSpec spec : functions().values()) {
+            register(context, spec);
+        }
+        // Without a router, a missing or unknown definition fails the Lambda's init instead of letting
+        // a caller choose the function with a 'spring.cloud.function.definition' header.
+        context.addBeanFactoryPostProcessor((BeanFactoryPostProcessor) beanFactory -> {
+            if (beanFactory instanceof BeanDefinitionRegistry registry && registry.containsBeanDefinition(ROUTER_BEAN)) {
+                registry.removeBeanDefinition(ROUTER_BEAN);
+            }
+        });
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    protected static void register(GenericApplicationContext context, FunctionSpec spec) {
+        context.registerBean(spec.name(), FunctionRegistration.class,
+                () -> new FunctionRegistration(spec.factory().get(), spec.name()).type(spec.type()),
+                definition -> definition.setLazyInit(true));
+    }
+
+    private static Map<String, FunctionSpec> catalog(FunctionSpec... specs) {
+        Map<String, FunctionSpec> byName = new LinkedHashMap<>();
+        for (FunctionSpec spec : specs) {
+            if (byName.put(spec.name(), spec) != null) {
+                throw new IllegalStateException("Two functions are named " + spec.name());
+            }
+        }
+        return Collections.unmodifiableMap(byName);
+    }
+}

@@ -1,0 +1,37 @@
+package com.image2model.platform;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
+
+/**
+ * Runs this jar's Lambda entry point once, outside Lambda:
+ * {@code java -cp image2model-functions.jar com.image2model.platform.LocalInvoke event.json}, with
+ * SPRING_CLOUD_FUNCTION_DEFINITION naming the function. Prints the answer on one line of stdout.
+ * The devstack's cold-start benchmark starts a fresh JVM with this and nothing else.
+ */
+public final class LocalInvoke {
+
+    private LocalInvoke() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 1) {
+            System.err.println("usage: LocalInvoke <event.json>  (SPRING_CLOUD_FUNCTION_DEFINITION names the function)");
+            System.exit(2);
+        }
+        byte[] event = Files.readAllBytes(Path.of(args[0]));
+        FunctionInvoker invoker = new FunctionInvoker();
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        try (InputStream in = new java.io.ByteArrayInputStream(event)) {
+            invoker.handleRequest(in, answer, new LocalContext("local", 1024, 30));
+        }
+        System.out.println(answer.toString(StandardCharsets.UTF_8));
+        System.out.flush();
+        System.exit(0);
+    }
+}

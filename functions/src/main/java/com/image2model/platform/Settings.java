@@ -1,0 +1,72 @@
+package com.image2model.platform;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Configuration read from environment variables (the names used in template.yaml).
+ *
+ * <p>A JVM system property of the same name wins over the environment: the devstack runs many
+ * functions in one JVM and cannot give each its own environment. Every default is the value
+ * the devstack creates, so a function started with no configuration talks to the local stack.
+ */
+public final class Settings {
+
+    public static final String TABLE_NAME = "TABLE_NAME";
+    public static final String UPLOADS_BUCKET = "UPLOADS_BUCKET";
+    public static final String RESULTS_BUCKET = "RESULTS_BUCKET";
+    public static final String JOBS_QUEUE_URL = "JOBS_QUEUE_URL";
+    public static final String JOBS_DLQ_URL = "JOBS_DLQ_URL";
+    public static final String AWS_REGION = "AWS_REGION";
+    public static final String S3_FORCE_PATH_STYLE = "S3_FORCE_PATH_STYLE";
+    public static final String HEALTH_TIMEOUT_MILLIS = "HEALTH_TIMEOUT_MILLIS";
+
+    /** What the devstack creates from template.yaml with stack name image2model and stage dev. */
+    public static final Map<String, String> DEVSTACK_DEFAULTS = Map.of(
+            TABLE_NAME, "image2model-dev",
+            UPLOADS_BUCKET, "image2model-dev-uploads-000000000000",
+            RESULTS_BUCKET, "image2model-dev-results-000000000000",
+            JOBS_QUEUE_URL, "http://localhost:9324/000000000000/image2model-dev-jobs",
+            JOBS_DLQ_URL, "http://localhost:9324/000000000000/image2model-dev-jobs-dlq",
+            AWS_REGION, "us-east-1",
+            HEALTH_TIMEOUT_MILLIS, "2000");
+
+    private Settings() {
+    }
+
+    public static Optional<String> find(String name) {
+        String value = System.getProperty(name);
+        if (value == null || value.isBlank()) {
+            value = System.getenv(name);
+        }
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
+    public static String get(String name) {
+        return find(name).orElseGet(() -> {
+            String fallback = DEVSTACK_DEFAULTS.get(name);
+            if (fallback == null) {
+                throw new IllegalStateException("Missing configuration: set the environment variable " + name);
+            }
+            return fallback;
+        });
+    }
+
+    public static int getInt(String name) {
+        String value = get(name);
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(name + " must be a whole number, was '" + value + "'", e);
+        }
+    }
+
+    /**
+     * The endpoint override for one AWS service, as the SDK's own variables name it:
+     * AWS_ENDPOINT_URL_DYNAMODB (service specific) before AWS_ENDPOINT_URL (all services).
+     * Empty on AWS, where the SDK finds the regional endpoint itself.
+     */
+    public static Optional<String> endpointFor(String serviceId) {
+        return find("AWS_ENDPOINT_URL_" + serviceId).or(() -> find("AWS_ENDPOINT_URL"));
+    }
+}
