@@ -29,7 +29,17 @@ public final class DevStack {
     private DevStack() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Exception e) {
+            // The emulators keep non-daemon threads: without an explicit exit a failed command would hang.
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         String command = args.length == 0 ? "up" : args[0];
         Path root = projectRoot();
         switch (command) {

@@ -124,11 +124,18 @@ public final class ColdStartBench {
             builder.redirectError(ProcessBuilder.Redirect.DISCARD);
             long start = System.nanoTime();
             Process process = builder.start();
-            String answer;
+            String answer = null;
+            long elapsed;
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                answer = reader.readLine();
+                // Spring prints a few lines of its own on stdout before the answer.
+                String line;
+                while ((line = reader.readLine()) != null && !(line.startsWith("{") && line.contains("statusCode"))) {
+                    continue;
+                }
+                elapsed = (System.nanoTime() - start) / 1_000_000;
+                answer = line;
             }
-            long elapsed = (System.nanoTime() - start) / 1_000_000;
+            System.err.printf("  %s run %d: %d ms%n", name, i + 1, elapsed);
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
