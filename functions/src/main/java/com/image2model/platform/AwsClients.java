@@ -65,7 +65,41 @@ public final class AwsClients {
         return builder.build();
     });
 
+    /** The clients a function can ask to have ready before its first invocation. */
+    public enum Service {
+        DYNAMODB, S3, S3_PRESIGNER, SQS
+    }
+
     private AwsClients() {
+    }
+
+    /**
+     * Builds the given clients on a background thread, so that the SDK's class loading and set-up
+     * overlap Spring's start-up instead of following it on the first invocation. Lambda's init
+     * phase (and SnapStart's snapshot) then holds them ready.
+     */
+    public static void warmUp(java.util.Set<Service> services) {
+        if (services.isEmpty()) {
+            return;
+        }
+        Thread thread = new Thread(() -> {
+            for (Service service : services) {
+                try {
+                    // One cheap read per client (priming, as SnapStart recommends): the SDK's request
+                    // path, signing and parsing are then loaded before the first real invocation.
+                    switch (service) {
+                        case DYNAMODB -> dynamoDb().describeTable(r -> r.tableName(Settings.get(Settings.TABLE_NAME)));
+                        case S3 -> s3().headBucket(r -> r.bucket(Settings.get(Settings.UPLOADS_BUCKET)));
+                        case S3_PRESIGNER -> s3Presigner();
+                        case SQS -> sqs().getQueueUrl(r -> r.queueName(queueName(Settings.get(Settings.JOBS_QUEUE_URL))));
+                    }
+                } catch (RuntimeException e) {
+                    // Priming is best effort: the first real call meets the same problem and reports it.
+                }
+            }
+        }, "aws-clients-warm-up");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     public static DynamoDbClient dynamoDb() {
@@ -82,6 +116,10 @@ public final class AwsClients {
 
     public static SqsClient sqs() {
         return SQS.get();
+    }
+
+    private static String queueName(String queueUrl) {
+        return queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
     }
 
     private static Region region() {

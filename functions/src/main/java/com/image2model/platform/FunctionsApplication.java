@@ -2,8 +2,10 @@ package com.image2model.platform;
 
 import java.lang.reflect.Type;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -28,8 +30,12 @@ public class FunctionsApplication implements ApplicationContextInitializer<Gener
     /** Spring Cloud Function's router: it picks the function from message headers, i.e. from the caller. */
     static final String ROUTER_BEAN = "functionRouter";
 
+    /** How template.yaml tells each Lambda which function of this jar it runs. */
+    public static final String DEFINITION_VARIABLE = "SPRING_CLOUD_FUNCTION_DEFINITION";
+
     /** A function's bean: its name (the definition in template.yaml), its types and how to build it. */
-    public record FunctionSpec(String name, Class<?> input, Class<?> output, Supplier<? extends Function<?, ?>> factory) {
+    public record FunctionSpec(String name, Class<?> input, Class<?> output, Set<AwsClients.Service> clients,
+                               Supplier<? extends Function<?, ?>> factory) {
         Type type() {
             return ResolvableType.forClassWithGenerics(Function.class, input, output).getType();
         }
@@ -37,6 +43,7 @@ public class FunctionsApplication implements ApplicationContextInitializer<Gener
 
     private static final Map<String, FunctionSpec> FUNCTIONS = catalog(
             new FunctionSpec("health", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class,
+                    EnumSet.of(AwsClients.Service.DYNAMODB, AwsClients.Service.S3, AwsClients.Service.SQS),
                     HealthFunction::fromEnvironment));
 
     /** Every function this jar offers, by definition name. */
