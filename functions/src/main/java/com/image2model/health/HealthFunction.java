@@ -7,6 +7,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.image2model.platform.ApiResponses;
@@ -14,6 +17,8 @@ import com.image2model.platform.Settings;
 
 /** GET /health: 200 when every configured resource answers, 503 naming the ones that do not. */
 public final class HealthFunction implements Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HealthFunction.class);
 
     private final HealthCheck check;
 
@@ -34,6 +39,11 @@ public final class HealthFunction implements Function<APIGatewayV2HTTPEvent, API
     @Override
     public APIGatewayV2HTTPResponse apply(APIGatewayV2HTTPEvent request) {
         HealthCheck.Report report = check.run();
+        if (report.healthy()) {
+            LOG.info("health: all {} components ok", report.components().size());
+        } else {
+            LOG.warn("health: down {}", report.down());
+        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", report.healthy() ? "ok" : "down");
         if (!report.healthy()) {

@@ -71,7 +71,10 @@ public final class ColdStartBench {
                     System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
             out.printf("JVM options (as Lambda's java runtimes): %s%n%n", String.join(" ", LAMBDA_JVM_OPTIONS));
 
-            String classPath = jar + java.io.File.pathSeparator + baselineClasses;
+            // Baselines are plain handlers with the whole SDK: the jar before ProGuard removed what the
+            // functions never call (GetItem, for one).
+            Path fullJar = root.resolve("functions/target/image2model-functions-unshrunk.jar");
+            String classPath = fullJar + java.io.File.pathSeparator + baselineClasses;
             Path noopEvent = root.resolve("events/health.json");
             Result noop = measure("baseline: plain handler, touches nothing", env, List.of("-cp", classPath,
                     BaselineInvoke.class.getName(), NoopHandler.class.getName(), noopEvent.toString()));
