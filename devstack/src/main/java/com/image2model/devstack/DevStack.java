@@ -7,12 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import com.image2model.devstack.aws.Endpoints;
 import com.image2model.devstack.aws.LocalAws;
 import com.image2model.devstack.aws.Provisioner;
 import com.image2model.devstack.bench.ColdStartBench;
+import com.image2model.devstack.identity.CognitoConfig;
+import com.image2model.devstack.identity.LoginFlow;
 import com.image2model.devstack.lambda.LocalFunctions;
 import com.image2model.devstack.template.SamTemplate;
 
@@ -63,6 +66,12 @@ public final class DevStack {
                 new ColdStartBench(root, runs).run(System.out);
                 System.exit(0);
             }
+            case "token" -> {
+                if (args.length < 2) {
+                    usage("token needs an email address");
+                }
+                System.exit(token(root, args[1], args.length > 3 && args[2].equals("--password") ? args[3] : null));
+            }
             case "help", "--help", "-h" -> usage(null);
             default -> usage("unknown command '" + command + "'");
         }
@@ -100,6 +109,8 @@ public final class DevStack {
         System.out.println("  DynamoDB Local   " + stack.aws().dynamoDbEndpoint() + "   table "
                 + String.join(", ", stack.template().resourcesOfType("AWS::DynamoDB::Table").keySet().stream()
                 .map(stack.provisioner()::ref).toList()));
+        System.out.println("  Sign-in          " + stack.cognito().url() + "/oauth2/authorize   (Cognito stand-in; JWKS "
+                + stack.cognito().jwksUri() + ", emails at " + stack.cognito().url() + "/outbox)");
         System.out.println("  SQS (ElasticMQ)  " + stack.aws().sqsEndpoint());
         System.out.println("  S3 (S3Proxy)     " + stack.aws().s3Endpoint() + "   access key " + LocalAws.ACCESS_KEY
                 + ", secret " + LocalAws.SECRET_KEY);
@@ -129,7 +140,8 @@ public final class DevStack {
             System.err.println("Using the devstack running on this machine.");
             Endpoints endpoints = Endpoints.running(options.awsPorts());
             Provisioner names = new Provisioner(template, template.parameters(options.parameters()), endpoints, null);
-            functions = new LocalFunctions(template.functions(), names.intrinsics(), Stack.endpoints(endpoints));
+            functions = new LocalFunctions(template.functions(), names.intrinsics(),
+                    Stack.endpoints(endpoints, "http://localhost:" + options.cognitoPort()));
             functions.applyEnvironment();
         } else {
             System.err.println("No devstack running: using a fresh in-memory one for this invocation.");
@@ -145,6 +157,35 @@ public final class DevStack {
                 embedded.close();
             }
         }
+    }
+
+    /** The default password of users that {@code token} creates (it meets the pool's policy). */
+    static final String DEFAULT_PASSWORD = "Devstack-Passw0rd";
+
+    /**
+     * Prints an access token for a user of the running devstack, obtained through the real login
+     * flow (managed login, code + PKCE), creating the user on first use so that the triggers run.
+     */
+    static int token(Path root, String email, String password) throws Exception {
+        Stack.Options options = Stack.Options.defaults(root);
+        if (!listening(options.cognitoPort())) {
+            System.err.println("No devstack is running (nothing answers on port " + options.cognitoPort()
+                    + "): start it first with java -jar devstack/target/image2model-devstack.jar");
+            return 1;
+        }
+        SamTemplate template = SamTemplate.load(options.template());
+        Map<String, String> parameters = template.parameters(Map.of("SiteOrigin", "http://localhost:" + options.frontPort()));
+        Provisioner names = new Provisioner(template, parameters, Endpoints.running(options.awsPorts()), null);
+        CognitoConfig config = CognitoConfig.from(template, names.intrinsics());
+        LoginFlow flow = new LoginFlow("http://localhost:" + options.cognitoPort(), config.clientId(), config.callbackUrls().get(0));
+        LoginFlow.Result result = flow.signInOrUp(email, password == null ? DEFAULT_PASSWORD : password);
+        if (result.error() != null) {
+            System.err.println("Sign-in of " + email + " failed: " + result.error());
+            return 1;
+        }
+        System.err.println("Access token of " + email + " (valid " + result.tokens().get("expires_in") + " s):");
+        System.out.println(result.accessToken());
+        return 0;
     }
 
     private static boolean listening(int port) {
@@ -182,7 +223,9 @@ public final class DevStack {
                 "usage: java -jar devstack/target/image2model-devstack.jar [command]",
                 "  up                                   run the whole system locally (the default)",
                 "  invoke <FunctionLogicalId> <event>   run one function once with an event file",
-                "  bench coldstart [--runs N]           cold-start time of every function (default 5 runs)")));
+                "  bench coldstart [--runs N]           cold-start time of every function (default 5 runs)",
+                "  token <email> [--password P]         an access token of that user from the running devstack's login",
+                "                                       (signs the user up on first use; default password " + DEFAULT_PASSWORD + ")")));
         System.exit(problem == null ? 0 : 2);
     }
 }

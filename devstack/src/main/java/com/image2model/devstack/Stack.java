@@ -6,7 +6,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.image2model.devstack.aws.LocalAws;
+import com.image2model.devstack.identity.CognitoConfig;
+import com.image2model.devstack.identity.JwtAuthorizer;
+import com.image2model.devstack.identity.LocalCognito;
 import com.image2model.devstack.aws.Provisioner;
 import com.image2model.devstack.front.HttpFront;
 import com.image2model.devstack.lambda.LocalFunctions;
@@ -15,22 +23,28 @@ import com.image2model.devstack.template.SamTemplate;
 /** The devstack assembled: emulators provisioned from template.yaml, the functions, and the HTTP front. */
 public final class Stack implements AutoCloseable {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     /** Where things are and which ports to use; 0 picks free ports (tests run beside a devstack). */
-    public record Options(Path template, Path site, LocalAws.Ports awsPorts, int frontPort, Map<String, String> parameters) {
+    public record Options(Path template, Path site, LocalAws.Ports awsPorts, int frontPort, int cognitoPort,
+                          Map<String, String> parameters) {
+        public static final int DEFAULT_FRONT_PORT = 8080;
+        public static final int DEFAULT_COGNITO_PORT = 9229;
+
         public static Options defaults(Path root) {
             return new Options(root.resolve("template.yaml"), root.resolve("static-site"), new LocalAws.Ports(
                     intEnv("DEVSTACK_DYNAMODB_PORT", LocalAws.Ports.DEFAULTS.dynamoDb()),
                     intEnv("DEVSTACK_SQS_PORT", LocalAws.Ports.DEFAULTS.sqs()),
                     intEnv("DEVSTACK_S3_PORT", LocalAws.Ports.DEFAULTS.s3())),
-                    intEnv("DEVSTACK_PORT", 8080), Map.of());
+                    intEnv("DEVSTACK_PORT", DEFAULT_FRONT_PORT), intEnv("DEVSTACK_COGNITO_PORT", DEFAULT_COGNITO_PORT), Map.of());
         }
 
         public static Options forTests(Path root) {
-            return new Options(root.resolve("template.yaml"), root.resolve("static-site"), LocalAws.Ports.ANY_FREE, 0, Map.of());
+            return new Options(root.resolve("template.yaml"), root.resolve("static-site"), LocalAws.Ports.ANY_FREE, 0, 0, Map.of());
         }
 
         public Options withParameters(Map<String, String> overrides) {
-            return new Options(template, site, awsPorts, frontPort, overrides);
+            return new Options(template, site, awsPorts, frontPort, cognitoPort, overrides);
         }
     }
 
@@ -39,13 +53,16 @@ public final class Stack implements AutoCloseable {
     private final Provisioner provisioner;
     private final LocalFunctions functions;
     private final HttpFront front;
+    private final LocalCognito cognito;
 
-    private Stack(SamTemplate template, LocalAws aws, Provisioner provisioner, LocalFunctions functions, HttpFront front) {
+    private Stack(SamTemplate template, LocalAws aws, Provisioner provisioner, LocalFunctions functions, HttpFront front,
+                  LocalCognito cognito) {
         this.template = template;
         this.aws = aws;
         this.provisioner = provisioner;
         this.functions = functions;
         this.front = front;
+        this.cognito = cognito;
     }
 
     public static Stack start(Options options) throws Exception {
@@ -64,15 +81,23 @@ public final class Stack implements AutoCloseable {
         try {
             Provisioner provisioner = new Provisioner(template, parameters, aws);
             provisioner.provisionAll();
-            LocalFunctions functions = new LocalFunctions(template.functions(), provisioner.intrinsics(), endpoints(aws));
+            // The functions need the stand-in's URL, and the stand-in runs the functions as its triggers.
+            AtomicReference<LocalFunctions> functionsRef = new AtomicReference<>();
+            LocalCognito cognito = new LocalCognito(options.cognitoPort(), CognitoConfig.from(template, provisioner.intrinsics()),
+                    (functionId, event) -> invokeTrigger(functionsRef.get(), functionId, event), Clock.systemUTC());
+            LocalFunctions functions = new LocalFunctions(template.functions(), provisioner.intrinsics(), endpoints(aws, cognito.url()));
+            functionsRef.set(functions);
             functions.applyEnvironment();
+            cognito.start();
             HttpFront front = null;
             if (withFront) {
                 Path site = Files.isDirectory(options.site()) ? options.site().toAbsolutePath().normalize() : null;
                 front = new HttpFront(options.frontPort(), functions, site, List.of(parameters.get("SiteOrigin")));
+                front.setAuthorizer(new JwtAuthorizer(cognito.config().issuer(), cognito.config().audiences(), cognito.jwksUri(),
+                        Clock.systemUTC()));
                 front.start();
             }
-            return new Stack(template, aws, provisioner, functions, front);
+            return new Stack(template, aws, provisioner, functions, front, cognito);
         } catch (Exception | Error e) {
             aws.close();
             throw e;
@@ -80,8 +105,24 @@ public final class Stack implements AutoCloseable {
     }
 
     /** What a function needs to reach the emulators instead of AWS (the SDK's own variable names). */
-    static Map<String, String> endpoints(com.image2model.devstack.aws.Endpoints aws) {
+    /** Runs a trigger function with a Cognito event; a failure carries the function's own message, as Cognito shows it. */
+    static Map<String, Object> invokeTrigger(LocalFunctions functions, String functionId, Map<String, Object> event)
+            throws LocalCognito.TriggerFailed {
+        try {
+            byte[] answer = functions.invoke(functionId, JSON.writeValueAsBytes(event));
+            return JSON.readValue(answer, new TypeReference<>() { });
+        } catch (Exception e) {
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            throw new LocalCognito.TriggerFailed(String.valueOf(cause.getMessage()));
+        }
+    }
+
+    static Map<String, String> endpoints(com.image2model.devstack.aws.Endpoints aws, String cognitoUrl) {
         Map<String, String> env = new LinkedHashMap<>();
+        env.put("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", cognitoUrl);
         env.put("AWS_ENDPOINT_URL_DYNAMODB", aws.dynamoDbEndpoint().toString());
         env.put("AWS_ENDPOINT_URL_SQS", aws.sqsEndpoint().toString());
         env.put("AWS_ENDPOINT_URL_S3", aws.s3Endpoint().toString());
@@ -115,6 +156,10 @@ public final class Stack implements AutoCloseable {
         return front;
     }
 
+    public LocalCognito cognito() {
+        return cognito;
+    }
+
     private static int intEnv(String name, int fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : Integer.parseInt(value.trim());
@@ -125,6 +170,7 @@ public final class Stack implements AutoCloseable {
         if (front != null) {
             front.close();
         }
+        cognito.close();
         aws.close();
     }
 }

@@ -139,7 +139,8 @@ class TemplateTest {
             map.forEach((key, value) -> {
                 List<String> names = new ArrayList<>();
                 if ("Ref".equals(key)) {
-                    names.add(String.valueOf(value));
+                    // SAM's FunctionName.Alias / .Version refer to the function's generated alias or version.
+                    names.add(String.valueOf(value).replaceAll("\\.(Alias|Version)$", ""));
                 } else if ("Fn::GetAtt".equals(key)) {
                     names.add(String.valueOf(((List<Object>) value).get(0)));
                 } else if ("Fn::Sub".equals(key)) {

@@ -8,6 +8,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -56,6 +57,15 @@ public final class AwsClients {
         return builder.build();
     });
 
+    private static final Lazy<CognitoIdentityProviderClient> COGNITO = new Lazy<>(() -> {
+        var builder = CognitoIdentityProviderClient.builder()
+                .httpClient(HTTP.get())
+                .region(region())
+                .overrideConfiguration(overrides());
+        Settings.endpointFor("COGNITO_IDENTITY_PROVIDER").ifPresent(url -> builder.endpointOverride(URI.create(url)));
+        return builder.build();
+    });
+
     private static final Lazy<SqsClient> SQS = new Lazy<>(() -> {
         var builder = SqsClient.builder()
                 .httpClient(HTTP.get())
@@ -67,7 +77,7 @@ public final class AwsClients {
 
     /** The clients a function can ask to have ready before its first invocation. */
     public enum Service {
-        DYNAMODB, S3, S3_PRESIGNER, SQS
+        DYNAMODB, S3, S3_PRESIGNER, SQS, COGNITO
     }
 
     private AwsClients() {
@@ -92,6 +102,7 @@ public final class AwsClients {
                         case S3 -> s3().headBucket(r -> r.bucket(Settings.get(Settings.UPLOADS_BUCKET)));
                         case S3_PRESIGNER -> s3Presigner();
                         case SQS -> sqs().getQueueUrl(r -> r.queueName(queueName(Settings.get(Settings.JOBS_QUEUE_URL))));
+                        case COGNITO -> cognito().describeUserPool(r -> r.userPoolId(Settings.get(Settings.USER_POOL_ID)));
                     }
                 } catch (RuntimeException e) {
                     // Priming is best effort: the first real call meets the same problem and reports it.
@@ -116,6 +127,10 @@ public final class AwsClients {
 
     public static SqsClient sqs() {
         return SQS.get();
+    }
+
+    public static CognitoIdentityProviderClient cognito() {
+        return COGNITO.get();
     }
 
     private static String queueName(String queueUrl) {

@@ -18,7 +18,15 @@ import org.springframework.core.ResolvableType;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.events.CognitoUserPoolPostConfirmationEvent;
+import com.amazonaws.services.lambda.runtime.events.CognitoUserPoolPreSignUpEvent;
+import com.amazonaws.services.lambda.runtime.events.CognitoUserPoolPreTokenGenerationEventV2;
+import com.image2model.company.CompanyFunction;
+import com.image2model.company.CompanyModule;
 import com.image2model.health.HealthFunction;
+import com.image2model.signup.PostConfirmationFunction;
+import com.image2model.signup.PreSignUpFunction;
+import com.image2model.signup.PreTokenGenerationFunction;
 
 /**
  * The Spring application of the Lambda jar: registers every function by hand (functional bean
@@ -44,7 +52,19 @@ public class FunctionsApplication implements ApplicationContextInitializer<Gener
     private static final Map<String, FunctionSpec> FUNCTIONS = catalog(
             new FunctionSpec("health", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class,
                     EnumSet.of(AwsClients.Service.DYNAMODB, AwsClients.Service.S3, AwsClients.Service.SQS),
-                    HealthFunction::fromEnvironment));
+                    HealthFunction::fromEnvironment),
+            new FunctionSpec("company", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class,
+                    EnumSet.of(AwsClients.Service.DYNAMODB, AwsClients.Service.COGNITO),
+                    () -> new CompanyFunction(CompanyModule.memberships())),
+            new FunctionSpec("preSignUp", CognitoUserPoolPreSignUpEvent.class, CognitoUserPoolPreSignUpEvent.class,
+                    EnumSet.of(AwsClients.Service.DYNAMODB),
+                    () -> new PreSignUpFunction(CompanyModule.memberships())),
+            new FunctionSpec("postConfirmation", CognitoUserPoolPostConfirmationEvent.class, CognitoUserPoolPostConfirmationEvent.class,
+                    EnumSet.of(AwsClients.Service.DYNAMODB),
+                    () -> new PostConfirmationFunction(CompanyModule.memberships())),
+            new FunctionSpec("preTokenGeneration", CognitoUserPoolPreTokenGenerationEventV2.class,
+                    CognitoUserPoolPreTokenGenerationEventV2.class, EnumSet.of(AwsClients.Service.DYNAMODB),
+                    () -> new PreTokenGenerationFunction(CompanyModule.memberships())));
 
     /** Every function this jar offers, by definition name. */
     public static Map<String, FunctionSpec> functions() {

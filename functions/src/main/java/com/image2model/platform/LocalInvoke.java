@@ -25,6 +25,8 @@ public final class LocalInvoke {
             System.exit(2);
         }
         long mainStarted = System.currentTimeMillis();
+        // Before Log4j starts (with FunctionInvoker): logs to stderr, the answer alone on stdout.
+        System.setProperty("lambda.log.target", "SYSTEM_ERR");
         byte[] event = Files.readAllBytes(Path.of(args[0]));
         FunctionInvoker invoker = new FunctionInvoker();
         long initialised = System.currentTimeMillis();

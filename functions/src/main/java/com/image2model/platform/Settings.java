@@ -20,16 +20,25 @@ public final class Settings {
     public static final String AWS_REGION = "AWS_REGION";
     public static final String S3_FORCE_PATH_STYLE = "S3_FORCE_PATH_STYLE";
     public static final String HEALTH_TIMEOUT_MILLIS = "HEALTH_TIMEOUT_MILLIS";
+    public static final String USER_POOL_ID = "USER_POOL_ID";
+    public static final String FREE_MAIL_DOMAINS = "FREE_MAIL_DOMAINS";
+    public static final String BLOCKED_EMAIL_DOMAINS = "BLOCKED_EMAIL_DOMAINS";
+    public static final String TRIAL_CREDITS = "TRIAL_CREDITS";
 
     /** What the devstack creates from template.yaml with stack name image2model and stage dev. */
-    public static final Map<String, String> DEVSTACK_DEFAULTS = Map.of(
-            TABLE_NAME, "image2model-dev",
-            UPLOADS_BUCKET, "image2model-dev-uploads-000000000000",
-            RESULTS_BUCKET, "image2model-dev-results-000000000000",
-            JOBS_QUEUE_URL, "http://localhost:9324/000000000000/image2model-dev-jobs",
-            JOBS_DLQ_URL, "http://localhost:9324/000000000000/image2model-dev-jobs-dlq",
-            AWS_REGION, "us-east-1",
-            HEALTH_TIMEOUT_MILLIS, "2000");
+    public static final Map<String, String> DEVSTACK_DEFAULTS = Map.ofEntries(
+            Map.entry(USER_POOL_ID, "us-east-1_devstack"),
+            Map.entry(FREE_MAIL_DOMAINS, com.image2model.company.SignUpPolicy.DEFAULT_FREE_MAIL),
+            Map.entry(BLOCKED_EMAIL_DOMAINS, com.image2model.company.SignUpPolicy.DEFAULT_BLOCKED),
+            Map.entry(TRIAL_CREDITS, "100"),
+            Map.entry(TABLE_NAME, "image2model-dev"),
+            Map.entry(UPLOADS_BUCKET, "image2model-dev-uploads-000000000000"),
+            Map.entry(RESULTS_BUCKET, "image2model-dev-results-000000000000"),
+            Map.entry(JOBS_QUEUE_URL, "http://localhost:9324/000000000000/image2model-dev-jobs"),
+            Map.entry(JOBS_DLQ_URL, "http://localhost:9324/000000000000/image2model-dev-jobs-dlq"),
+            Map.entry(AWS_REGION, "us-east-1"),
+            Map.entry(HEALTH_TIMEOUT_MILLIS, "2000"));
+
 
     private Settings() {
     }

@@ -244,8 +244,16 @@ public final class Provisioner implements Intrinsics.Resources {
 
     // ------------------------------------------------------------ Ref and GetAtt, locally
 
+    /** The devstack's Cognito names (the functions' defaults expect the pool id). */
+    public static final String LOCAL_USER_POOL_ID = "us-east-1_devstack";
+    public static final String LOCAL_CLIENT_ID = "devstack-web-client";
+
     @Override
     public String ref(String logicalId) {
+        if (logicalId.endsWith(".Alias") || logicalId.endsWith(".Version")) {
+            // SAM's FunctionName.Alias: locally, the function itself answers.
+            return ref(logicalId.substring(0, logicalId.lastIndexOf('.')));
+        }
         Map<String, Object> resource = template.resources().get(logicalId);
         if (resource == null) {
             throw new IllegalArgumentException("Ref to " + logicalId + ", which the template does not declare");
@@ -256,6 +264,9 @@ public final class Provisioner implements Intrinsics.Resources {
             case "AWS::DynamoDB::Table" -> nameOr(p.get("TableName"), logicalId);
             case "AWS::S3::Bucket" -> nameOr(p.get("BucketName"), logicalId.toLowerCase());
             case "AWS::SQS::Queue" -> endpoints.sqsEndpoint() + "/" + LocalAws.ACCOUNT_ID + "/" + queueName(logicalId);
+            case "AWS::Cognito::UserPool" -> LOCAL_USER_POOL_ID;
+            case "AWS::Cognito::UserPoolClient" -> LOCAL_CLIENT_ID;
+            case "AWS::Cognito::UserPoolDomain" -> nameOr(p.get("Domain"), logicalId.toLowerCase());
             default -> logicalId;
         };
     }
@@ -275,6 +286,8 @@ public final class Provisioner implements Intrinsics.Resources {
             case "AWS::SQS::Queue.Arn" -> queueArns.getOrDefault(logicalId,
                     "arn:aws:sqs:" + LocalAws.REGION + ":" + LocalAws.ACCOUNT_ID + ":" + queueName(logicalId));
             case "AWS::SQS::Queue.QueueName" -> queueName(logicalId);
+            case "AWS::Cognito::UserPool.Arn" -> "arn:aws:cognito-idp:" + LocalAws.REGION + ":" + LocalAws.ACCOUNT_ID + ":userpool/" + ref(logicalId);
+            case "AWS::Cognito::UserPool.ProviderURL" -> "cognito-idp." + LocalAws.REGION + ".amazonaws.com/" + ref(logicalId);
             case "AWS::SQS::Queue.QueueUrl" -> ref(logicalId);
             default -> "local-" + logicalId + "-" + attribute;
         };

@@ -1,0 +1,107 @@
+package com.image2model.devstack.identity;
+
+import java.util.List;
+import java.util.Map;
+
+/** The managed-login pages of the Cognito stand-in: sign in, create an account, set a new password. */
+final class LoginPage {
+
+    private static final List<String> OAUTH_FIELDS = List.of("client_id", "redirect_uri", "response_type", "state", "scope",
+            "code_challenge", "code_challenge_method", "nonce");
+
+    private LoginPage() {
+    }
+
+    static String signIn(Map<String, String> params, String error, String screen) {
+        boolean signUp = "signup".equals(screen);
+        String email = escape(params.getOrDefault("email", ""));
+        return page(signUp ? "Create your account" : "Sign in", (error == null ? "" : alert(error))
+                + (signUp ? """
+                <form method="post" action="/signup">
+                  %s
+                  <label for="email">Work email</label>
+                  <input id="email" name="email" type="email" autocomplete="email" required value="%s">
+                  <label for="company_name">Company name <span class="hint">(if you are the first of your company)</span></label>
+                  <input id="company_name" name="company_name" type="text" maxlength="80" autocomplete="organization" value="%s">
+                  <label for="password">Password</label>
+                  <input id="password" name="password" type="password" autocomplete="new-password" required minlength="10">
+                  <p class="hint">At least 10 characters, with upper- and lower-case letters and a number.</p>
+                  <button type="submit">Create account</button>
+                </form>
+                <p>Already have an account? <a href="%s">Sign in</a></p>
+                """.formatted(hidden(params), email, escape(params.getOrDefault("company_name", "")), link(params, "signin"))
+                : """
+                <form method="post" action="/login">
+                  %s
+                  <label for="email">Email</label>
+                  <input id="email" name="email" type="email" autocomplete="username" required value="%s">
+                  <label for="password">Password</label>
+                  <input id="password" name="password" type="password" autocomplete="current-password" required>
+                  <button type="submit">Sign in</button>
+                </form>
+                <p>New to Image2Model? <a href="%s">Create an account</a></p>
+                """.formatted(hidden(params), email, link(params, "signup"))));
+    }
+
+    static String newPassword(Map<String, String> params, String error) {
+        return page("Choose a new password", (error == null ? "" : alert(error)) + """
+                <p>You signed in with a temporary password. Choose your own to continue.</p>
+                <form method="post" action="/login">
+                  %s
+                  <input type="hidden" name="email" value="%s">
+                  <input type="hidden" name="password" value="%s">
+                  <label for="new_password">New password</label>
+                  <input id="new_password" name="new_password" type="password" autocomplete="new-password" required minlength="10">
+                  <button type="submit">Set password and sign in</button>
+                </form>
+                """.formatted(hidden(params), escape(params.getOrDefault("email", "")), escape(params.getOrDefault("password", ""))));
+    }
+
+    static String error(String message) {
+        return page("Something is wrong with this sign-in link", alert(message));
+    }
+
+    private static String link(Map<String, String> params, String screen) {
+        StringBuilder url = new StringBuilder("/oauth2/authorize?screen=").append(screen);
+        for (String field : OAUTH_FIELDS) {
+            if (params.get(field) != null) {
+                url.append('&').append(field).append('=').append(LocalCognito.enc(params.get(field)));
+            }
+        }
+        return escape(url.toString());
+    }
+
+    private static String hidden(Map<String, String> params) {
+        StringBuilder out = new StringBuilder();
+        for (String field : OAUTH_FIELDS) {
+            if (params.get(field) != null) {
+                out.append("<input type=\"hidden\" name=\"").append(field).append("\" value=\"").append(escape(params.get(field))).append("\">");
+            }
+        }
+        return out.toString();
+    }
+
+    private static String alert(String message) {
+        return "<p class=\"error\" role=\"alert\">" + escape(message) + "</p>";
+    }
+
+    private static String page(String title, String body) {
+        return """
+                <!doctype html>
+                <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+                <title>%s - Image2Model</title>
+                <style>
+                  body{font-family:system-ui,sans-serif;background:#f4f6f9;color:#1d2330;margin:0}
+                  main{max-width:24rem;margin:4rem auto;background:#fff;padding:2rem;border-radius:.75rem;box-shadow:0 1px 4px #0002}
+                  label{display:block;margin-top:1rem;font-weight:600} input{width:100%%;box-sizing:border-box;padding:.6rem;margin-top:.3rem;border:1px solid #b8c0cc;border-radius:.4rem}
+                  button{margin-top:1.5rem;width:100%%;padding:.7rem;border:0;border-radius:.4rem;background:#2456d6;color:#fff;font-weight:600;cursor:pointer}
+                  .error{background:#fdecea;color:#8a1c12;padding:.6rem;border-radius:.4rem} .hint{color:#5b6575;font-weight:400;font-size:.9em}
+                </style></head>
+                <body><main><h1>%s</h1>%s<p class="hint">Image2Model devstack sign-in (stands in for Cognito managed login).</p></main></body></html>
+                """.formatted(escape(title), escape(title), body);
+    }
+
+    static String escape(String value) {
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;").replace("'", "&#39;");
+    }
+}

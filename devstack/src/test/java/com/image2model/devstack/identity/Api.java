@@ -1,0 +1,68 @@
+package com.image2model.devstack.identity;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.image2model.devstack.Stack;
+import com.image2model.devstack.TestStack;
+
+/** The devstack's API over HTTP, and people signed in through its login pages. */
+final class Api {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String PASSWORD = "Correct-Horse-9";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    record Answer(int status, JsonNode body) {
+        String errorCode() {
+            return body.at("/error/code").asText();
+        }
+    }
+
+    private Api() {
+    }
+
+    static Stack stack() {
+        return TestStack.get();
+    }
+
+    static LoginFlow login() {
+        var config = stack().cognito().config();
+        return new LoginFlow(stack().cognito().url(), config.clientId(), config.callbackUrls().get(0));
+    }
+
+    /** A fresh address at a domain unique to the calling test, so tests never share a company by accident. */
+    static String domain(String name) {
+        return name + "-" + UUID.randomUUID().toString().substring(0, 8) + ".test";
+    }
+
+    static LoginFlow.Result signUp(String email, String companyName) throws Exception {
+        LoginFlow.Result result = login().signUp(email, PASSWORD, companyName);
+        if (result.error() != null) {
+            throw new AssertionError("Sign-up of " + email + " failed: " + result.error());
+        }
+        return result;
+    }
+
+    static Answer call(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack().front().url() + path));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body()));
+    }
+
+    static JsonNode claims(String token) throws Exception {
+        return JSON.readTree(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]));
+    }
+}

@@ -1,0 +1,129 @@
+package com.image2model.company;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.image2model.platform.ApiException;
+import com.image2model.platform.ApiResponses;
+import com.image2model.tenancy.TenantContext;
+import com.image2model.tenancy.TenantContext.Role;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/** The company API: GET and PATCH /company, GET and POST /company/members, PATCH and DELETE /company/members/{id}. */
+public final class CompanyFunction implements Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    private final Memberships memberships;
+
+    public CompanyFunction(Memberships memberships) {
+        this.memberships = memberships;
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse apply(APIGatewayV2HTTPEvent event) {
+        try {
+            TenantContext caller = TenantContext.from(event);
+            String memberId = event.getPathParameters() == null ? null : event.getPathParameters().get("id");
+            return switch (String.valueOf(event.getRouteKey())) {
+                case "GET /company" -> ApiResponses.json(200, company(memberships.company(caller), caller));
+                case "PATCH /company" -> {
+                    JsonNode body = body(event);
+                    if (!body.path("autoJoin").isBoolean()) {
+                        throw ApiException.badRequest("invalid_auto_join", "Send {\"autoJoin\": true|false}.");
+                    }
+                    yield ApiResponses.json(200, company(memberships.setAutoJoin(caller, body.get("autoJoin").asBoolean()), caller));
+                }
+                case "GET /company/members" -> ApiResponses.json(200,
+                        Map.of("members", memberships.members(caller).stream().map(CompanyFunction::member).toList()));
+                case "POST /company/members" -> {
+                    JsonNode body = body(event);
+                    Role role = role(body.path("role").asString(null), Role.MEMBER);
+                    yield ApiResponses.json(201, member(memberships.invite(caller, body.path("email").asString(null), role)));
+                }
+                case "PATCH /company/members/{id}" -> {
+                    JsonNode body = body(event);
+                    Role role = body.has("role") ? role(body.get("role").asString(null), null) : null;
+                    Boolean active = null;
+                    if (body.has("active")) {
+                        if (!body.get("active").isBoolean()) {
+                            throw ApiException.badRequest("invalid_active", "\"active\" must be true or false.");
+                        }
+                        active = body.get("active").asBoolean();
+                    }
+                    yield ApiResponses.json(200, member(memberships.change(caller, memberId, role, active)));
+                }
+                case "DELETE /company/members/{id}" -> {
+                    memberships.remove(caller, memberId);
+                    yield ApiResponses.json(200, Map.of("removed", memberId));
+                }
+                default -> throw ApiException.notFound("Route " + event.getRouteKey());
+            };
+        } catch (ApiException e) {
+            return ApiResponses.error(e.status(), e.code(), e.getMessage());
+        }
+    }
+
+    private static Role role(String value, Role fallback) {
+        if (value == null) {
+            if (fallback == null) {
+                throw ApiException.badRequest("invalid_role", "\"role\" must be \"admin\" or \"member\".");
+            }
+            return fallback;
+        }
+        try {
+            return Role.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid_role", "\"role\" must be \"admin\" or \"member\".");
+        }
+    }
+
+    private static JsonNode body(APIGatewayV2HTTPEvent event) {
+        String raw = event.getBody();
+        if (raw == null || raw.isBlank()) {
+            throw ApiException.badRequest("missing_body", "This request needs a JSON body.");
+        }
+        if (event.getIsBase64Encoded()) {
+            raw = new String(Base64.getDecoder().decode(raw), StandardCharsets.UTF_8);
+        }
+        try {
+            JsonNode node = ApiResponses.JSON.readTree(raw);
+            if (!node.isObject()) {
+                throw ApiException.badRequest("invalid_json", "The body must be a JSON object.");
+            }
+            return node;
+        } catch (JacksonException e) {
+            throw ApiException.badRequest("invalid_json", "The body is not valid JSON.");
+        }
+    }
+
+    private static Map<String, Object> company(Company company, TenantContext caller) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", company.id());
+        out.put("name", company.name());
+        out.put("domain", company.domain());
+        out.put("personal", company.personal());
+        out.put("autoJoin", company.autoJoin());
+        out.put("members", company.memberCount());
+        out.put("admins", company.adminCount());
+        out.put("createdAt", company.createdAt());
+        out.put("yourRole", caller.role().wire());
+        return out;
+    }
+
+    static Map<String, Object> member(Member member) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", member.id());
+        out.put("email", member.email());
+        out.put("role", member.role().wire());
+        out.put("active", member.active());
+        out.put("joinedAt", member.joinedAt());
+        return out;
+    }
+
+}

@@ -1,0 +1,280 @@
+package com.image2model.company;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.image2model.credits.TrialGrant;
+import com.image2model.tenancy.TenantContext.Role;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/**
+ * Companies and their members in DynamoDB. Every tenant item lives under {@code C#{companyId}};
+ * two platform items keep the uniqueness rules: {@code DOMAIN#{domain}} (one company per email
+ * domain) and {@code EMAIL#{email}} (one company per person). Every change is one conditional
+ * transaction, so a retried or concurrent call cannot create anything twice.
+ */
+public final class CompanyStore {
+
+    /** Why a write did not happen. */
+    public enum Refusal {
+        DOMAIN_TAKEN, EMAIL_TAKEN, JOIN_CLOSED, NO_COMPANY, LAST_ADMIN, CHANGED_MEANWHILE
+    }
+
+    public static final class Refused extends RuntimeException {
+        private final Refusal reason;
+
+        Refused(Refusal reason) {
+            super(reason.name());
+            this.reason = reason;
+        }
+
+        public Refusal reason() {
+            return reason;
+        }
+    }
+
+    /** Who an email address belongs to. */
+    public record EmailClaim(String companyId, String userId) {
+    }
+
+    private final DynamoDbClient db;
+    private final String table;
+    private final Clock clock;
+
+    public CompanyStore(DynamoDbClient db, String table, Clock clock) {
+        this.db = db;
+        this.table = table;
+        this.clock = clock;
+    }
+
+    // ------------------------------------------------------------------ reads (strongly consistent)
+
+    public Optional<Company> company(String companyId) {
+        Map<String, AttributeValue> item = get("C#" + companyId, "COMPANY");
+        return item == null ? Optional.empty() : Optional.of(toCompany(item));
+    }
+
+    public Optional<Member> member(String companyId, String userId) {
+        Map<String, AttributeValue> item = get("C#" + companyId, "MEMBER#" + userId);
+        return item == null ? Optional.empty() : Optional.of(toMember(item));
+    }
+
+    public List<Member> members(String companyId) {
+        List<Member> members = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = db.query(q -> q.tableName(table).consistentRead(true)
+                    .keyConditionExpression("PK = :pk AND begins_with(SK, :member)")
+                    .expressionAttributeValues(Map.of(":pk", s("C#" + companyId), ":member", s("MEMBER#")))
+                    .exclusiveStartKey(from));
+            page.items().forEach(item -> members.add(toMember(item)));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        members.sort((a, b) -> a.joinedAt().compareTo(b.joinedAt()));
+        return members;
+    }
+
+    public Optional<EmailClaim> emailClaim(EmailAddress email) {
+        Map<String, AttributeValue> item = get("EMAIL#" + email.value(), "EMAIL");
+        return item == null ? Optional.empty()
+                : Optional.of(new EmailClaim(item.get("companyId").s(), item.get("userId").s()));
+    }
+
+    public Optional<String> companyOfDomain(String domain) {
+        Map<String, AttributeValue> item = get("DOMAIN#" + domain, "DOMAIN");
+        return item == null ? Optional.empty() : Optional.of(item.get("companyId").s());
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    /** A new company with its founder as admin and its trial credits, all or nothing. */
+    public void createCompany(Company company, Member founder, long trialCredits) {
+        List<TransactWriteItem> items = new ArrayList<>();
+        Map<String, AttributeValue> companyItem = new HashMap<>(Map.of(
+                "PK", s("C#" + company.id()), "SK", s("COMPANY"),
+                "companyId", s(company.id()), "name", s(company.name()),
+                "personal", bool(company.personal()), "autoJoin", bool(company.autoJoin()),
+                "adminCount", n(1), "memberCount", n(1), "createdAt", s(company.createdAt())));
+        if (company.domain() != null) {
+            companyItem.put("domain", s(company.domain()));
+        }
+        items.add(put(companyItem, "attribute_not_exists(PK)"));                                   // 0
+        items.add(company.domain() == null ? null : put(Map.of(                                       // 1
+                "PK", s("DOMAIN#" + company.domain()), "SK", s("DOMAIN"), "companyId", s(company.id())),
+                "attribute_not_exists(PK)"));
+        items.add(put(emailClaimItem(founder), "attribute_not_exists(PK)"));                          // 2
+        items.add(put(memberItem(founder), "attribute_not_exists(PK)"));                              // 3
+        items.add(TrialGrant.balance(table, company.id(), trialCredits));                            // 4
+        items.add(TrialGrant.ledgerEntry(table, company.id(), trialCredits, clock.instant()));       // 5
+        List<Refusal> byIndex = new ArrayList<>(List.of(Refusal.CHANGED_MEANWHILE, Refusal.DOMAIN_TAKEN,
+                Refusal.EMAIL_TAKEN, Refusal.CHANGED_MEANWHILE, Refusal.CHANGED_MEANWHILE, Refusal.CHANGED_MEANWHILE));
+        if (company.domain() == null) {
+            items.remove(1);
+            byIndex.remove(1);
+        }
+        write(items, byIndex);
+    }
+
+    /** A member joins an existing company (sign-up by domain, or an invitation). */
+    public void addMember(Member member, boolean onlyIfAutoJoin) {
+        String condition = "attribute_exists(PK)" + (onlyIfAutoJoin ? " AND autoJoin = :true" : "");
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", n(1)));
+        if (onlyIfAutoJoin) {
+            values.put(":true", bool(true));
+        }
+        String update = member.activeAdmin() ? "ADD memberCount :one, adminCount :one" : "ADD memberCount :one";
+        write(List.of(
+                        TransactWriteItem.builder().update(u -> u.tableName(table)
+                                .key(key("C#" + member.companyId(), "COMPANY"))
+                                .updateExpression(update).conditionExpression(condition)
+                                .expressionAttributeValues(values)).build(),
+                        put(emailClaimItem(member), "attribute_not_exists(PK)"),
+                        put(memberItem(member), "attribute_not_exists(PK)")),
+                List.of(onlyIfAutoJoin ? Refusal.JOIN_CLOSED : Refusal.NO_COMPANY, Refusal.EMAIL_TAKEN, Refusal.EMAIL_TAKEN));
+    }
+
+    /**
+     * Replaces a member's role or active flag, if it is still as {@code before} says, keeping the
+     * company's count of active admins exact: the last active admin cannot stop being one.
+     */
+    public void change(Member before, Member after) {
+        int adminDelta = (after.activeAdmin() ? 1 : 0) - (before.activeAdmin() ? 1 : 0);
+        List<TransactWriteItem> items = new ArrayList<>();
+        items.add(TransactWriteItem.builder().update(u -> u.tableName(table)
+                .key(key("C#" + before.companyId(), "MEMBER#" + before.id()))
+                .updateExpression("SET #role = :newRole, active = :newActive")
+                .conditionExpression("#role = :oldRole AND active = :oldActive")
+                .expressionAttributeNames(Map.of("#role", "role"))
+                .expressionAttributeValues(Map.of(
+                        ":newRole", s(after.role().wire()), ":newActive", bool(after.active()),
+                        ":oldRole", s(before.role().wire()), ":oldActive", bool(before.active())))).build());
+        if (adminDelta != 0) {
+            items.add(adminCount(before.companyId(), adminDelta));
+        }
+        write(items, List.of(Refusal.CHANGED_MEANWHILE, Refusal.LAST_ADMIN));
+    }
+
+    public void setAutoJoin(String companyId, boolean autoJoin) {
+        db.updateItem(u -> u.tableName(table).key(key("C#" + companyId, "COMPANY"))
+                .updateExpression("SET autoJoin = :autoJoin").conditionExpression("attribute_exists(PK)")
+                .expressionAttributeValues(Map.of(":autoJoin", bool(autoJoin))));
+    }
+
+    /** Removes a member from the company (and frees their email for another company). */
+    public void remove(Member member) {
+        List<TransactWriteItem> items = new ArrayList<>();
+        items.add(TransactWriteItem.builder().delete(d -> d.tableName(table)
+                .key(key("C#" + member.companyId(), "MEMBER#" + member.id()))
+                .conditionExpression("#role = :role AND active = :active")
+                .expressionAttributeNames(Map.of("#role", "role"))
+                .expressionAttributeValues(Map.of(":role", s(member.role().wire()), ":active", bool(member.active()))))
+                .build());
+        items.add(TransactWriteItem.builder().delete(d -> d.tableName(table)
+                .key(key("EMAIL#" + member.email(), "EMAIL"))
+                .conditionExpression("userId = :user")
+                .expressionAttributeValues(Map.of(":user", s(member.id())))).build());
+        items.add(member.activeAdmin() ? adminCount(member.companyId(), -1, -1)
+                : TransactWriteItem.builder().update(u -> u.tableName(table).key(key("C#" + member.companyId(), "COMPANY"))
+                .updateExpression("ADD memberCount :minus").expressionAttributeValues(Map.of(":minus", n(-1)))).build());
+        write(items, List.of(Refusal.CHANGED_MEANWHILE, Refusal.CHANGED_MEANWHILE, Refusal.LAST_ADMIN));
+    }
+
+    private TransactWriteItem adminCount(String companyId, int delta) {
+        return adminCount(companyId, delta, 0);
+    }
+
+    private TransactWriteItem adminCount(String companyId, int adminDelta, int memberDelta) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":delta", n(adminDelta)));
+        String update = "ADD adminCount :delta";
+        if (memberDelta != 0) {
+            update += ", memberCount :members";
+            values.put(":members", n(memberDelta));
+        }
+        String condition = "attribute_exists(PK)";
+        if (adminDelta < 0) {
+            condition += " AND adminCount > :one";
+            values.put(":one", n(1));
+        }
+        String finalUpdate = update;
+        String finalCondition = condition;
+        return TransactWriteItem.builder().update(u -> u.tableName(table).key(key("C#" + companyId, "COMPANY"))
+                .updateExpression(finalUpdate).conditionExpression(finalCondition).expressionAttributeValues(values)).build();
+    }
+
+    private void write(List<TransactWriteItem> items, List<Refusal> refusalByIndex) {
+        try {
+            db.transactWriteItems(t -> t.transactItems(items));
+        } catch (TransactionCanceledException cancelled) {
+            List<CancellationReason> reasons = cancelled.cancellationReasons();
+            for (int i = 0; i < reasons.size(); i++) {
+                if ("ConditionalCheckFailed".equals(reasons.get(i).code())) {
+                    throw new Refused(refusalByIndex.get(i));
+                }
+            }
+            throw cancelled;
+        }
+    }
+
+    // ------------------------------------------------------------------ items
+
+    private Map<String, AttributeValue> memberItem(Member m) {
+        return Map.of(
+                "PK", s("C#" + m.companyId()), "SK", s("MEMBER#" + m.id()),
+                "userId", s(m.id()), "companyId", s(m.companyId()), "email", s(m.email()),
+                "role", s(m.role().wire()), "active", bool(m.active()), "joinedAt", s(m.joinedAt()),
+                "GSI1PK", s("USER#" + m.id()), "GSI1SK", s("C#" + m.companyId()));
+    }
+
+    private static Map<String, AttributeValue> emailClaimItem(Member m) {
+        return Map.of("PK", s("EMAIL#" + m.email()), "SK", s("EMAIL"), "companyId", s(m.companyId()), "userId", s(m.id()));
+    }
+
+    private static Company toCompany(Map<String, AttributeValue> item) {
+        return new Company(item.get("companyId").s(), item.get("name").s(),
+                item.containsKey("domain") ? item.get("domain").s() : null,
+                item.get("personal").bool(), item.get("autoJoin").bool(),
+                Integer.parseInt(item.get("adminCount").n()), Integer.parseInt(item.get("memberCount").n()),
+                item.get("createdAt").s());
+    }
+
+    private static Member toMember(Map<String, AttributeValue> item) {
+        return new Member(item.get("userId").s(), item.get("companyId").s(), item.get("email").s(),
+                Role.parse(item.get("role").s()), item.get("active").bool(), item.get("joinedAt").s());
+    }
+
+    private Map<String, AttributeValue> get(String pk, String sk) {
+        Map<String, AttributeValue> item = db.getItem(g -> g.tableName(table).key(key(pk, sk)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? null : item;
+    }
+
+    private TransactWriteItem put(Map<String, AttributeValue> item, String condition) {
+        return TransactWriteItem.builder().put(p -> p.tableName(table).item(item).conditionExpression(condition)).build();
+    }
+
+    private static Map<String, AttributeValue> key(String pk, String sk) {
+        return Map.of("PK", s(pk), "SK", s(sk));
+    }
+
+    static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+
+    static AttributeValue bool(boolean value) {
+        return AttributeValue.fromBool(value);
+    }
+}

@@ -1,0 +1,84 @@
+package com.image2model.tenancy;
+
+import java.util.Map;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.image2model.platform.ApiException;
+
+/**
+ * Who is calling and for which company, taken from the claims the API's JWT authorizer verified,
+ * and from nothing else: never from the path, the query or the body. Every handler gets the
+ * company from here.
+ */
+public record TenantContext(String companyId, String userId, String email, Role role) {
+
+    public enum Role {
+        ADMIN, MEMBER;
+
+        public static Role parse(String value) {
+            if (value == null) {
+                throw new IllegalArgumentException("no role");
+            }
+            return switch (value.trim().toLowerCase()) {
+                case "admin" -> ADMIN;
+                case "member" -> MEMBER;
+                default -> throw new IllegalArgumentException("unknown role '" + value + "'");
+            };
+        }
+
+        public String wire() {
+            return name().toLowerCase();
+        }
+    }
+
+    public static final String COMPANY_CLAIM = "company_id";
+    public static final String ROLE_CLAIM = "role";
+
+    public boolean isAdmin() {
+        return role == Role.ADMIN;
+    }
+
+    /** Refuses a caller who is not an admin of their company. */
+    public TenantContext requireAdmin() {
+        if (!isAdmin()) {
+            throw ApiException.forbidden("admin_required", "Only a company admin can do this.");
+        }
+        return this;
+    }
+
+    public static TenantContext from(APIGatewayV2HTTPEvent event) {
+        if (event.getRequestContext() == null || event.getRequestContext().getAuthorizer() == null
+                || event.getRequestContext().getAuthorizer().getJwt() == null) {
+            throw ApiException.unauthorized("This API needs a signed-in user's access token.");
+        }
+        return fromClaims(event.getRequestContext().getAuthorizer().getJwt().getClaims());
+    }
+
+    /** The verified claims of an access token (as API Gateway passes them: every value a string). */
+    public static TenantContext fromClaims(Map<String, String> claims) {
+        if (claims == null || claims.isEmpty()) {
+            throw ApiException.unauthorized("This API needs a signed-in user's access token.");
+        }
+        // The HTTP API authorizer accepts ID tokens too (their aud is the client): only access tokens may call the API.
+        if (!"access".equals(claims.get("token_use"))) {
+            throw ApiException.unauthorized("Use the access token, not the ID token, to call the API.");
+        }
+        String userId = claims.get("sub");
+        String companyId = claims.get(COMPANY_CLAIM);
+        if (blank(userId) || blank(companyId)) {
+            throw ApiException.forbidden("no_company", "This account does not belong to a company.");
+        }
+        Role role;
+        try {
+            role = Role.parse(claims.get(ROLE_CLAIM));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.forbidden("no_role", "This account has no role in its company.");
+        }
+        String email = claims.getOrDefault("email", claims.getOrDefault("username", ""));
+        return new TenantContext(companyId, userId, email, role);
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+}
