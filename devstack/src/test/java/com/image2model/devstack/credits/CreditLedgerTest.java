@@ -1,0 +1,130 @@
+package com.image2model.devstack.credits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import com.image2model.credits.CreditLedger;
+import com.image2model.credits.CreditLedger.EntryType;
+import com.image2model.credits.CreditLedger.HoldStatus;
+import com.image2model.devstack.TestStack;
+import com.image2model.platform.AwsClients;
+import com.image2model.platform.Settings;
+
+/** The ledger against DynamoDB Local, through the functions' own SDK client. */
+class CreditLedgerTest {
+
+    static {
+        TestStack.get();
+    }
+
+    private final CreditLedger ledger = new CreditLedger(AwsClients.dynamoDb(), Settings.get(Settings.TABLE_NAME), Clock.systemUTC());
+    private final String company = "ledger-" + UUID.randomUUID();
+
+    @Test
+    void aHoldIsCapturedOrReleasedOnceAndEveryMovementIsAnEntry() {
+        ledger.grant(company, 200, "trial", "trial");
+        ledger.grant(company, 200, "trial", "trial");
+        assertThat(ledger.balance(company).available()).as("the same grant twice is one grant").isEqualTo(200);
+
+        Instant later = Instant.now().plusSeconds(3600);
+        ledger.reserve(company, "file-1", 52, later);
+        ledger.reserve(company, "file-1", 52, later);
+        ledger.reserve(company, "file-2", 70, later);
+        assertThat(ledger.balance(company)).extracting(CreditLedger.Balance::available, CreditLedger.Balance::held).containsExactly(78L, 122L);
+
+        assertThat(ledger.capture(company, "file-1").status()).isEqualTo(HoldStatus.CAPTURED);
+        assertThat(ledger.capture(company, "file-1").status()).as("repeating is a no-op").isEqualTo(HoldStatus.CAPTURED);
+        assertThatThrownBy(() -> ledger.release(company, "file-1", "late")).isInstanceOf(CreditLedger.HoldEnded.class);
+        assertThat(ledger.release(company, "file-2", "image too small").reason()).isEqualTo("image too small");
+        assertThatThrownBy(() -> ledger.capture(company, "file-2")).isInstanceOf(CreditLedger.HoldEnded.class);
+
+        CreditLedger.Balance balance = ledger.balance(company);
+        assertThat(balance.available()).isEqualTo(148);
+        assertThat(balance.held()).isZero();
+        assertThat(balance.captured()).isEqualTo(52);
+        assertThat(ledger.entries(company, null, 50)).extracting(CreditLedger.Entry::type).containsExactly(
+                EntryType.RELEASE, EntryType.CAPTURE, EntryType.RESERVE, EntryType.RESERVE, EntryType.GRANT);
+        assertThat(ledger.entries(company, null, 50)).extracting(CreditLedger.Entry::balanceAfter).containsExactly(148L, 78L, 78L, 148L, 200L);
+        assertThat(ledger.entries(company, 3L, 50)).extracting(CreditLedger.Entry::sequence).containsExactly(2L, 1L);
+    }
+
+    @Test
+    void aReservationTheCompanyCannotPayIsRefusedAndChangesNothing() {
+        ledger.grant(company, 60, "trial", "t");
+        assertThatThrownBy(() -> ledger.reserve(company, "big", 70, Instant.now().plusSeconds(60)))
+                .isInstanceOf(CreditLedger.InsufficientCredits.class).hasMessageContaining("70").hasMessageContaining("60");
+        assertThat(ledger.hold(company, "big")).isEmpty();
+        assertThat(ledger.balance(company).available()).isEqualTo(60);
+        assertThatThrownBy(() -> ledger.adjust(company, -61, "correction", "ops@image2model", "adj-1"))
+                .isInstanceOf(CreditLedger.InsufficientCredits.class);
+        ledger.refund(company, 100, "ch_1", "refund-1");
+        assertThat(ledger.balance(company).available()).as("a refund may leave the balance negative").isEqualTo(-40);
+    }
+
+    @Test
+    void theSweeperExpiresHoldsPastTheirTimeButNotExtendedOnes() {
+        ledger.grant(company, 500, "trial", "t");
+        Instant past = Instant.now().minusSeconds(5);
+        ledger.reserve(company, "stale", 35, past);
+        ledger.reserve(company, "busy", 35, past);
+        ledger.extend(company, "busy", Instant.now().plusSeconds(600));
+
+        int expired = 0;
+        for (int i = 0; i < 20 && ledger.hold(company, "stale").orElseThrow().status() == HoldStatus.OPEN; i++) {
+            expired += ledger.sweep(Instant.now(), 1000);
+        }
+        assertThat(ledger.hold(company, "stale").orElseThrow().status()).isEqualTo(HoldStatus.EXPIRED);
+        assertThat(ledger.hold(company, "busy").orElseThrow().status()).isEqualTo(HoldStatus.OPEN);
+        assertThat(expired).isGreaterThanOrEqualTo(1);
+        assertThat(ledger.balance(company).available()).isEqualTo(465);
+    }
+
+    @Test
+    void aHundredParallelReservationsAgainstABalanceForThirtySevenSucceedExactlyThirtySevenTimes() throws Exception {
+        ledger.grant(company, 37 * 35, "pack", "pack-1");
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        AtomicInteger refused = new AtomicInteger();
+        List<Callable<Boolean>> calls = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            String holdId = "file-" + i;
+            calls.add(() -> {
+                try {
+                    ledger.reserve(company, holdId, 35, Instant.now().plusSeconds(900));
+                    return true;
+                } catch (CreditLedger.InsufficientCredits e) {
+                    refused.incrementAndGet();
+                    return false;
+                }
+            });
+        }
+        int succeeded = 0;
+        for (Future<Boolean> result : pool.invokeAll(calls)) {
+            succeeded += result.get() ? 1 : 0;
+        }
+        pool.shutdown();
+
+        CreditLedger.Balance balance = ledger.balance(company);
+        System.out.printf("parallel reservations: 100 tried, %d succeeded, %d refused, available %d, held %d%n",
+                succeeded, refused.get(), balance.available(), balance.held());
+        assertThat(succeeded).isEqualTo(37);
+        assertThat(refused.get()).isEqualTo(63);
+        assertThat(balance.available()).isZero();
+        assertThat(balance.held()).isEqualTo(37 * 35);
+        assertThat(ledger.holds(company)).hasSize(37);
+        assertThat(ledger.entries(company, null, 200)).allSatisfy(e -> assertThat(e.balanceAfter()).isGreaterThanOrEqualTo(0));
+        LedgerInvariant.check(ledger, company).assertHolds();
+    }
+}
