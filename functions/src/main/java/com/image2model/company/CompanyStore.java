@@ -245,7 +245,7 @@ public final class CompanyStore {
                 item.containsKey("domain") ? item.get("domain").s() : null,
                 item.get("personal").bool(), item.get("autoJoin").bool(),
                 Integer.parseInt(item.get("adminCount").n()), Integer.parseInt(item.get("memberCount").n()),
-                item.get("createdAt").s());
+                item.get("createdAt").s(), item.containsKey("plan") ? item.get("plan").s() : null);
     }
 
     private static Member toMember(Map<String, AttributeValue> item) {

@@ -78,13 +78,13 @@ public final class Memberships {
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
                 if (policy.placement(email) == SignUpPolicy.Placement.PERSONAL) {
-                    return found(new Company(newCompanyId(), personalName(email), null, true, false, 1, 1, now), userId, email);
+                    return found(new Company(newCompanyId(), personalName(email), null, true, false, 1, 1, now, null), userId, email);
                 }
                 Optional<String> domainCompany = store.companyOfDomain(email.domain());
                 if (domainCompany.isEmpty()) {
                     String name = companyName == null || companyName.isBlank()
                             ? SignUpPolicy.nameFromDomain(email.domain()) : companyName.trim();
-                    return found(new Company(newCompanyId(), name, email.domain(), false, true, 1, 1, now), userId, email);
+                    return found(new Company(newCompanyId(), name, email.domain(), false, true, 1, 1, now, null), userId, email);
                 }
                 Member member = new Member(userId, domainCompany.get(), email.value(), Role.MEMBER, true, now);
                 store.addMember(member, true);

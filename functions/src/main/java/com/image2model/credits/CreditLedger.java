@@ -41,7 +41,7 @@ public final class CreditLedger {
         static final Balance EMPTY = new Balance(0, 0, 0, 0, 0, 0, 0, 0);
     }
 
-    public record Hold(String holdId, long amount, HoldStatus status, long expiresAt, String reason) {
+    public record Hold(String holdId, long amount, HoldStatus status, long expiresAt, String reason, String actor) {
     }
 
     public record Entry(long sequence, EntryType type, long amount, String reference, String actor, String at,
@@ -180,6 +180,11 @@ public final class CreditLedger {
 
     /** Holds the credits of one piece of work until it is captured or released, or until {@code expiresAt}. */
     public Hold reserve(String companyId, String holdId, long amount, Instant expiresAt) {
+        return reserve(companyId, holdId, amount, expiresAt, "system");
+    }
+
+    /** As above, for work a member asked for: their usage counts it when it is captured. */
+    public Hold reserve(String companyId, String holdId, long amount, Instant expiresAt, String actor) {
         if (amount <= 0) {
             throw new IllegalArgumentException("A hold needs a positive amount, got " + amount);
         }
@@ -192,12 +197,13 @@ public final class CreditLedger {
             if (before.available() < amount) {
                 throw new InsufficientCredits(amount, before.available());
             }
-            Hold hold = new Hold(holdId, amount, HoldStatus.OPEN, expiresAt.getEpochSecond(), null);
-            Entry entry = new Entry(before.version() + 1, EntryType.RESERVE, amount, holdId, "system", now(), before.available() - amount);
+            Hold hold = new Hold(holdId, amount, HoldStatus.OPEN, expiresAt.getEpochSecond(), null, actor);
+            Entry entry = new Entry(before.version() + 1, EntryType.RESERVE, amount, holdId, actor, now(), before.available() - amount);
             Map<String, AttributeValue> holdItem = new HashMap<>(Map.of(
                     "PK", s("C#" + companyId), "SK", s("HOLD#" + holdId), "holdId", s(holdId), "amount", n(amount),
                     "status", s(HoldStatus.OPEN.name()), "expiresAt", n(hold.expiresAt()), "createdAt", s(now()),
                     "DuePK", s(dueShard(companyId)), "DueAt", n(hold.expiresAt()), "companyId", s(companyId)));
+            holdItem.put("actor", s(actor));
             List<TransactWriteItem> items = List.of(
                     balanceUpdate(companyId, before, "available = available - :amount, held = held + :amount",
                             Map.of(":amount", n(amount)), "available >= :amount"),
@@ -240,7 +246,7 @@ public final class CreditLedger {
         } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
             throw new HoldEnded(holdId, hold(companyId, holdId).orElseThrow().status());
         }
-        return new Hold(holdId, hold.amount(), HoldStatus.OPEN, at, null);
+        return new Hold(holdId, hold.amount(), HoldStatus.OPEN, at, null, hold.actor());
     }
 
     private Hold end(String companyId, String holdId, HoldStatus target, EntryType type, String reason) {
@@ -264,7 +270,7 @@ public final class CreditLedger {
                 holdValues.put(":reason", s(reason));
             }
             String finalHoldUpdate = holdUpdate;
-            List<TransactWriteItem> items = List.of(
+            List<TransactWriteItem> items = new ArrayList<>(List.of(
                     balanceUpdate(companyId, before, spent
                                     ? "held = held - :amount, captured = captured + :amount"
                                     : "held = held - :amount, available = available + :amount",
@@ -272,9 +278,15 @@ public final class CreditLedger {
                     TransactWriteItem.builder().update(u -> u.tableName(table).key(key("C#" + companyId, "HOLD#" + holdId))
                             .updateExpression(finalHoldUpdate).conditionExpression("#status = :open")
                             .expressionAttributeNames(Map.of("#status", "status")).expressionAttributeValues(holdValues)).build(),
-                    put(entryItem(companyId, entry)));
+                    put(entryItem(companyId, entry))));
+            if (spent) {
+                // Usage counts captured work only, per day and per member, in the same transaction.
+                String day = entry.at().substring(0, 10);
+                items.add(usage(companyId, "USAGE#D#" + day, hold.amount()));
+                items.add(usage(companyId, "USAGE#D#" + day + "#U#" + hold.actor(), hold.amount()));
+            }
             if (commit(items, attempt)) {
-                return new Hold(holdId, hold.amount(), target, hold.expiresAt(), reason);
+                return new Hold(holdId, hold.amount(), target, hold.expiresAt(), reason, hold.actor());
             }
         }
     }
@@ -365,6 +377,38 @@ public final class CreditLedger {
                 .updateExpression(expression).conditionExpression(finalCondition).expressionAttributeValues(all)).build();
     }
 
+    private TransactWriteItem usage(String companyId, String sk, long credits) {
+        return TransactWriteItem.builder().update(u -> u.tableName(table).key(key("C#" + companyId, sk))
+                .updateExpression("ADD images :one, credits :credits")
+                .expressionAttributeValues(Map.of(":one", n(1), ":credits", n(credits)))).build();
+    }
+
+    /** Images and credits captured per day (and per member, with {@code byMember}) between two days, inclusive. */
+    public List<Usage> usage(String companyId, String fromDay, String toDay, boolean byMember) {
+        List<Usage> rows = new ArrayList<>();
+        Map<String, AttributeValue> values = Map.of(":pk", s("C#" + companyId), ":from", s("USAGE#D#" + fromDay),
+                ":to", s("USAGE#D#" + toDay + "#~"));
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = db.query(q -> q.tableName(table).consistentRead(true)
+                    .keyConditionExpression("PK = :pk AND SK BETWEEN :from AND :to").expressionAttributeValues(values)
+                    .exclusiveStartKey(from));
+            for (Map<String, AttributeValue> item : page.items()) {
+                String[] parts = item.get("SK").s().split("#");
+                boolean member = parts.length == 5;
+                if (member == byMember) {
+                    rows.add(new Usage(parts[2], member ? parts[4] : null, n(item, "images"), n(item, "credits")));
+                }
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return rows;
+    }
+
+    public record Usage(String day, String member, long images, long credits) {
+    }
+
     private Map<String, AttributeValue> entryItem(String companyId, Entry entry) {
         Map<String, AttributeValue> item = new HashMap<>(Map.of(
                 "PK", s("C#" + companyId), "SK", s("LEDGER#" + sequenceKey(entry.sequence())),
@@ -405,7 +449,8 @@ public final class CreditLedger {
 
     private static Hold toHold(Map<String, AttributeValue> item) {
         return new Hold(item.get("holdId").s(), n(item, "amount"), HoldStatus.valueOf(item.get("status").s()), n(item, "expiresAt"),
-                item.containsKey("reason") ? item.get("reason").s() : null);
+                item.containsKey("reason") ? item.get("reason").s() : null,
+                item.containsKey("actor") ? item.get("actor").s() : "system");
     }
 
     static String dueShard(String companyId) {

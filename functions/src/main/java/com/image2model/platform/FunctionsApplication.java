@@ -23,6 +23,7 @@ import com.amazonaws.services.lambda.runtime.events.CognitoUserPoolPreSignUpEven
 import com.amazonaws.services.lambda.runtime.events.CognitoUserPoolPreTokenGenerationEventV2;
 import com.image2model.company.CompanyFunction;
 import com.image2model.company.CompanyModule;
+import com.image2model.credits.CreditsModule;
 import com.image2model.health.HealthFunction;
 import com.image2model.signup.PostConfirmationFunction;
 import com.image2model.signup.PreSignUpFunction;
@@ -56,6 +57,9 @@ public class FunctionsApplication implements ApplicationContextInitializer<Gener
             new FunctionSpec("company", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class,
                     EnumSet.of(AwsClients.Service.DYNAMODB, AwsClients.Service.COGNITO),
                     () -> new CompanyFunction(CompanyModule.memberships())),
+            new FunctionSpec("credits", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class,
+                    EnumSet.of(AwsClients.Service.DYNAMODB), CreditsModule::api),
+            new FunctionSpec("sweeper", Map.class, Map.class, EnumSet.of(AwsClients.Service.DYNAMODB), CreditsModule::sweeper),
             new FunctionSpec("preSignUp", CognitoUserPoolPreSignUpEvent.class, CognitoUserPoolPreSignUpEvent.class,
                     EnumSet.of(AwsClients.Service.DYNAMODB),
                     () -> new PreSignUpFunction(CompanyModule.memberships())),

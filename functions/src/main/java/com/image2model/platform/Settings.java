@@ -24,6 +24,7 @@ public final class Settings {
     public static final String FREE_MAIL_DOMAINS = "FREE_MAIL_DOMAINS";
     public static final String BLOCKED_EMAIL_DOMAINS = "BLOCKED_EMAIL_DOMAINS";
     public static final String TRIAL_CREDITS = "TRIAL_CREDITS";
+    public static final String LOW_BALANCE_THRESHOLD = "LOW_BALANCE_THRESHOLD";
 
     /** What the devstack creates from template.yaml with stack name image2model and stage dev. */
     public static final Map<String, String> DEVSTACK_DEFAULTS = Map.ofEntries(
@@ -31,6 +32,7 @@ public final class Settings {
             Map.entry(FREE_MAIL_DOMAINS, com.image2model.company.SignUpPolicy.DEFAULT_FREE_MAIL),
             Map.entry(BLOCKED_EMAIL_DOMAINS, com.image2model.company.SignUpPolicy.DEFAULT_BLOCKED),
             Map.entry(TRIAL_CREDITS, "100"),
+            Map.entry(LOW_BALANCE_THRESHOLD, "70"),
             Map.entry(TABLE_NAME, "image2model-dev"),
             Map.entry(UPLOADS_BUCKET, "image2model-dev-uploads-000000000000"),
             Map.entry(RESULTS_BUCKET, "image2model-dev-results-000000000000"),

@@ -1,0 +1,52 @@
+package com.image2model.credits;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The catalog file (catalog.json): credit costs per quality, packs and plans. */
+public final class Catalog {
+
+    private final JsonNode root;
+    private final Map<String, Long> costs = new TreeMap<>();
+
+    private Catalog(JsonNode root) {
+        this.root = root;
+        root.get("creditsPerImage").properties().forEach(e -> costs.put(e.getKey(), e.getValue().asLong()));
+    }
+
+    public static Catalog load() {
+        try (InputStream in = Catalog.class.getResourceAsStream("/catalog.json")) {
+            if (in == null) {
+                throw new IllegalStateException("catalog.json is missing from the jar");
+            }
+            return new Catalog(JsonMapper.builder().build().readTree(in));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Credits one image costs at this quality; empty for a quality the catalog does not sell. */
+    public java.util.OptionalLong costPerImage(String quality) {
+        Long cost = quality == null ? null : costs.get(quality.toLowerCase(Locale.ROOT));
+        return cost == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(cost);
+    }
+
+    public Map<String, Long> costs() {
+        return Map.copyOf(costs);
+    }
+
+    public long trialCredits() {
+        return root.get("trialCredits").asLong();
+    }
+
+    public JsonNode raw() {
+        return root;
+    }
+}

@@ -1,0 +1,181 @@
+package com.image2model.credits;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.Function;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.image2model.company.Company;
+import com.image2model.company.CompanyStore;
+import com.image2model.platform.ApiException;
+import com.image2model.platform.ApiResponses;
+import com.image2model.tenancy.TenantContext;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/** The credits API: GET /credits, GET /credits/ledger, POST /credits/estimate, GET /usage. */
+public final class CreditsFunction implements Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    static final int MAX_FILES = 100;
+    static final int LEDGER_PAGE = 50;
+    static final int MAX_USAGE_DAYS = 366;
+
+    private final CreditLedger ledger;
+    private final CompanyStore companies;
+    private final Catalog catalog;
+    private final long lowBalanceThreshold;
+    private final Clock clock;
+
+    public CreditsFunction(CreditLedger ledger, CompanyStore companies, Catalog catalog, long lowBalanceThreshold, Clock clock) {
+        this.ledger = ledger;
+        this.companies = companies;
+        this.catalog = catalog;
+        this.lowBalanceThreshold = lowBalanceThreshold;
+        this.clock = clock;
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse apply(APIGatewayV2HTTPEvent event) {
+        try {
+            TenantContext caller = TenantContext.from(event);
+            Map<String, String> query = event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
+            return switch (String.valueOf(event.getRouteKey())) {
+                case "GET /credits" -> ApiResponses.json(200, credits(caller));
+                case "GET /credits/ledger" -> ApiResponses.json(200, ledgerPage(caller, query.get("cursor")));
+                case "POST /credits/estimate" -> ApiResponses.json(200, estimate(caller, body(event)));
+                case "GET /usage" -> ApiResponses.json(200, usage(caller, query));
+                default -> throw ApiException.notFound("Route " + event.getRouteKey());
+            };
+        } catch (ApiException e) {
+            return ApiResponses.error(e.status(), e.code(), e.getMessage());
+        }
+    }
+
+    private Map<String, Object> credits(TenantContext caller) {
+        CreditLedger.Balance balance = ledger.balance(caller.companyId());
+        LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        long usedThisMonth = ledger.usage(caller.companyId(), today.withDayOfMonth(1).toString(), today.toString(), false)
+                .stream().mapToLong(CreditLedger.Usage::credits).sum();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("available", balance.available());
+        out.put("held", balance.held());
+        out.put("plan", companies.company(caller.companyId()).map(Company::plan).orElse(null));
+        out.put("usedThisMonth", usedThisMonth);
+        out.put("lowBalance", balance.available() < lowBalanceThreshold);
+        out.put("lowBalanceThreshold", lowBalanceThreshold);
+        return out;
+    }
+
+    private Map<String, Object> ledgerPage(TenantContext caller, String cursor) {
+        Long before = null;
+        if (cursor != null && !cursor.isBlank()) {
+            try {
+                before = Long.parseLong(cursor);
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("invalid_cursor", "cursor must be the nextCursor of a previous page.");
+            }
+        }
+        List<CreditLedger.Entry> entries = ledger.entries(caller.companyId(), before, LEDGER_PAGE);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("entries", entries.stream().map(e -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("sequence", e.sequence());
+            entry.put("type", e.type().name());
+            entry.put("amount", e.amount());
+            entry.put("reference", e.reference());
+            entry.put("actor", e.actor());
+            entry.put("at", e.at());
+            entry.put("balanceAfter", e.balanceAfter());
+            return entry;
+        }).toList());
+        CreditLedger.Entry last = entries.isEmpty() ? null : entries.get(entries.size() - 1);
+        out.put("nextCursor", last == null || last.sequence() <= 1 || entries.size() < LEDGER_PAGE ? null : String.valueOf(last.sequence()));
+        return out;
+    }
+
+    private Map<String, Object> estimate(TenantContext caller, JsonNode body) {
+        String quality = body.path("quality").asString(null);
+        OptionalLong perImage = catalog.costPerImage(quality);
+        if (perImage.isEmpty()) {
+            throw ApiException.badRequest("invalid_quality", "quality must be one of " + catalog.costs().keySet() + ".");
+        }
+        if (!body.path("files").isIntegralNumber() || body.get("files").asInt() < 1 || body.get("files").asInt() > MAX_FILES) {
+            throw ApiException.badRequest("invalid_files", "files must be a whole number from 1 to " + MAX_FILES + ".");
+        }
+        long cost = perImage.getAsLong() * body.get("files").asInt();
+        long available = ledger.balance(caller.companyId()).available();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("cost", cost);
+        out.put("perImage", perImage.getAsLong());
+        out.put("available", available);
+        out.put("fits", available >= cost);
+        return out;
+    }
+
+    private Map<String, Object> usage(TenantContext caller, Map<String, String> query) {
+        LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
+        LocalDate from;
+        LocalDate to;
+        try {
+            to = query.containsKey("to") ? LocalDate.parse(query.get("to")) : today;
+            from = query.containsKey("from") ? LocalDate.parse(query.get("from")) : to.minusDays(29);
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest("invalid_date", "from and to are days like 2026-11-21.");
+        }
+        if (from.isAfter(to) || from.plusDays(MAX_USAGE_DAYS).isBefore(to)) {
+            throw ApiException.badRequest("invalid_range", "from must be on or before to, and at most " + MAX_USAGE_DAYS + " days before it.");
+        }
+        String groupBy = query.getOrDefault("groupBy", "day");
+        if (!groupBy.equals("day") && !groupBy.equals("user")) {
+            throw ApiException.badRequest("invalid_group_by", "groupBy is day or user.");
+        }
+        List<CreditLedger.Usage> rows = ledger.usage(caller.companyId(), from.toString(), to.toString(), groupBy.equals("user"));
+        Map<String, long[]> groups = new LinkedHashMap<>();
+        for (CreditLedger.Usage row : rows) {
+            long[] totals = groups.computeIfAbsent(groupBy.equals("user") ? row.member() : row.day(), k -> new long[2]);
+            totals[0] += row.images();
+            totals[1] += row.credits();
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("from", from.toString());
+        out.put("to", to.toString());
+        out.put("groupBy", groupBy);
+        out.put("rows", groups.entrySet().stream().map(e -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put(groupBy, e.getKey());
+            row.put("images", e.getValue()[0]);
+            row.put("credits", e.getValue()[1]);
+            return row;
+        }).toList());
+        return out;
+    }
+
+    private static JsonNode body(APIGatewayV2HTTPEvent event) {
+        String raw = event.getBody();
+        if (raw == null || raw.isBlank()) {
+            throw ApiException.badRequest("missing_body", "This request needs a JSON body.");
+        }
+        if (event.getIsBase64Encoded()) {
+            raw = new String(Base64.getDecoder().decode(raw), StandardCharsets.UTF_8);
+        }
+        try {
+            JsonNode node = ApiResponses.JSON.readTree(raw);
+            if (!node.isObject()) {
+                throw ApiException.badRequest("invalid_json", "The body must be a JSON object.");
+            }
+            return node;
+        } catch (JacksonException e) {
+            throw ApiException.badRequest("invalid_json", "The body is not valid JSON.");
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package com.image2model.credits;
+
+import java.time.Clock;
+
+import com.image2model.company.CompanyStore;
+import com.image2model.platform.AwsClients;
+import com.image2model.platform.Settings;
+
+/** Builds the credits functions from the environment (once per Lambda). */
+public final class CreditsModule {
+
+    private CreditsModule() {
+    }
+
+    public static CreditLedger ledger() {
+        return new CreditLedger(AwsClients.dynamoDb(), Settings.get(Settings.TABLE_NAME), Clock.systemUTC());
+    }
+
+    public static CreditsFunction api() {
+        return new CreditsFunction(ledger(), new CompanyStore(AwsClients.dynamoDb(), Settings.get(Settings.TABLE_NAME), Clock.systemUTC()),
+                Catalog.load(), Long.parseLong(Settings.get(Settings.LOW_BALANCE_THRESHOLD)), Clock.systemUTC());
+    }
+
+    public static SweeperFunction sweeper() {
+        return new SweeperFunction(ledger(), Clock.systemUTC());
+    }
+}
