@@ -54,8 +54,21 @@ public final class DevStack {
                 System.exit(invoke(root, args[1], Path.of(args[2])));
             }
             case "bench" -> {
+                if (args.length >= 2 && args[1].equals("reserve")) {
+                    int threads = 8;
+                    int seconds = 10;
+                    for (int i = 2; i < args.length - 1; i++) {
+                        if (args[i].equals("--threads")) {
+                            threads = Integer.parseInt(args[i + 1]);
+                        } else if (args[i].equals("--seconds")) {
+                            seconds = Integer.parseInt(args[i + 1]);
+                        }
+                    }
+                    new com.image2model.devstack.bench.ReserveBench(root, threads, seconds).run(System.out);
+                    System.exit(0);
+                }
                 if (args.length < 2 || !args[1].equals("coldstart")) {
-                    usage("the benchmark is 'bench coldstart'");
+                    usage("the benchmarks are 'bench coldstart' and 'bench reserve'");
                 }
                 int runs = 5;
                 for (int i = 2; i < args.length - 1; i++) {
@@ -224,6 +237,7 @@ public final class DevStack {
                 "  up                                   run the whole system locally (the default)",
                 "  invoke <FunctionLogicalId> <event>   run one function once with an event file",
                 "  bench coldstart [--runs N]           cold-start time of every function (default 5 runs)",
+                "  bench reserve [--threads N] [--seconds S]  credit reservations per second on one company (default 8, 10)",
                 "  token <email> [--password P]         an access token of that user from the running devstack's login",
                 "                                       (signs the user up on first use; default password " + DEFAULT_PASSWORD + ")")));
         System.exit(problem == null ? 0 : 2);
