@@ -42,6 +42,26 @@ public final class Catalog {
         return Map.copyOf(costs);
     }
 
+    /** The Unlimited plan's fair use: images a month, and the share (percent) from which to warn. */
+    public long fairUseImagesPerMonth() {
+        return unlimited().get("fairUseImagesPerMonth").asLong();
+    }
+
+    public int fairUseWarnAtPercent() {
+        return unlimited().get("fairUseWarnAtPercent").asInt();
+    }
+
+    public static final String UNLIMITED_PLAN = "plan_unlimited";
+
+    private JsonNode unlimited() {
+        for (JsonNode plan : root.get("plans")) {
+            if (UNLIMITED_PLAN.equals(plan.get("id").asString())) {
+                return plan;
+            }
+        }
+        throw new IllegalStateException("catalog.json has no " + UNLIMITED_PLAN);
+    }
+
     public long trialCredits() {
         return root.get("trialCredits").asLong();
     }

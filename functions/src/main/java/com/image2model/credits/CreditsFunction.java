@@ -31,13 +31,16 @@ public final class CreditsFunction implements Function<APIGatewayV2HTTPEvent, AP
     static final int MAX_USAGE_DAYS = 366;
 
     private final CreditLedger ledger;
+    private final FairUse fairUse;
     private final CompanyStore companies;
     private final Catalog catalog;
     private final long lowBalanceThreshold;
     private final Clock clock;
 
-    public CreditsFunction(CreditLedger ledger, CompanyStore companies, Catalog catalog, long lowBalanceThreshold, Clock clock) {
+    public CreditsFunction(CreditLedger ledger, FairUse fairUse, CompanyStore companies, Catalog catalog, long lowBalanceThreshold,
+                           Clock clock) {
         this.ledger = ledger;
+        this.fairUse = fairUse;
         this.companies = companies;
         this.catalog = catalog;
         this.lowBalanceThreshold = lowBalanceThreshold;
@@ -69,7 +72,18 @@ public final class CreditsFunction implements Function<APIGatewayV2HTTPEvent, AP
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("available", balance.available());
         out.put("held", balance.held());
-        out.put("plan", companies.company(caller.companyId()).map(Company::plan).orElse(null));
+        String plan = companies.company(caller.companyId()).map(Company::plan).orElse(null);
+        out.put("plan", plan);
+        if (Catalog.UNLIMITED_PLAN.equals(plan)) {
+            FairUse.Standing standing = fairUse.standing(caller.companyId());
+            Map<String, Object> fair = new LinkedHashMap<>();
+            fair.put("month", standing.month());
+            fair.put("images", standing.used());
+            fair.put("cap", standing.cap());
+            fair.put("warning", standing.warning());
+            fair.put("reached", standing.reached());
+            out.put("fairUse", fair);
+        }
         out.put("usedThisMonth", usedThisMonth);
         out.put("lowBalance", balance.available() < lowBalanceThreshold);
         out.put("lowBalanceThreshold", lowBalanceThreshold);

@@ -16,9 +16,15 @@ public final class CreditsModule {
         return new CreditLedger(AwsClients.dynamoDb(), Settings.get(Settings.TABLE_NAME), Clock.systemUTC());
     }
 
+    public static FairUse fairUse(Catalog catalog) {
+        return new FairUse(AwsClients.dynamoDb(), Settings.get(Settings.TABLE_NAME), catalog.fairUseImagesPerMonth(),
+                catalog.fairUseWarnAtPercent(), Clock.systemUTC());
+    }
+
     public static CreditsFunction api() {
-        return new CreditsFunction(ledger(), new CompanyStore(AwsClients.dynamoDb(), Settings.get(Settings.TABLE_NAME), Clock.systemUTC()),
-                Catalog.load(), Long.parseLong(Settings.get(Settings.LOW_BALANCE_THRESHOLD)), Clock.systemUTC());
+        Catalog catalog = Catalog.load();
+        return new CreditsFunction(ledger(), fairUse(catalog), new CompanyStore(AwsClients.dynamoDb(), Settings.get(Settings.TABLE_NAME), Clock.systemUTC()),
+                catalog, Long.parseLong(Settings.get(Settings.LOW_BALANCE_THRESHOLD)), Clock.systemUTC());
     }
 
     public static SweeperFunction sweeper() {
