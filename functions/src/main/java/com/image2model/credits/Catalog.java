@@ -62,6 +62,19 @@ public final class Catalog {
         throw new IllegalStateException("catalog.json has no " + UNLIMITED_PLAN);
     }
 
+    /** The credits a seat plan includes each period for this many seats (0 for the Unlimited plan). */
+    public long includedCredits(String planId, int seats) {
+        if (seats < 1) {
+            throw new IllegalArgumentException("A plan has at least one seat, got " + seats);
+        }
+        for (JsonNode plan : root.get("plans")) {
+            if (plan.get("id").asString().equals(planId)) {
+                return plan.path("creditsPerSeat").asLong(0) * seats;
+            }
+        }
+        throw new IllegalArgumentException("No plan " + planId + " in the catalog");
+    }
+
     public long trialCredits() {
         return root.get("trialCredits").asLong();
     }

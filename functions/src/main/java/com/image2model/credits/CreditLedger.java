@@ -130,6 +130,18 @@ public final class CreditLedger {
         return credit(companyId, EntryType.GRANT, amount, reason, "system", idempotencyKey);
     }
 
+    /**
+     * A seat plan's included credits for one billing period, once per period: the key is the
+     * period's own id (an invoice), so a repeated or late event grants nothing more.
+     */
+    public Entry grantPlanCredits(String companyId, Catalog catalog, String planId, int seats, String periodKey) {
+        long credits = catalog.includedCredits(planId, seats);
+        if (credits <= 0) {
+            throw new IllegalArgumentException(planId + " includes no credits");
+        }
+        return credit(companyId, EntryType.GRANT, credits, planId + " x" + seats + " " + periodKey, "billing", "plan#" + periodKey);
+    }
+
     public Entry purchase(String companyId, long amount, String reference, String idempotencyKey) {
         return credit(companyId, EntryType.PURCHASE, amount, reference, "stripe", idempotencyKey);
     }

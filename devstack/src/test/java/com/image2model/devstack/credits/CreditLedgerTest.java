@@ -62,6 +62,26 @@ class CreditLedgerTest {
     }
 
     @Test
+    void aSeatPlanGrantsItsIncludedCreditsOncePerPeriod() {
+        com.image2model.credits.Catalog catalog = com.image2model.credits.Catalog.load();
+        ledger.grantPlanCredits(company, catalog, "plan_starter", 3, "in_2026_11");
+        ledger.grantPlanCredits(company, catalog, "plan_starter", 3, "in_2026_11");
+        assertThat(ledger.balance(company).available()).isEqualTo(3000);
+        ledger.grantPlanCredits(company, catalog, "plan_starter", 3, "in_2026_12");
+        assertThat(ledger.balance(company).available()).isEqualTo(6000);
+        assertThat(catalog.includedCredits("plan_professional", 2)).isEqualTo(6000);
+        assertThat(catalog.includedCredits("plan_enterprise", 1)).isEqualTo(15000);
+        assertThatThrownBy(() -> ledger.grantPlanCredits(company, catalog, "plan_unlimited", 1, "x"))
+                .isInstanceOf(IllegalArgumentException.class);
+        com.image2model.platform.ApiException refusal = com.image2model.credits.PaymentRequired.of(
+                org.junit.jupiter.api.Assertions.assertThrows(CreditLedger.InsufficientCredits.class,
+                        () -> ledger.reserve(company, "huge", 10_000, Instant.now().plusSeconds(60))));
+        assertThat(refusal.status()).isEqualTo(402);
+        assertThat(refusal.code()).isEqualTo("insufficient_credits");
+        assertThat(refusal.getMessage()).contains("Buy a credit pack");
+    }
+
+    @Test
     void aReservationTheCompanyCannotPayIsRefusedAndChangesNothing() {
         ledger.grant(company, 60, "trial", "t");
         assertThatThrownBy(() -> ledger.reserve(company, "big", 70, Instant.now().plusSeconds(60)))
