@@ -1,7 +1,5 @@
 package com.image2model.company;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -9,11 +7,11 @@ import java.util.function.Function;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.image2model.platform.ApiException;
+import com.image2model.platform.ApiRequests;
 import com.image2model.platform.ApiResponses;
 import com.image2model.tenancy.TenantContext;
 import com.image2model.tenancy.TenantContext.Role;
 
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /** The company API: GET and PATCH /company, GET and POST /company/members, PATCH and DELETE /company/members/{id}. */
@@ -33,7 +31,7 @@ public final class CompanyFunction implements Function<APIGatewayV2HTTPEvent, AP
             return switch (String.valueOf(event.getRouteKey())) {
                 case "GET /company" -> ApiResponses.json(200, company(memberships.company(caller), caller));
                 case "PATCH /company" -> {
-                    JsonNode body = body(event);
+                    JsonNode body = ApiRequests.jsonBody(event);
                     if (!body.path("autoJoin").isBoolean()) {
                         throw ApiException.badRequest("invalid_auto_join", "Send {\"autoJoin\": true|false}.");
                     }
@@ -42,12 +40,12 @@ public final class CompanyFunction implements Function<APIGatewayV2HTTPEvent, AP
                 case "GET /company/members" -> ApiResponses.json(200,
                         Map.of("members", memberships.members(caller).stream().map(CompanyFunction::member).toList()));
                 case "POST /company/members" -> {
-                    JsonNode body = body(event);
+                    JsonNode body = ApiRequests.jsonBody(event);
                     Role role = role(body.path("role").asString(null), Role.MEMBER);
                     yield ApiResponses.json(201, member(memberships.invite(caller, body.path("email").asString(null), role)));
                 }
                 case "PATCH /company/members/{id}" -> {
-                    JsonNode body = body(event);
+                    JsonNode body = ApiRequests.jsonBody(event);
                     Role role = body.has("role") ? role(body.get("role").asString(null), null) : null;
                     Boolean active = null;
                     if (body.has("active")) {
@@ -83,24 +81,6 @@ public final class CompanyFunction implements Function<APIGatewayV2HTTPEvent, AP
         }
     }
 
-    private static JsonNode body(APIGatewayV2HTTPEvent event) {
-        String raw = event.getBody();
-        if (raw == null || raw.isBlank()) {
-            throw ApiException.badRequest("missing_body", "This request needs a JSON body.");
-        }
-        if (event.getIsBase64Encoded()) {
-            raw = new String(Base64.getDecoder().decode(raw), StandardCharsets.UTF_8);
-        }
-        try {
-            JsonNode node = ApiResponses.JSON.readTree(raw);
-            if (!node.isObject()) {
-                throw ApiException.badRequest("invalid_json", "The body must be a JSON object.");
-            }
-            return node;
-        } catch (JacksonException e) {
-            throw ApiException.badRequest("invalid_json", "The body is not valid JSON.");
-        }
-    }
 
     private static Map<String, Object> company(Company company, TenantContext caller) {
         Map<String, Object> out = new LinkedHashMap<>();

@@ -1,11 +1,9 @@
 package com.image2model.credits;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +15,10 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.image2model.company.Company;
 import com.image2model.company.CompanyStore;
 import com.image2model.platform.ApiException;
+import com.image2model.platform.ApiRequests;
 import com.image2model.platform.ApiResponses;
 import com.image2model.tenancy.TenantContext;
 
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /** The credits API: GET /credits, GET /credits/ledger, POST /credits/estimate, GET /usage. */
@@ -55,7 +53,7 @@ public final class CreditsFunction implements Function<APIGatewayV2HTTPEvent, AP
             return switch (String.valueOf(event.getRouteKey())) {
                 case "GET /credits" -> ApiResponses.json(200, credits(caller));
                 case "GET /credits/ledger" -> ApiResponses.json(200, ledgerPage(caller, query.get("cursor")));
-                case "POST /credits/estimate" -> ApiResponses.json(200, estimate(caller, body(event)));
+                case "POST /credits/estimate" -> ApiResponses.json(200, estimate(caller, ApiRequests.jsonBody(event)));
                 case "GET /usage" -> ApiResponses.json(200, usage(caller, query));
                 default -> throw ApiException.notFound("Route " + event.getRouteKey());
             };
@@ -174,22 +172,4 @@ public final class CreditsFunction implements Function<APIGatewayV2HTTPEvent, AP
         return out;
     }
 
-    private static JsonNode body(APIGatewayV2HTTPEvent event) {
-        String raw = event.getBody();
-        if (raw == null || raw.isBlank()) {
-            throw ApiException.badRequest("missing_body", "This request needs a JSON body.");
-        }
-        if (event.getIsBase64Encoded()) {
-            raw = new String(Base64.getDecoder().decode(raw), StandardCharsets.UTF_8);
-        }
-        try {
-            JsonNode node = ApiResponses.JSON.readTree(raw);
-            if (!node.isObject()) {
-                throw ApiException.badRequest("invalid_json", "The body must be a JSON object.");
-            }
-            return node;
-        } catch (JacksonException e) {
-            throw ApiException.badRequest("invalid_json", "The body is not valid JSON.");
-        }
-    }
 }
