@@ -123,6 +123,8 @@ public final class Stack implements AutoCloseable {
     static Map<String, String> endpoints(com.image2model.devstack.aws.Endpoints aws, String cognitoUrl) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", cognitoUrl);
+        // The stand-in also takes SES's SendEmail: notifications land in its outbox.
+        env.put("AWS_ENDPOINT_URL_SESV2", cognitoUrl);
         env.put("AWS_ENDPOINT_URL_DYNAMODB", aws.dynamoDbEndpoint().toString());
         env.put("AWS_ENDPOINT_URL_SQS", aws.sqsEndpoint().toString());
         env.put("AWS_ENDPOINT_URL_S3", aws.s3Endpoint().toString());

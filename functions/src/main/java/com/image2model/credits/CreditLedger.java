@@ -75,6 +75,12 @@ public final class CreditLedger {
         }
     }
 
+    /** Told of every movement of a company's available credits, after it is committed. */
+    @FunctionalInterface
+    public interface BalanceListener {
+        void moved(String companyId, long availableBefore, long availableAfter);
+    }
+
     /** Sparse index partitions of open holds, so the sweeper's query is spread out. */
     static final int DUE_SHARDS = 4;
     private static final int MAX_ATTEMPTS = 200;
@@ -82,11 +88,29 @@ public final class CreditLedger {
     private final DynamoDbClient db;
     private final String table;
     private final Clock clock;
+    private final BalanceListener listener;
 
     public CreditLedger(DynamoDbClient db, String table, Clock clock) {
+        this(db, table, clock, (company, before, after) -> { });
+    }
+
+    public CreditLedger(DynamoDbClient db, String table, Clock clock, BalanceListener listener) {
         this.db = db;
         this.table = table;
         this.clock = clock;
+        this.listener = listener;
+    }
+
+    /** A listener's failure must not undo or hide a committed movement. */
+    private void tell(String companyId, long before, long after) {
+        if (before == after) {
+            return;
+        }
+        try {
+            listener.moved(companyId, before, after);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(CreditLedger.class).warn("Balance listener failed for company {}", companyId, e);
+        }
     }
 
     // ------------------------------------------------------------------ reads
@@ -185,6 +209,7 @@ public final class CreditLedger {
                     put(entryItem(companyId, entry)),
                     put(Map.of("PK", s("C#" + companyId), "SK", s(marker), "sequence", n(entry.sequence()))));
             if (commit(items, attempt)) {
+                tell(companyId, before.available(), after);
                 return entry;
             }
         }
@@ -223,6 +248,7 @@ public final class CreditLedger {
                             .conditionExpression("attribute_not_exists(PK)")).build(),
                     put(entryItem(companyId, entry)));
             if (commit(items, attempt)) {
+                tell(companyId, before.available(), before.available() - amount);
                 return hold;
             }
         }
@@ -298,6 +324,7 @@ public final class CreditLedger {
                 items.add(usage(companyId, "USAGE#D#" + day + "#U#" + hold.actor(), hold.amount()));
             }
             if (commit(items, attempt)) {
+                tell(companyId, before.available(), after);
                 return new Hold(holdId, hold.amount(), target, hold.expiresAt(), reason, hold.actor());
             }
         }

@@ -3,6 +3,8 @@ package com.image2model.credits;
 import java.time.Clock;
 
 import com.image2model.company.CompanyStore;
+import com.image2model.company.Member;
+import com.image2model.platform.SesMailer;
 import com.image2model.platform.AwsClients;
 import com.image2model.platform.Settings;
 
@@ -12,8 +14,15 @@ public final class CreditsModule {
     private CreditsModule() {
     }
 
+    /** The ledger, telling admins when their company's credits run low. */
     public static CreditLedger ledger() {
-        return new CreditLedger(AwsClients.dynamoDb(), Settings.get(Settings.TABLE_NAME), Clock.systemUTC());
+        String table = Settings.get(Settings.TABLE_NAME);
+        CompanyStore companies = new CompanyStore(AwsClients.dynamoDb(), table, Clock.systemUTC());
+        SesMailer mailer = new SesMailer(Settings.get(Settings.NOTIFY_FROM));
+        LowBalanceAlerts alerts = new LowBalanceAlerts(AwsClients.dynamoDb(), table, Long.parseLong(Settings.get(Settings.LOW_BALANCE_THRESHOLD)),
+                companyId -> companies.members(companyId).stream().filter(Member::activeAdmin).map(Member::email).toList(),
+                mailer::send);
+        return new CreditLedger(AwsClients.dynamoDb(), table, Clock.systemUTC(), alerts);
     }
 
     public static FairUse fairUse(Catalog catalog) {

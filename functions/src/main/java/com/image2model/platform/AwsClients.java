@@ -113,6 +113,11 @@ public final class AwsClients {
         thread.start();
     }
 
+    /** The shared HTTP client, for the few AWS calls made without a service client. */
+    public static SdkHttpClient http() {
+        return HTTP.get();
+    }
+
     public static DynamoDbClient dynamoDb() {
         return DYNAMODB.get();
     }

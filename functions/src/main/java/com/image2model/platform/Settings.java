@@ -25,6 +25,7 @@ public final class Settings {
     public static final String BLOCKED_EMAIL_DOMAINS = "BLOCKED_EMAIL_DOMAINS";
     public static final String TRIAL_CREDITS = "TRIAL_CREDITS";
     public static final String LOW_BALANCE_THRESHOLD = "LOW_BALANCE_THRESHOLD";
+    public static final String NOTIFY_FROM = "NOTIFY_FROM";
 
     /** What the devstack creates from template.yaml with stack name image2model and stage dev. */
     public static final Map<String, String> DEVSTACK_DEFAULTS = Map.ofEntries(
@@ -33,6 +34,7 @@ public final class Settings {
             Map.entry(BLOCKED_EMAIL_DOMAINS, com.image2model.company.SignUpPolicy.DEFAULT_BLOCKED),
             Map.entry(TRIAL_CREDITS, "100"),
             Map.entry(LOW_BALANCE_THRESHOLD, "70"),
+            Map.entry(NOTIFY_FROM, "Image2Model <no-reply@image2model.dev>"),
             Map.entry(TABLE_NAME, "image2model-dev"),
             Map.entry(UPLOADS_BUCKET, "image2model-dev-uploads-000000000000"),
             Map.entry(RESULTS_BUCKET, "image2model-dev-results-000000000000"),

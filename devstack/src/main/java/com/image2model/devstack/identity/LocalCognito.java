@@ -178,6 +178,8 @@ public final class LocalCognito implements AutoCloseable {
                 token(exchange);
             } else if (path.equals("/logout") && method.equals("GET")) {
                 logout(exchange);
+            } else if (path.equals("/v2/email/outbound-emails") && method.equals("POST")) {
+                sesSendEmail(exchange);
             } else if (path.equals("/outbox") && method.equals("GET")) {
                 sendJson(exchange, 200, Map.of("emails", outbox));
             } else {
@@ -202,6 +204,21 @@ public final class LocalCognito implements AutoCloseable {
         doc.put("id_token_signing_alg_values_supported", List.of("RS256"));
         doc.put("subject_types_supported", List.of("public"));
         return doc;
+    }
+
+    /** SES v2 SendEmail (the functions' notifications): the email goes to the outbox. */
+    private void sesSendEmail(HttpExchange exchange) throws IOException {
+        Map<String, Object> request;
+        try (InputStream in = exchange.getRequestBody()) {
+            request = JSON.readValue(in, new TypeReference<>() { });
+        }
+        Map<String, Object> simple = CognitoConfig.map(CognitoConfig.map(request.get("Content")).get("Simple"));
+        String subject = String.valueOf(CognitoConfig.map(simple.get("Subject")).get("Data"));
+        String body = String.valueOf(CognitoConfig.map(CognitoConfig.map(simple.get("Body")).get("Text")).get("Data"));
+        for (String to : CognitoConfig.strings(CognitoConfig.map(request.get("Destination")).get("ToAddresses"))) {
+            send(to, subject, body);
+        }
+        sendJson(exchange, 200, Map.of("MessageId", UUID.randomUUID().toString()));
     }
 
     // ------------------------------------------------------------------ the user-pool JSON API
