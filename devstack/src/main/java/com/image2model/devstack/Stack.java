@@ -43,9 +43,6 @@ public final class Stack implements AutoCloseable {
             return new Options(root.resolve("template.yaml"), root.resolve("static-site"), LocalAws.Ports.ANY_FREE, 0, 0, Map.of());
         }
 
-        public Options withParameters(Map<String, String> overrides) {
-            return new Options(template, site, awsPorts, frontPort, cognitoPort, overrides);
-        }
     }
 
     private final SamTemplate template;

@@ -2,6 +2,7 @@ package com.image2model.company;
 
 import java.time.Clock;
 
+import com.image2model.credits.Catalog;
 import com.image2model.platform.AwsClients;
 import com.image2model.platform.Settings;
 
@@ -16,7 +17,7 @@ public final class CompanyModule {
                 new CompanyStore(AwsClients.dynamoDb(), Settings.get(Settings.TABLE_NAME), Clock.systemUTC()),
                 new CognitoUserDirectory(AwsClients::cognito, () -> Settings.get(Settings.USER_POOL_ID)),
                 new SignUpPolicy(Settings.get(Settings.FREE_MAIL_DOMAINS), Settings.get(Settings.BLOCKED_EMAIL_DOMAINS)),
-                Long.parseLong(Settings.get(Settings.TRIAL_CREDITS)),
+                Catalog.load().trialCredits(),
                 Clock.systemUTC());
     }
 }

@@ -79,7 +79,4 @@ public final class Catalog {
         return root.get("trialCredits").asLong();
     }
 
-    public JsonNode raw() {
-        return root;
-    }
 }

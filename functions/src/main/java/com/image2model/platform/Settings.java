@@ -23,7 +23,6 @@ public final class Settings {
     public static final String USER_POOL_ID = "USER_POOL_ID";
     public static final String FREE_MAIL_DOMAINS = "FREE_MAIL_DOMAINS";
     public static final String BLOCKED_EMAIL_DOMAINS = "BLOCKED_EMAIL_DOMAINS";
-    public static final String TRIAL_CREDITS = "TRIAL_CREDITS";
     public static final String LOW_BALANCE_THRESHOLD = "LOW_BALANCE_THRESHOLD";
     public static final String NOTIFY_FROM = "NOTIFY_FROM";
 
@@ -32,7 +31,6 @@ public final class Settings {
             Map.entry(USER_POOL_ID, "us-east-1_devstack"),
             Map.entry(FREE_MAIL_DOMAINS, com.image2model.company.SignUpPolicy.DEFAULT_FREE_MAIL),
             Map.entry(BLOCKED_EMAIL_DOMAINS, com.image2model.company.SignUpPolicy.DEFAULT_BLOCKED),
-            Map.entry(TRIAL_CREDITS, "100"),
             Map.entry(LOW_BALANCE_THRESHOLD, "70"),
             Map.entry(NOTIFY_FROM, "Image2Model <no-reply@image2model.dev>"),
             Map.entry(TABLE_NAME, "image2model-dev"),

@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -761,7 +760,4 @@ public final class LocalCognito implements AutoCloseable {
         }
     }
 
-    static Set<String> set(String... values) {
-        return new LinkedHashSet<>(List.of(values));
-    }
 }
