@@ -13,7 +13,6 @@ import com.image2model.tenancy.TenantContext.Role;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
@@ -71,16 +70,10 @@ public final class CompanyStore {
 
     public List<Member> members(String companyId) {
         List<Member> members = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page = db.query(q -> q.tableName(table).consistentRead(true)
-                    .keyConditionExpression("PK = :pk AND begins_with(SK, :member)")
-                    .expressionAttributeValues(Map.of(":pk", s("C#" + companyId), ":member", s("MEMBER#")))
-                    .exclusiveStartKey(from));
-            page.items().forEach(item -> members.add(toMember(item)));
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        db.queryPaginator(q -> q.tableName(table).consistentRead(true)
+                        .keyConditionExpression("PK = :pk AND begins_with(SK, :member)")
+                        .expressionAttributeValues(Map.of(":pk", s("C#" + companyId), ":member", s("MEMBER#"))))
+                .items().forEach(item -> members.add(toMember(item)));
         members.sort((a, b) -> a.joinedAt().compareTo(b.joinedAt()));
         return members;
     }

@@ -427,21 +427,15 @@ public final class CreditLedger {
         List<Usage> rows = new ArrayList<>();
         Map<String, AttributeValue> values = Map.of(":pk", s("C#" + companyId), ":from", s("USAGE#D#" + fromDay),
                 ":to", s("USAGE#D#" + toDay + "#~"));
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page = db.query(q -> q.tableName(table).consistentRead(true)
-                    .keyConditionExpression("PK = :pk AND SK BETWEEN :from AND :to").expressionAttributeValues(values)
-                    .exclusiveStartKey(from));
-            for (Map<String, AttributeValue> item : page.items()) {
-                String[] parts = item.get("SK").s().split("#");
-                boolean member = parts.length == 5;
-                if (member == byMember) {
-                    rows.add(new Usage(parts[2], member ? parts[4] : null, n(item, "images"), n(item, "credits")));
-                }
-            }
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        db.queryPaginator(q -> q.tableName(table).consistentRead(true)
+                        .keyConditionExpression("PK = :pk AND SK BETWEEN :from AND :to").expressionAttributeValues(values))
+                .items().forEach(item -> {
+                    String[] parts = item.get("SK").s().split("#");
+                    boolean member = parts.length == 5;
+                    if (member == byMember) {
+                        rows.add(new Usage(parts[2], member ? parts[4] : null, n(item, "images"), n(item, "credits")));
+                    }
+                });
         return rows;
     }
 
@@ -469,15 +463,10 @@ public final class CreditLedger {
     }
 
     private void forEachItem(String companyId, String prefix, boolean consistent, java.util.function.Consumer<Map<String, AttributeValue>> action) {
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page = db.query(q -> q.tableName(table).consistentRead(consistent)
-                    .keyConditionExpression("PK = :pk AND begins_with(SK, :prefix)")
-                    .expressionAttributeValues(Map.of(":pk", s("C#" + companyId), ":prefix", s(prefix))).exclusiveStartKey(from));
-            page.items().forEach(action);
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+        db.queryPaginator(q -> q.tableName(table).consistentRead(consistent)
+                        .keyConditionExpression("PK = :pk AND begins_with(SK, :prefix)")
+                        .expressionAttributeValues(Map.of(":pk", s("C#" + companyId), ":prefix", s(prefix))))
+                .items().forEach(action);
     }
 
     private static Entry toEntry(Map<String, AttributeValue> item) {

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.HttpExecuteRequest;
@@ -26,6 +27,7 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 public final class SesMailer {
 
     private final String from;
+    private final AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
 
     public SesMailer(String from) {
         this.from = from;
@@ -48,7 +50,7 @@ public final class SesMailer {
         SdkHttpFullRequest request = SdkHttpFullRequest.builder().method(SdkHttpMethod.POST).uri(endpoint)
                 .putHeader("Content-Type", "application/json").build();
         SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
-                .identity(DefaultCredentialsProvider.builder().build().resolveCredentials())
+                .identity(credentials.resolveCredentials())
                 .request(request)
                 .payload(ContentStreamProvider.fromByteArray(json))
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "ses")

@@ -101,6 +101,18 @@ public final class Jwt {
         }
     }
 
+    /** The key id in a token's header, or null when it has none or is no JWT. */
+    public static String keyId(String token) {
+        try {
+            String[] parts = token.split("\\.");
+            Map<String, Object> header = JSON.readValue(B64D.decode(parts[0]), new TypeReference<>() { });
+            Object kid = header.get("kid");
+            return kid == null ? null : String.valueOf(kid);
+        } catch (Exception notAJwt) {
+            return null;
+        }
+    }
+
     private static PublicKey publicKey(Map<String, Object> jwk) throws GeneralSecurityException {
         BigInteger modulus = new BigInteger(1, B64D.decode(String.valueOf(jwk.get("n"))));
         BigInteger exponent = new BigInteger(1, B64D.decode(String.valueOf(jwk.get("e"))));

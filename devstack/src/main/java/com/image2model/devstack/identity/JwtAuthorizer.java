@@ -33,6 +33,7 @@ public final class JwtAuthorizer implements HttpFront.Authorizer {
     private final URI jwksUri;
     private final Clock clock;
     private volatile List<Map<String, Object>> keys = List.of();
+    private volatile long lastFetch;
 
     public JwtAuthorizer(String issuer, List<String> audiences, URI jwksUri, Clock clock) {
         this.issuer = issuer;
@@ -49,13 +50,8 @@ public final class JwtAuthorizer implements HttpFront.Authorizer {
         String token = authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? authorizationHeader.substring(7).trim() : authorizationHeader.trim();
         try {
-            Map<String, Object> claims;
-            try {
-                claims = Jwt.verifiedClaims(token, keys);
-            } catch (Jwt.Invalid unknownKey) {
-                keys = fetchKeys();
-                claims = Jwt.verifiedClaims(token, keys);
-            }
+            refreshKeysFor(token);
+            Map<String, Object> claims = Jwt.verifiedClaims(token, keys);
             long now = clock.instant().getEpochSecond();
             if (!issuer.equals(claims.get("iss"))) {
                 throw new Jwt.Invalid("issuer " + claims.get("iss"));
@@ -75,6 +71,24 @@ public final class JwtAuthorizer implements HttpFront.Authorizer {
         } catch (Jwt.Invalid e) {
             LOG.fine(() -> "Token refused: " + e.getMessage());
             return Optional.empty();
+        }
+    }
+
+    /** Fetches the JWKS when the token names a key not seen yet (rotation), at most once per 30 s. */
+    private void refreshKeysFor(String token) {
+        String kid = Jwt.keyId(token);
+        if (kid == null || keys.stream().anyMatch(k -> kid.equals(k.get("kid")))) {
+            return;
+        }
+        long now = clock.millis();
+        if (now - lastFetch < 30_000 && !keys.isEmpty()) {
+            return;
+        }
+        lastFetch = now;
+        try {
+            keys = fetchKeys();
+        } catch (Jwt.Invalid unreachable) {
+            LOG.warning(unreachable.getMessage());
         }
     }
 
