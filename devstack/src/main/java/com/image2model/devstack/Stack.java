@@ -17,7 +17,10 @@ import com.image2model.devstack.identity.JwtAuthorizer;
 import com.image2model.devstack.identity.LocalCognito;
 import com.image2model.devstack.aws.Provisioner;
 import com.image2model.devstack.front.HttpFront;
+import com.image2model.devstack.fal.FalStandIn;
 import com.image2model.devstack.lambda.LocalFunctions;
+import com.image2model.devstack.lambda.Schedules;
+import com.image2model.devstack.lambda.SqsEventSources;
 import com.image2model.devstack.template.SamTemplate;
 
 /** The devstack assembled: emulators provisioned from template.yaml, the functions, and the HTTP front. */
@@ -27,22 +30,34 @@ public final class Stack implements AutoCloseable {
 
     /** Where things are and which ports to use; 0 picks free ports (tests run beside a devstack). */
     public record Options(Path template, Path site, LocalAws.Ports awsPorts, int frontPort, int cognitoPort,
-                          Map<String, String> parameters) {
+                          Map<String, String> parameters, int falPort, FalStandIn.Faults falFaults, Integer sqsRetryDelaySeconds,
+                          boolean runSchedules, Map<String, String> functionEnvironment) {
         public static final int DEFAULT_FRONT_PORT = 8080;
         public static final int DEFAULT_COGNITO_PORT = 9229;
+        public static final int DEFAULT_FAL_PORT = 9090;
 
         public static Options defaults(Path root) {
             return new Options(root.resolve("template.yaml"), root.resolve("static-site"), new LocalAws.Ports(
                     intEnv("DEVSTACK_DYNAMODB_PORT", LocalAws.Ports.DEFAULTS.dynamoDb()),
                     intEnv("DEVSTACK_SQS_PORT", LocalAws.Ports.DEFAULTS.sqs()),
                     intEnv("DEVSTACK_S3_PORT", LocalAws.Ports.DEFAULTS.s3())),
-                    intEnv("DEVSTACK_PORT", DEFAULT_FRONT_PORT), intEnv("DEVSTACK_COGNITO_PORT", DEFAULT_COGNITO_PORT), Map.of());
+                    intEnv("DEVSTACK_PORT", DEFAULT_FRONT_PORT), intEnv("DEVSTACK_COGNITO_PORT", DEFAULT_COGNITO_PORT), Map.of(),
+                    intEnv("DEVSTACK_FAL_PORT", DEFAULT_FAL_PORT), FalStandIn.Faults.parse(System.getenv("DEVSTACK_FAL_FAULTS")),
+                    null, true, Map.of());
         }
 
+        /**
+         * Free ports; no schedules (tests run the sweeper when they mean to); failed SQS messages come
+         * back after 1 s instead of the queue's visibility timeout; FAL's late answers are polled
+         * after 2 s and retries wait tens of milliseconds, so that failure tests take seconds.
+         */
         public static Options forTests(Path root) {
-            return new Options(root.resolve("template.yaml"), root.resolve("static-site"), LocalAws.Ports.ANY_FREE, 0, 0, Map.of());
+            return new Options(root.resolve("template.yaml"), root.resolve("static-site"), LocalAws.Ports.ANY_FREE, 0, 0, Map.of(),
+                    0, FalStandIn.Faults.NONE, 1, false, Map.of(
+                            "FAL_POLL_AFTER_SECONDS", "2",
+                            "FAL_POLL_EVERY_SECONDS", "1",
+                            "FAL_RETRY_BASE_MILLIS", "50"));
         }
-
     }
 
     private final SamTemplate template;
@@ -51,15 +66,21 @@ public final class Stack implements AutoCloseable {
     private final LocalFunctions functions;
     private final HttpFront front;
     private final LocalCognito cognito;
+    private final FalStandIn fal;
+    private final SqsEventSources eventSources;
+    private final Schedules schedules;
 
     private Stack(SamTemplate template, LocalAws aws, Provisioner provisioner, LocalFunctions functions, HttpFront front,
-                  LocalCognito cognito) {
+                  LocalCognito cognito, FalStandIn fal, SqsEventSources eventSources, Schedules schedules) {
         this.template = template;
         this.aws = aws;
         this.provisioner = provisioner;
         this.functions = functions;
         this.front = front;
         this.cognito = cognito;
+        this.fal = fal;
+        this.eventSources = eventSources;
+        this.schedules = schedules;
     }
 
     public static Stack start(Options options) throws Exception {
@@ -85,16 +106,33 @@ public final class Stack implements AutoCloseable {
             LocalFunctions functions = new LocalFunctions(template.functions(), provisioner.intrinsics(), endpoints(aws, cognito.url()));
             functionsRef.set(functions);
             functions.applyEnvironment();
+            options.functionEnvironment().forEach(System::setProperty);
+            // With no FAL key in the environment, the functions talk to the stand-in.
+            FalStandIn fal = new FalStandIn(options.falPort(), FalStandIn.DEFAULT_KEY, options.falFaults(), Clock.systemUTC()).start();
+            if (System.getenv("FAL_KEY") == null || System.getenv("FAL_KEY").isBlank()) {
+                System.setProperty("FAL_QUEUE_URL", fal.url());
+                System.setProperty("FAL_JWKS_URL", fal.jwksUrl());
+                System.setProperty("FAL_KEY", fal.key());
+            }
             cognito.start();
             HttpFront front = null;
+            SqsEventSources eventSources = null;
+            Schedules schedules = null;
             if (withFront) {
                 Path site = Files.isDirectory(options.site()) ? options.site().toAbsolutePath().normalize() : null;
                 front = new HttpFront(options.frontPort(), functions, site, List.of(parameters.get("SiteOrigin")));
                 front.setAuthorizer(new JwtAuthorizer(cognito.config().issuer(), cognito.config().audiences(), cognito.jwksUri(),
                         Clock.systemUTC()));
                 front.start();
+                System.setProperty("FAL_WEBHOOK_URL", front.url() + "/webhooks/fal");
+                eventSources = new SqsEventSources(functions, aws.sqs(),
+                        SqsEventSources.fromTemplate(template, provisioner.intrinsics(), provisioner::queueUrlOfArn),
+                        options.sqsRetryDelaySeconds()).start();
+                if (options.runSchedules()) {
+                    schedules = new Schedules(functions, template).start();
+                }
             }
-            return new Stack(template, aws, provisioner, functions, front, cognito);
+            return new Stack(template, aws, provisioner, functions, front, cognito, fal, eventSources, schedules);
         } catch (Exception | Error e) {
             aws.close();
             throw e;
@@ -159,6 +197,14 @@ public final class Stack implements AutoCloseable {
         return cognito;
     }
 
+    public FalStandIn fal() {
+        return fal;
+    }
+
+    public SqsEventSources eventSources() {
+        return eventSources;
+    }
+
     private static int intEnv(String name, int fallback) {
         String value = System.getenv(name);
         return value == null || value.isBlank() ? fallback : Integer.parseInt(value.trim());
@@ -166,6 +212,13 @@ public final class Stack implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if (schedules != null) {
+            schedules.close();
+        }
+        if (eventSources != null) {
+            eventSources.close();
+        }
+        fal.close();
         if (front != null) {
             front.close();
         }

@@ -71,7 +71,7 @@ class HttpFrontTest {
 
     @Test
     void anUnknownRouteIsA404AsApiGatewaySaysIt() throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(TestStack.get().front().url() + "/jobs/123"))
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(TestStack.get().front().url() + "/no-such-route/123"))
                 .DELETE().build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(404);

@@ -53,6 +53,18 @@ public final class Catalog {
 
     public static final String UNLIMITED_PLAN = "plan_unlimited";
 
+    /** What the generator runs for a quality: FAL's app id, the model input, and the output field holding the GLB. */
+    public record Generation(String app, JsonNode input, String resultField) {
+    }
+
+    public Generation generation(String quality) {
+        JsonNode entry = root.path("generation").path(quality.toLowerCase(Locale.ROOT));
+        if (!entry.isObject()) {
+            throw new IllegalStateException("catalog.json has no generation entry for quality " + quality);
+        }
+        return new Generation(entry.path("app").asString(), entry.path("input"), entry.path("resultField").asString("model_mesh"));
+    }
+
     private JsonNode unlimited() {
         for (JsonNode plan : root.get("plans")) {
             if (UNLIMITED_PLAN.equals(plan.get("id").asString())) {

@@ -75,6 +75,24 @@ public final class CreditLedger {
         }
     }
 
+    /** A write made alongside a movement was refused by its own condition: nothing was written. */
+    public static final class AlongsideRefused extends RuntimeException {
+        private final int index;
+
+        AlongsideRefused(int index) {
+            super("The write made alongside the credit movement (number " + index + ") was refused by its condition");
+            this.index = index;
+        }
+
+        public int index() {
+            return index;
+        }
+    }
+
+    /** One hold to open with {@link #reserveAll}. */
+    public record HoldRequest(String holdId, long amount) {
+    }
+
     /** Told of every movement of a company's available credits, after it is committed. */
     @FunctionalInterface
     public interface BalanceListener {
@@ -254,19 +272,118 @@ public final class CreditLedger {
         }
     }
 
+    /** Holds per transaction in reserveAll: with the balance and one entry each, under DynamoDB's 100 actions. */
+    static final int HOLDS_PER_TRANSACTION = 49;
+
+    /**
+     * Opens many holds at once (a job's files): all of them, or, when the company cannot pay for
+     * all, none (InsufficientCredits). Holds already open under the same ids are kept, not doubled.
+     * Up to 49 holds commit in one transaction; should a later group fail for want of credits
+     * (another job took them meanwhile), the earlier groups are released again.
+     */
+    public List<Hold> reserveAll(String companyId, List<HoldRequest> requests, Instant expiresAt, String actor) {
+        long total = requests.stream().mapToLong(HoldRequest::amount).sum();
+        if (requests.stream().anyMatch(r -> r.amount() <= 0)) {
+            throw new IllegalArgumentException("Every hold needs a positive amount");
+        }
+        Balance now = balance(companyId);
+        if (now.available() < total) {
+            throw new InsufficientCredits(total, now.available());
+        }
+        List<Hold> opened = new ArrayList<>();
+        try {
+            for (int from = 0; from < requests.size(); from += HOLDS_PER_TRANSACTION) {
+                opened.addAll(reserveGroup(companyId, requests.subList(from, Math.min(requests.size(), from + HOLDS_PER_TRANSACTION)),
+                        expiresAt, actor));
+            }
+        } catch (InsufficientCredits e) {
+            for (Hold hold : opened) {
+                release(companyId, hold.holdId(), "not enough credits for the whole request");
+            }
+            throw new InsufficientCredits(total, balance(companyId).available());
+        }
+        return opened;
+    }
+
+    private List<Hold> reserveGroup(String companyId, List<HoldRequest> group, Instant expiresAt, String actor) {
+        for (int attempt = 0; ; attempt++) {
+            List<Hold> holds = new ArrayList<>();
+            List<HoldRequest> missing = new ArrayList<>();
+            for (HoldRequest request : group) {
+                Optional<Hold> existing = hold(companyId, request.holdId());
+                if (existing.isPresent()) {
+                    holds.add(existing.get());
+                } else {
+                    missing.add(request);
+                }
+            }
+            if (missing.isEmpty()) {
+                return holds;
+            }
+            long amount = missing.stream().mapToLong(HoldRequest::amount).sum();
+            Balance before = balance(companyId);
+            if (before.available() < amount) {
+                throw new InsufficientCredits(amount, before.available());
+            }
+            List<TransactWriteItem> items = new ArrayList<>();
+            items.add(balanceUpdate(companyId, before, missing.size(), "available = available - :amount, held = held + :amount",
+                    Map.of(":amount", n(amount)), "available >= :amount"));
+            long available = before.available();
+            long sequence = before.version();
+            List<Hold> created = new ArrayList<>();
+            for (HoldRequest request : missing) {
+                Hold hold = new Hold(request.holdId(), request.amount(), HoldStatus.OPEN, expiresAt.getEpochSecond(), null, actor);
+                Map<String, AttributeValue> holdItem = new HashMap<>(Map.of(
+                        "PK", s("C#" + companyId), "SK", s("HOLD#" + request.holdId()), "holdId", s(request.holdId()),
+                        "amount", n(request.amount()), "status", s(HoldStatus.OPEN.name()), "expiresAt", n(hold.expiresAt()),
+                        "createdAt", s(now()), "DuePK", s(dueShard(companyId)), "DueAt", n(hold.expiresAt()), "companyId", s(companyId)));
+                holdItem.put("actor", s(actor));
+                items.add(put(holdItem));
+                available -= request.amount();
+                items.add(put(entryItem(companyId, new Entry(++sequence, EntryType.RESERVE, request.amount(), request.holdId(),
+                        actor, now(), available))));
+                created.add(hold);
+            }
+            if (commit(items, attempt)) {
+                tell(companyId, before.available(), available);
+                holds.addAll(created);
+                return holds;
+            }
+        }
+    }
+
     /** The work is done: the held credits are spent. Repeating it is a no-op; after a release it is refused. */
     public Hold capture(String companyId, String holdId) {
-        return end(companyId, holdId, HoldStatus.CAPTURED, EntryType.CAPTURE, null);
+        return end(companyId, holdId, HoldStatus.CAPTURED, EntryType.CAPTURE, null, List.of());
+    }
+
+    /**
+     * Captures, and in the same transaction writes {@code alongside} (the work's own state change):
+     * both happen or neither. An alongside write whose condition fails throws {@link AlongsideRefused}
+     * and the hold stays as it was.
+     */
+    public Hold capture(String companyId, String holdId, List<TransactWriteItem> alongside) {
+        return end(companyId, holdId, HoldStatus.CAPTURED, EntryType.CAPTURE, null, alongside);
+    }
+
+    /** Releases with the reason, and writes {@code alongside} in the same transaction (see capture). */
+    public Hold release(String companyId, String holdId, String reason, List<TransactWriteItem> alongside) {
+        return end(companyId, holdId, HoldStatus.RELEASED, EntryType.RELEASE, reason, alongside);
+    }
+
+    /** Expires, and writes {@code alongside} in the same transaction (see capture). */
+    public Hold expire(String companyId, String holdId, List<TransactWriteItem> alongside) {
+        return end(companyId, holdId, HoldStatus.EXPIRED, EntryType.EXPIRE, "expired", alongside);
     }
 
     /** The work failed or was cancelled: the held credits are available again, with the reason. */
     public Hold release(String companyId, String holdId, String reason) {
-        return end(companyId, holdId, HoldStatus.RELEASED, EntryType.RELEASE, reason);
+        return end(companyId, holdId, HoldStatus.RELEASED, EntryType.RELEASE, reason, List.of());
     }
 
     /** The hold's time ran out (the sweeper). */
     public Hold expire(String companyId, String holdId) {
-        return end(companyId, holdId, HoldStatus.EXPIRED, EntryType.EXPIRE, "expired");
+        return end(companyId, holdId, HoldStatus.EXPIRED, EntryType.EXPIRE, "expired", List.of());
     }
 
     /** A worker still busy with the work keeps its hold open longer. */
@@ -287,7 +404,8 @@ public final class CreditLedger {
         return new Hold(holdId, hold.amount(), HoldStatus.OPEN, at, null, hold.actor());
     }
 
-    private Hold end(String companyId, String holdId, HoldStatus target, EntryType type, String reason) {
+    private Hold end(String companyId, String holdId, HoldStatus target, EntryType type, String reason,
+                     List<TransactWriteItem> alongside) {
         for (int attempt = 0; ; attempt++) {
             Hold hold = hold(companyId, holdId).orElseThrow(() -> new IllegalArgumentException("No hold " + holdId));
             if (hold.status() == target) {
@@ -323,7 +441,9 @@ public final class CreditLedger {
                 items.add(usage(companyId, "USAGE#D#" + day, hold.amount()));
                 items.add(usage(companyId, "USAGE#D#" + day + "#U#" + hold.actor(), hold.amount()));
             }
-            if (commit(items, attempt)) {
+            int ownItems = items.size();
+            items.addAll(alongside);
+            if (commit(items, attempt, ownItems)) {
                 tell(companyId, before.available(), after);
                 return new Hold(holdId, hold.amount(), target, hold.expiresAt(), reason, hold.actor());
             }
@@ -368,11 +488,21 @@ public final class CreditLedger {
      * retries). Throws what the cancellation means for the caller.
      */
     private boolean commit(List<TransactWriteItem> items, int attempt) {
+        return commit(items, attempt, items.size());
+    }
+
+    /** As above; a failed condition on an item from {@code alongsideFrom} on is the caller's, not a conflict. */
+    private boolean commit(List<TransactWriteItem> items, int attempt, int alongsideFrom) {
         try {
             db.transactWriteItems(t -> t.transactItems(items));
             return true;
         } catch (TransactionCanceledException cancelled) {
             List<CancellationReason> reasons = cancelled.cancellationReasons();
+            for (int i = alongsideFrom; i < reasons.size(); i++) {
+                if ("ConditionalCheckFailed".equals(reasons.get(i).code())) {
+                    throw new AlongsideRefused(i - alongsideFrom);
+                }
+            }
             boolean conflict = reasons.stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code())
                     || "TransactionConflict".equals(r.code()));
             if (!conflict || attempt >= MAX_ATTEMPTS) {
@@ -395,8 +525,14 @@ public final class CreditLedger {
 
     private TransactWriteItem balanceUpdate(String companyId, Balance before, String set, Map<String, AttributeValue> values,
                                             String extraCondition) {
+        return balanceUpdate(companyId, before, 1, set, values, extraCondition);
+    }
+
+    /** The balance item's update, moving its version by {@code steps} (one per ledger entry written with it). */
+    private TransactWriteItem balanceUpdate(String companyId, Balance before, int steps, String set, Map<String, AttributeValue> values,
+                                            String extraCondition) {
         Map<String, AttributeValue> all = new HashMap<>(values);
-        all.put(":next", n(before.version() + 1));
+        all.put(":next", n(before.version() + steps));
         // A counter a company has never moved is absent from its item: it counts as zero.
         set = set.replaceAll("(\\w+) = \\1 ([+-]) ", "$1 = if_not_exists($1, :zero) $2 ");
         all.put(":zero", n(0));

@@ -36,7 +36,4 @@ public final class CreditsModule {
                 catalog, Long.parseLong(Settings.get(Settings.LOW_BALANCE_THRESHOLD)), Clock.systemUTC());
     }
 
-    public static SweeperFunction sweeper() {
-        return new SweeperFunction(ledger(), Clock.systemUTC());
-    }
 }

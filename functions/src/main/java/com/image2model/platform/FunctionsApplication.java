@@ -21,10 +21,12 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.amazonaws.services.lambda.runtime.events.CognitoUserPoolPostConfirmationEvent;
 import com.amazonaws.services.lambda.runtime.events.CognitoUserPoolPreSignUpEvent;
 import com.amazonaws.services.lambda.runtime.events.CognitoUserPoolPreTokenGenerationEventV2;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.image2model.company.CompanyFunction;
 import com.image2model.company.CompanyModule;
 import com.image2model.credits.CreditsModule;
 import com.image2model.health.HealthFunction;
+import com.image2model.jobs.JobsModule;
 import com.image2model.signup.PostConfirmationFunction;
 import com.image2model.signup.PreSignUpFunction;
 import com.image2model.signup.PreTokenGenerationFunction;
@@ -59,7 +61,14 @@ public class FunctionsApplication implements ApplicationContextInitializer<Gener
                     () -> new CompanyFunction(CompanyModule.memberships())),
             new FunctionSpec("credits", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class,
                     EnumSet.of(AwsClients.Service.DYNAMODB), CreditsModule::api),
-            new FunctionSpec("sweeper", Map.class, Map.class, EnumSet.of(AwsClients.Service.DYNAMODB), CreditsModule::sweeper),
+            new FunctionSpec("jobs", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class,
+                    EnumSet.of(AwsClients.Service.DYNAMODB, AwsClients.Service.S3_PRESIGNER), JobsModule::api),
+            new FunctionSpec("worker", Map.class, SQSBatchResponse.class,
+                    EnumSet.of(AwsClients.Service.DYNAMODB, AwsClients.Service.S3, AwsClients.Service.S3_PRESIGNER), JobsModule::worker),
+            new FunctionSpec("falWebhook", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class,
+                    EnumSet.of(AwsClients.Service.DYNAMODB, AwsClients.Service.S3), JobsModule::falWebhook),
+            new FunctionSpec("sweeper", Map.class, Map.class, EnumSet.of(AwsClients.Service.DYNAMODB, AwsClients.Service.S3),
+                    JobsModule::sweeper),
             new FunctionSpec("preSignUp", CognitoUserPoolPreSignUpEvent.class, CognitoUserPoolPreSignUpEvent.class,
                     EnumSet.of(AwsClients.Service.DYNAMODB),
                     () -> new PreSignUpFunction(CompanyModule.memberships())),

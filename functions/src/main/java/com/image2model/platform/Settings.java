@@ -25,6 +25,26 @@ public final class Settings {
     public static final String BLOCKED_EMAIL_DOMAINS = "BLOCKED_EMAIL_DOMAINS";
     public static final String LOW_BALANCE_THRESHOLD = "LOW_BALANCE_THRESHOLD";
     public static final String NOTIFY_FROM = "NOTIFY_FROM";
+    public static final String JOBS_MAX_FILES = "JOBS_MAX_FILES";
+    public static final String JOBS_MAX_FILE_BYTES = "JOBS_MAX_FILE_BYTES";
+    public static final String JOBS_UPLOAD_WINDOW_SECONDS = "JOBS_UPLOAD_WINDOW_SECONDS";
+    public static final String JOBS_HOLD_GRACE_SECONDS = "JOBS_HOLD_GRACE_SECONDS";
+    public static final String JOBS_RESULT_URL_SECONDS = "JOBS_RESULT_URL_SECONDS";
+    public static final String JOBS_MAX_RECEIVES = "JOBS_MAX_RECEIVES";
+    public static final String IMAGE_MIN_SIDE = "IMAGE_MIN_SIDE";
+    public static final String IMAGE_MAX_SIDE = "IMAGE_MAX_SIDE";
+    public static final String IMAGE_MAX_PIXELS = "IMAGE_MAX_PIXELS";
+    public static final String FAL_QUEUE_URL = "FAL_QUEUE_URL";
+    public static final String FAL_KEY = "FAL_KEY";
+    public static final String FAL_JWKS_URL = "FAL_JWKS_URL";
+    public static final String FAL_WEBHOOK_URL = "FAL_WEBHOOK_URL";
+    public static final String FAL_IMAGE_URL_SECONDS = "FAL_IMAGE_URL_SECONDS";
+    public static final String FAL_POLL_AFTER_SECONDS = "FAL_POLL_AFTER_SECONDS";
+    public static final String FAL_POLL_EVERY_SECONDS = "FAL_POLL_EVERY_SECONDS";
+    public static final String FAL_MAX_WAIT_SECONDS = "FAL_MAX_WAIT_SECONDS";
+    public static final String FAL_MAX_GLB_BYTES = "FAL_MAX_GLB_BYTES";
+    public static final String FAL_RETRY_ATTEMPTS = "FAL_RETRY_ATTEMPTS";
+    public static final String FAL_RETRY_BASE_MILLIS = "FAL_RETRY_BASE_MILLIS";
 
     /** What the devstack creates from template.yaml with stack name image2model and stage dev. */
     public static final Map<String, String> DEVSTACK_DEFAULTS = Map.ofEntries(
@@ -39,7 +59,28 @@ public final class Settings {
             Map.entry(JOBS_QUEUE_URL, "http://localhost:9324/000000000000/image2model-dev-jobs"),
             Map.entry(JOBS_DLQ_URL, "http://localhost:9324/000000000000/image2model-dev-jobs-dlq"),
             Map.entry(AWS_REGION, "us-east-1"),
-            Map.entry(HEALTH_TIMEOUT_MILLIS, "2000"));
+            Map.entry(HEALTH_TIMEOUT_MILLIS, "2000"),
+            Map.entry(JOBS_MAX_FILES, "100"),
+            Map.entry(JOBS_MAX_FILE_BYTES, "20971520"),
+            Map.entry(JOBS_UPLOAD_WINDOW_SECONDS, "900"),
+            Map.entry(JOBS_HOLD_GRACE_SECONDS, "300"),
+            Map.entry(JOBS_RESULT_URL_SECONDS, "900"),
+            Map.entry(JOBS_MAX_RECEIVES, "5"),
+            Map.entry(IMAGE_MIN_SIDE, "64"),
+            Map.entry(IMAGE_MAX_SIDE, "8192"),
+            Map.entry(IMAGE_MAX_PIXELS, "40000000"),
+            // The devstack's FAL stand-in (devstack/ FalStandIn) and its HTTP front.
+            Map.entry(FAL_QUEUE_URL, "http://localhost:9090"),
+            Map.entry(FAL_KEY, "devstack-fal-key"),
+            Map.entry(FAL_JWKS_URL, "http://localhost:9090/.well-known/jwks.json"),
+            Map.entry(FAL_WEBHOOK_URL, "http://localhost:8080/webhooks/fal"),
+            Map.entry(FAL_IMAGE_URL_SECONDS, "21600"),
+            Map.entry(FAL_POLL_AFTER_SECONDS, "600"),
+            Map.entry(FAL_POLL_EVERY_SECONDS, "300"),
+            Map.entry(FAL_MAX_WAIT_SECONDS, "7200"),
+            Map.entry(FAL_MAX_GLB_BYTES, "104857600"),
+            Map.entry(FAL_RETRY_ATTEMPTS, "3"),
+            Map.entry(FAL_RETRY_BASE_MILLIS, "250"));
 
 
     private Settings() {
@@ -61,6 +102,19 @@ public final class Settings {
             }
             return fallback;
         });
+    }
+
+    public static long getLong(String name) {
+        String value = get(name);
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(name + " must be a whole number, was '" + value + "'", e);
+        }
+    }
+
+    public static java.time.Duration getSeconds(String name) {
+        return java.time.Duration.ofSeconds(getLong(name));
     }
 
     public static int getInt(String name) {

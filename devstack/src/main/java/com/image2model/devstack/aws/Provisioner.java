@@ -208,6 +208,12 @@ public final class Provisioner implements Intrinsics.Resources {
         }
     }
 
+    /** The emulator's URL of a queue the template declares, by its ARN. */
+    public String queueUrlOfArn(String arn) {
+        return queueArns.entrySet().stream().filter(e -> e.getValue().equals(arn)).map(e -> ref(e.getKey())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(arn + " is not a queue of the template"));
+    }
+
     private static void copyAttribute(Map<String, Object> p, String property, QueueAttributeName attribute,
                                       Map<QueueAttributeName, String> into) {
         if (p.containsKey(property)) {

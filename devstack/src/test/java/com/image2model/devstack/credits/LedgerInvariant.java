@@ -12,14 +12,14 @@ import com.image2model.credits.CreditLedger.EntryType;
 import com.image2model.credits.CreditLedger.HoldStatus;
 
 /** What must hold for a company's credits at every moment, read from the table. */
-record LedgerInvariant(List<String> violations) {
+public record LedgerInvariant(List<String> violations) {
 
-    void assertHolds() {
+    public void assertHolds() {
         assertThat(violations).isEmpty();
     }
 
     /** The balance counters against each other and against the open holds (cheap: every step). */
-    static LedgerInvariant quick(CreditLedger ledger, String company) {
+    public static LedgerInvariant quick(CreditLedger ledger, String company) {
         List<String> violations = new ArrayList<>();
         CreditLedger.Balance b = ledger.balance(company);
         long sources = b.granted() + b.purchased() + b.adjusted() - b.refunded() - b.captured();
@@ -34,7 +34,7 @@ record LedgerInvariant(List<String> violations) {
     }
 
     /** Also the whole ledger: contiguous entries whose balance-after follows from each movement; holds ended at most once. */
-    static LedgerInvariant check(CreditLedger ledger, String company) {
+    public static LedgerInvariant check(CreditLedger ledger, String company) {
         List<String> violations = new ArrayList<>(quick(ledger, company).violations());
         List<CreditLedger.Entry> entries = new ArrayList<>();
         Long before = null;

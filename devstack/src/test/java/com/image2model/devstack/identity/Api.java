@@ -12,14 +12,14 @@ import com.image2model.devstack.Stack;
 import com.image2model.devstack.TestStack;
 
 /** The devstack's API over HTTP, and people signed in through its login pages. */
-final class Api {
+public final class Api {
 
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final String PASSWORD = "Correct-Horse-9";
+    public static final ObjectMapper JSON = new ObjectMapper();
+    public static final String PASSWORD = "Correct-Horse-9";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    record Answer(int status, JsonNode body) {
-        String errorCode() {
+    public record Answer(int status, JsonNode body) {
+        public String errorCode() {
             return body.at("/error/code").asText();
         }
     }
@@ -27,21 +27,21 @@ final class Api {
     private Api() {
     }
 
-    static Stack stack() {
+    public static Stack stack() {
         return TestStack.get();
     }
 
-    static LoginFlow login() {
+    public static LoginFlow login() {
         var config = stack().cognito().config();
         return new LoginFlow(stack().cognito().url(), config.clientId(), config.callbackUrls().get(0));
     }
 
     /** A fresh address at a domain unique to the calling test, so tests never share a company by accident. */
-    static String domain(String name) {
+    public static String domain(String name) {
         return name + "-" + UUID.randomUUID().toString().substring(0, 8) + ".test";
     }
 
-    static LoginFlow.Result signUp(String email, String companyName) throws Exception {
+    public static LoginFlow.Result signUp(String email, String companyName) throws Exception {
         LoginFlow.Result result = login().signUp(email, PASSWORD, companyName);
         if (result.error() != null) {
             throw new AssertionError("Sign-up of " + email + " failed: " + result.error());
@@ -49,7 +49,7 @@ final class Api {
         return result;
     }
 
-    static Answer call(String method, String path, String token, String body) throws Exception {
+    public static Answer call(String method, String path, String token, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack().front().url() + path));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
@@ -62,7 +62,7 @@ final class Api {
         return new Answer(response.statusCode(), response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body()));
     }
 
-    static JsonNode claims(String token) throws Exception {
+    public static JsonNode claims(String token) throws Exception {
         return JSON.readTree(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]));
     }
 }

@@ -1,0 +1,446 @@
+package com.image2model.jobs;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.image2model.credits.CreditLedger;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * Jobs and their files in the company's partition ({@code C#company}: {@code JOB#job},
+ * {@code JOBFILE#job#file}). A file moves through its states by conditional writes that name the
+ * states it may come from, so a repeated step (a duplicate SQS message, a second webhook) finds
+ * the file moved on and changes nothing. A file's end and its credit hold's end are one DynamoDB
+ * transaction: a file is DONE exactly when its hold is captured, and FAILED or CANCELLED exactly
+ * when it is released or expired. The job keeps counters moved in the same transactions; its
+ * state is derived from them.
+ */
+public final class JobStore {
+
+    public enum FileState {
+        AWAITING_UPLOAD, UPLOADED, SUBMITTED, DONE, FAILED, CANCELLED;
+
+        public boolean terminal() {
+            return this == DONE || this == FAILED || this == CANCELLED;
+        }
+    }
+
+    public static final Set<FileState> OPEN_STATES = Set.of(FileState.AWAITING_UPLOAD, FileState.UPLOADED, FileState.SUBMITTED);
+
+    public record Job(String companyId, String jobId, String name, String quality, int files, long costPerFile, long cost,
+                      String createdAt, String createdBy, String updatedAt, int uploaded, int done, int failed, int cancelled,
+                      boolean cancelRequested) {
+        public String state() {
+            int ended = done + failed + cancelled;
+            if (ended < files) {
+                return uploaded > 0 || ended > 0 ? "PROCESSING" : "CREATED";
+            }
+            if (cancelRequested) {
+                return "CANCELLED";
+            }
+            if (done == files) {
+                return "DONE";
+            }
+            return done == 0 ? (cancelled == files ? "CANCELLED" : "FAILED") : "PARTIAL";
+        }
+    }
+
+    public record JobFile(String companyId, String jobId, String fileId, String name, String contentType, long size, FileState state,
+                          String reason, String holdId, long cost, String createdAt, String uploadedAt, String submittedAt,
+                          String completedAt, String falRequestId, String falStatusUrl, String falResponseUrl, String falCancelUrl,
+                          String model, Long faces, Long vertices, Long glbBytes, Integer width, Integer height) {
+        public String extension() {
+            ImageCheck.Format format = ImageCheck.Format.ofContentType(contentType);
+            return format == null ? "bin" : format.extension();
+        }
+
+        public String uploadKey() {
+            return "uploads/" + companyId + "/" + jobId + "/" + fileId + "." + extension();
+        }
+
+        public String resultKey() {
+            return "results/" + companyId + "/" + jobId + "/" + fileId + ".glb";
+        }
+    }
+
+    /** A new file as POST /jobs describes it. */
+    public record NewFile(String fileId, String name, String contentType, long size) {
+    }
+
+    public record Page(List<Job> jobs, String nextCursor) {
+    }
+
+    /** Sparse Due index partitions of files waiting on FAL (the sweeper polls them). */
+    static final int POLL_SHARDS = 4;
+
+    private final DynamoDbClient db;
+    private final String table;
+    private final CreditLedger ledger;
+    private final Clock clock;
+
+    public JobStore(DynamoDbClient db, String table, CreditLedger ledger, Clock clock) {
+        this.db = db;
+        this.table = table;
+        this.ledger = ledger;
+        this.clock = clock;
+    }
+
+    public static String holdId(String jobId, String fileId) {
+        return "JOB#" + jobId + "#" + fileId;
+    }
+
+    /** The job and file of a hold id made by {@link #holdId}; empty for holds of other work. */
+    public static Optional<String[]> parseHoldId(String holdId) {
+        String[] parts = holdId.split("#");
+        return parts.length == 3 && parts[0].equals("JOB") ? Optional.of(new String[] {parts[1], parts[2]}) : Optional.empty();
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    /** Writes a new job and its files (their holds already reserved). */
+    public Job create(String companyId, String jobId, String name, String quality, long costPerFile, String createdBy, List<NewFile> files) {
+        String now = now();
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        for (NewFile file : files) {
+            Map<String, AttributeValue> item = new HashMap<>();
+            item.put("PK", s("C#" + companyId));
+            item.put("SK", s(fileSk(jobId, file.fileId())));
+            item.put("jobId", s(jobId));
+            item.put("fileId", s(file.fileId()));
+            item.put("name", s(file.name()));
+            item.put("contentType", s(file.contentType()));
+            item.put("size", n(file.size()));
+            item.put("status", s(FileState.AWAITING_UPLOAD.name()));
+            item.put("cost", n(costPerFile));
+            if (costPerFile > 0) {
+                item.put("holdId", s(holdId(jobId, file.fileId())));
+            }
+            item.put("createdAt", s(now));
+            items.add(item);
+        }
+        Map<String, AttributeValue> job = new HashMap<>();
+        job.put("PK", s("C#" + companyId));
+        job.put("SK", s("JOB#" + jobId));
+        job.put("jobId", s(jobId));
+        if (name != null) {
+            job.put("name", s(name));
+        }
+        job.put("quality", s(quality));
+        job.put("files", n(files.size()));
+        job.put("costPerFile", n(costPerFile));
+        job.put("cost", n(costPerFile * files.size()));
+        job.put("createdAt", s(now));
+        job.put("updatedAt", s(now));
+        job.put("createdBy", s(createdBy));
+        for (String counter : List.of("uploaded", "done", "failed", "cancelled")) {
+            job.put(counter, n(0));
+        }
+        // Files first, the job last: a job that is listed always has all its files.
+        items.add(job);
+        for (int from = 0; from < items.size(); from += 25) {
+            List<WriteRequest> batch = items.subList(from, Math.min(items.size(), from + 25)).stream()
+                    .map(item -> WriteRequest.builder().putRequest(p -> p.item(item)).build()).toList();
+            Map<String, List<WriteRequest>> pending = Map.of(table, batch);
+            for (int attempt = 0; !pending.isEmpty() && !pending.getOrDefault(table, List.of()).isEmpty(); attempt++) {
+                if (attempt > 0) {
+                    sleep(Math.min(1000, 25L << attempt));
+                }
+                Map<String, List<WriteRequest>> request = pending;
+                pending = db.batchWriteItem(b -> b.requestItems(request)).unprocessedItems();
+            }
+        }
+        return toJob(companyId, job);
+    }
+
+    /** The upload arrived: AWAITING_UPLOAD to UPLOADED (false if the file had moved on already). */
+    public boolean markUploaded(JobFile file, ImageCheck.Image image) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":at", s(now()));
+        values.put(":w", n(image.width()));
+        values.put(":h", n(image.height()));
+        return transactPlain(alongside(file, Set.of(FileState.AWAITING_UPLOAD), FileState.UPLOADED,
+                "uploadedAt = :at, width = :w, height = :h", values, "uploaded"));
+    }
+
+    /** Sent to FAL: UPLOADED to SUBMITTED, with the request's URLs; due for a status poll at {@code pollAt}. */
+    public boolean markSubmitted(JobFile file, String model, String requestId, String statusUrl, String responseUrl, String cancelUrl,
+                                 Instant pollAt) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":at", s(now()));
+        values.put(":model", s(model));
+        values.put(":rid", s(requestId));
+        values.put(":surl", s(nullToEmpty(statusUrl)));
+        values.put(":rurl", s(nullToEmpty(responseUrl)));
+        values.put(":curl", s(nullToEmpty(cancelUrl)));
+        values.put(":due", s(pollShard(file.companyId())));
+        values.put(":dueAt", n(pollAt.getEpochSecond()));
+        values.put(":cid", s(file.companyId()));
+        return transactPlain(alongside(file, Set.of(FileState.UPLOADED), FileState.SUBMITTED,
+                "submittedAt = :at, model = :model, falRequestId = :rid, falStatusUrl = :surl, falResponseUrl = :rurl, "
+                        + "falCancelUrl = :curl, DuePK = :due, DueAt = :dueAt, companyId = :cid", values, null));
+    }
+
+    /** Not finished yet at the poll: look again at {@code pollAt}. */
+    public void postponePoll(JobFile file, Instant pollAt) {
+        try {
+            db.updateItem(u -> u.tableName(table).key(key(file.companyId(), fileSk(file.jobId(), file.fileId())))
+                    .updateExpression("SET DueAt = :at").conditionExpression("#status = :submitted")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(":at", n(pollAt.getEpochSecond()), ":submitted", s(FileState.SUBMITTED.name()))));
+        } catch (ConditionalCheckFailedException movedOn) {
+            // Finished meanwhile.
+        }
+    }
+
+    /** The model is stored: DONE, and the hold captured, in one transaction. */
+    public boolean markDone(JobFile file, long faces, long vertices, long glbBytes) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":at", s(now()));
+        values.put(":faces", n(faces));
+        values.put(":vertices", n(vertices));
+        values.put(":bytes", n(glbBytes));
+        return end(file, Set.of(FileState.UPLOADED, FileState.SUBMITTED), FileState.DONE,
+                "completedAt = :at, faces = :faces, vertices = :vertices, glbBytes = :bytes", values, "done", null);
+    }
+
+    /** The file cannot be made: FAILED with the reason, and the hold released, in one transaction. */
+    public boolean markFailed(JobFile file, Set<FileState> from, String reason) {
+        return end(file, from, FileState.FAILED, "completedAt = :at, reason = :reason",
+                new HashMap<>(Map.of(":at", s(now()), ":reason", s(reason))), "failed", reason);
+    }
+
+    /** Cancelled by a member: CANCELLED, and the hold released. */
+    public boolean markCancelled(JobFile file, String reason) {
+        return end(file, OPEN_STATES, FileState.CANCELLED, "completedAt = :at, reason = :reason",
+                new HashMap<>(Map.of(":at", s(now()), ":reason", s(reason))), "cancelled", reason);
+    }
+
+    /** The hold's time ran out (the sweeper): FAILED with the reason, and the hold expired, in one transaction. */
+    public boolean markExpired(JobFile file, String reason) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":at", s(now()), ":reason", s(reason)));
+        List<TransactWriteItem> alongside = alongside(file, Set.of(file.state()), FileState.FAILED,
+                "completedAt = :at, reason = :reason", values, "failed");
+        try {
+            ledger.expire(file.companyId(), file.holdId(), alongside);
+            return true;
+        } catch (CreditLedger.AlongsideRefused movedOn) {
+            return false;
+        } catch (CreditLedger.HoldEnded ended) {
+            return transactPlain(alongside);
+        }
+    }
+
+    public void requestCancel(String companyId, String jobId) {
+        db.updateItem(u -> u.tableName(table).key(key(companyId, "JOB#" + jobId))
+                .updateExpression("SET cancelRequested = :yes, updatedAt = :at").conditionExpression("attribute_exists(PK)")
+                .expressionAttributeValues(Map.of(":yes", AttributeValue.fromBool(true), ":at", s(now()))));
+    }
+
+    private boolean end(JobFile file, Set<FileState> from, FileState to, String set, Map<String, AttributeValue> values, String counter,
+                        String reason) {
+        List<TransactWriteItem> alongside = alongside(file, from, to, set, values, counter);
+        if (file.holdId() == null) {
+            return transactPlain(alongside);
+        }
+        try {
+            if (to == FileState.DONE) {
+                ledger.capture(file.companyId(), file.holdId(), alongside);
+            } else {
+                ledger.release(file.companyId(), file.holdId(), reason, alongside);
+            }
+            return true;
+        } catch (CreditLedger.AlongsideRefused movedOn) {
+            return false;
+        } catch (CreditLedger.HoldEnded ended) {
+            // The hold ended another way first (cancelled, expired): the file follows without moving credits.
+            Optional<CreditLedger.Hold> hold = ledger.hold(file.companyId(), file.holdId());
+            if (to == FileState.DONE || hold.isEmpty()) {
+                return false;
+            }
+            return transactPlain(alongside);
+        } catch (IllegalArgumentException noHold) {
+            return transactPlain(alongside);
+        }
+    }
+
+    private boolean transactPlain(List<TransactWriteItem> items) {
+        try {
+            db.transactWriteItems(t -> t.transactItems(items));
+            return true;
+        } catch (TransactionCanceledException e) {
+            if (e.cancellationReasons().stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()))) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** The file's move (conditioned on the states it may come from) and the job's counter, as transaction items. */
+    private List<TransactWriteItem> alongside(JobFile file, Set<FileState> from, FileState to, String set,
+                                              Map<String, AttributeValue> values, String counter) {
+        Map<String, AttributeValue> all = new HashMap<>(values);
+        all.put(":to", s(to.name()));
+        List<String> allowed = new ArrayList<>();
+        int i = 0;
+        for (FileState state : from) {
+            all.put(":from" + i, s(state.name()));
+            allowed.add(":from" + i);
+            i++;
+        }
+        String update = "SET #status = :to, " + set + (to.terminal() ? " REMOVE DuePK, DueAt" : "");
+        String condition = "#status IN (" + String.join(", ", allowed) + ")";
+        List<TransactWriteItem> items = new ArrayList<>();
+        items.add(TransactWriteItem.builder().update(u -> u.tableName(table).key(key(file.companyId(), fileSk(file.jobId(), file.fileId())))
+                .updateExpression(update).conditionExpression(condition).expressionAttributeNames(Map.of("#status", "status"))
+                .expressionAttributeValues(all)).build());
+        if (counter != null) {
+            items.add(TransactWriteItem.builder().update(u -> u.tableName(table).key(key(file.companyId(), "JOB#" + file.jobId()))
+                    .updateExpression("ADD " + counter + " :one SET updatedAt = :at")
+                    .expressionAttributeValues(Map.of(":one", n(1), ":at", s(now())))).build());
+        }
+        return items;
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    public Optional<Job> job(String companyId, String jobId) {
+        Map<String, AttributeValue> item = get(companyId, "JOB#" + jobId);
+        return item == null ? Optional.empty() : Optional.of(toJob(companyId, item));
+    }
+
+    public Optional<JobFile> file(String companyId, String jobId, String fileId) {
+        Map<String, AttributeValue> item = get(companyId, fileSk(jobId, fileId));
+        return item == null ? Optional.empty() : Optional.of(toFile(companyId, item));
+    }
+
+    public List<JobFile> files(String companyId, String jobId) {
+        List<JobFile> files = new ArrayList<>();
+        db.queryPaginator(q -> q.tableName(table).consistentRead(true).keyConditionExpression("PK = :pk AND begins_with(SK, :prefix)")
+                        .expressionAttributeValues(Map.of(":pk", s("C#" + companyId), ":prefix", s("JOBFILE#" + jobId + "#"))))
+                .items().forEach(item -> files.add(toFile(companyId, item)));
+        return files;
+    }
+
+    /** Jobs newest first (job ids sort by creation time); {@code cursor} is the last job id of the previous page. */
+    public Page jobs(String companyId, String cursor, int limit) {
+        Map<String, AttributeValue> start = cursor == null ? null : key(companyId, "JOB#" + cursor);
+        QueryResponse page = db.query(q -> q.tableName(table).keyConditionExpression("PK = :pk AND begins_with(SK, :prefix)")
+                .expressionAttributeValues(Map.of(":pk", s("C#" + companyId), ":prefix", s("JOB#")))
+                .scanIndexForward(false).limit(limit).exclusiveStartKey(start));
+        List<Job> jobs = page.items().stream().map(item -> toJob(companyId, item)).toList();
+        String next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() && jobs.size() == limit
+                ? jobs.get(jobs.size() - 1).jobId() : null;
+        return new Page(jobs, next);
+    }
+
+    /** Files waiting on FAL whose poll is due, across companies: (company, job, file). */
+    public List<String[]> duePolls(Instant now, int limit) {
+        List<String[]> due = new ArrayList<>();
+        for (int shard = 0; shard < POLL_SHARDS && due.size() < limit; shard++) {
+            String partition = "FALPOLL#" + shard;
+            int remaining = limit - due.size();
+            db.query(q -> q.tableName(table).indexName("Due").keyConditionExpression("DuePK = :p AND DueAt <= :now")
+                            .expressionAttributeValues(Map.of(":p", s(partition), ":now", n(now.getEpochSecond()))).limit(remaining))
+                    .items().forEach(item -> due.add(new String[] {item.get("companyId").s(), item.get("jobId").s(), item.get("fileId").s()}));
+        }
+        return due;
+    }
+
+    static String pollShard(String companyId) {
+        return "FALPOLL#" + Math.floorMod(companyId.hashCode(), POLL_SHARDS);
+    }
+
+    private static String fileSk(String jobId, String fileId) {
+        return "JOBFILE#" + jobId + "#" + fileId;
+    }
+
+    private Map<String, AttributeValue> get(String companyId, String sk) {
+        Map<String, AttributeValue> item = db.getItem(g -> g.tableName(table).key(key(companyId, sk)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? null : item;
+    }
+
+    private static Job toJob(String companyId, Map<String, AttributeValue> item) {
+        return new Job(companyId, str(item, "jobId"), str(item, "name"), str(item, "quality"), (int) num(item, "files"),
+                num(item, "costPerFile"), num(item, "cost"), str(item, "createdAt"), str(item, "createdBy"), str(item, "updatedAt"),
+                (int) num(item, "uploaded"), (int) num(item, "done"), (int) num(item, "failed"), (int) num(item, "cancelled"),
+                item.containsKey("cancelRequested") && Boolean.TRUE.equals(item.get("cancelRequested").bool()));
+    }
+
+    private static JobFile toFile(String companyId, Map<String, AttributeValue> item) {
+        return new JobFile(companyId, str(item, "jobId"), str(item, "fileId"), str(item, "name"), str(item, "contentType"), num(item, "size"),
+                FileState.valueOf(str(item, "status")), str(item, "reason"), str(item, "holdId"), num(item, "cost"), str(item, "createdAt"),
+                str(item, "uploadedAt"), str(item, "submittedAt"), str(item, "completedAt"), str(item, "falRequestId"),
+                blankToNull(str(item, "falStatusUrl")), blankToNull(str(item, "falResponseUrl")), blankToNull(str(item, "falCancelUrl")),
+                str(item, "model"), optNum(item, "faces"), optNum(item, "vertices"), optNum(item, "glbBytes"),
+                optNum(item, "width") == null ? null : optNum(item, "width").intValue(),
+                optNum(item, "height") == null ? null : optNum(item, "height").intValue());
+    }
+
+    /** Counts by state, for tests and the benchmark. */
+    public static Map<FileState, Long> countByState(List<JobFile> files) {
+        return files.stream().collect(Collectors.groupingBy(JobFile::state, LinkedHashMap::new, Collectors.counting()));
+    }
+
+    private String now() {
+        return clock.instant().toString();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String nullToEmpty(String value) {
+        return value == null ? "" : value;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    private static Map<String, AttributeValue> key(String companyId, String sk) {
+        return Map.of("PK", s("C#" + companyId), "SK", s(sk));
+    }
+
+    private static String str(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? null : value.s();
+    }
+
+    private static long num(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null || value.n() == null ? 0 : Long.parseLong(value.n());
+    }
+
+    private static Long optNum(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null || value.n() == null ? null : Long.parseLong(value.n());
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}

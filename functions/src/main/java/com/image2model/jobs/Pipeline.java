@@ -1,0 +1,393 @@
+package com.image2model.jobs;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.image2model.credits.Catalog;
+import com.image2model.credits.CreditLedger;
+import com.image2model.fal.FalClient;
+import com.image2model.jobs.JobStore.FileState;
+import com.image2model.jobs.JobStore.JobFile;
+
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The way of one file from its upload to its model: the worker's step (check the image, send it
+ * to FAL), the webhook's step (store the model, capture the credits), and the sweeper's (expire
+ * holds of files never uploaded, poll FAL for files whose webhook never came). Each step reads the
+ * file's state first and only moves it forward, so a repeated step changes nothing.
+ */
+public final class Pipeline {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+    private static final Pattern UPLOAD_KEY = Pattern.compile("^uploads/([A-Za-z0-9_-]{1,64})/(j[0-9a-f]{19})/(f[0-9]{3})\\.(jpg|png|webp)$");
+
+    public record Config(int maxReceives, Duration imageUrlTtl, Duration pollAfter, Duration pollEvery, Duration maxWait,
+                         long maxGlbBytes, String webhookUrl) {
+    }
+
+    /** What the worker made of one upload event. */
+    public enum Outcome {
+        SUBMITTED, REJECTED, FAILED, DUPLICATE, IGNORED
+    }
+
+    /** What a webhook (or a poll) made of FAL's answer. */
+    public enum WebhookOutcome {
+        DONE, FAILED, DUPLICATE, UNKNOWN, NOT_READY
+    }
+
+    /** A step that failed for a passing reason (FAL busy, a network error): the caller lets it be retried. */
+    public static final class RetryLater extends RuntimeException {
+        public RetryLater(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private final JobStore store;
+    private final CreditLedger ledger;
+    private final S3Client s3;
+    private final S3Presigner presigner;
+    private final FalClient fal;
+    private final Catalog catalog;
+    private final ImageCheck check;
+    private final String uploadsBucket;
+    private final String resultsBucket;
+    private final Config config;
+    private final Clock clock;
+
+    public Pipeline(JobStore store, CreditLedger ledger, S3Client s3, S3Presigner presigner, FalClient fal, Catalog catalog, ImageCheck check,
+                    String uploadsBucket, String resultsBucket, Config config, Clock clock) {
+        this.store = store;
+        this.ledger = ledger;
+        this.s3 = s3;
+        this.presigner = presigner;
+        this.fal = fal;
+        this.catalog = catalog;
+        this.check = check;
+        this.uploadsBucket = uploadsBucket;
+        this.resultsBucket = resultsBucket;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    // ------------------------------------------------------------------ the worker
+
+    /**
+     * An object was created in the uploads bucket. The company, job and file come from the key
+     * the API built; {@code receiveCount} is how often SQS has delivered this message.
+     */
+    public Outcome uploaded(String bucket, String key, int receiveCount) {
+        Matcher m = UPLOAD_KEY.matcher(key);
+        if (!uploadsBucket.equals(bucket) || !m.matches()) {
+            LOG.warn("Ignoring an object the API did not ask for: s3://{}/{}", bucket, key);
+            return Outcome.IGNORED;
+        }
+        String companyId = m.group(1);
+        Optional<JobFile> found = store.file(companyId, m.group(2), m.group(3));
+        if (found.isEmpty() || !found.get().uploadKey().equals(key)) {
+            LOG.warn("No file waits for s3://{}/{}", bucket, key);
+            return Outcome.IGNORED;
+        }
+        JobFile file = found.get();
+        if (file.state() == FileState.AWAITING_UPLOAD) {
+            Outcome checked = checkUpload(file);
+            if (checked != null) {
+                return checked;
+            }
+            file = store.file(companyId, file.jobId(), file.fileId()).orElseThrow();
+        }
+        if (file.state() != FileState.UPLOADED) {
+            return Outcome.DUPLICATE;
+        }
+        return submit(file, receiveCount);
+    }
+
+    /** Checks the bytes and moves the file to UPLOADED; answers an outcome only when it stops here. */
+    private Outcome checkUpload(JobFile file) {
+        byte[] head;
+        long size;
+        try {
+            size = s3.headObject(h -> h.bucket(uploadsBucket).key(file.uploadKey())).contentLength();
+            head = s3.getObjectAsBytes(g -> g.bucket(uploadsBucket).key(file.uploadKey())
+                    .range("bytes=0-" + (ImageCheck.HEADER_BYTES - 1))).asByteArray();
+        } catch (NoSuchKeyException gone) {
+            LOG.warn("The upload {} is gone", file.uploadKey());
+            return Outcome.IGNORED;
+        }
+        if (size != file.size()) {
+            store.markFailed(file, Set.of(FileState.AWAITING_UPLOAD),
+                    "The upload has " + size + " bytes, not the " + file.size() + " announced. Your credits were released.");
+            return Outcome.REJECTED;
+        }
+        ImageCheck.Image image;
+        try {
+            image = check.check(head, ImageCheck.Format.ofContentType(file.contentType()));
+        } catch (ImageCheck.Rejected rejected) {
+            store.markFailed(file, Set.of(FileState.AWAITING_UPLOAD), rejected.getMessage() + " Your credits were released.");
+            return Outcome.REJECTED;
+        }
+        if (file.holdId() != null) {
+            try {
+                // From here FAL has the file: the hold lasts until FAL's answer is overdue.
+                ledger.extend(file.companyId(), file.holdId(), clock.instant().plus(config.maxWait()).plus(config.pollEvery()).plusSeconds(600));
+            } catch (CreditLedger.HoldEnded ended) {
+                return Outcome.DUPLICATE;
+            }
+        }
+        if (!store.markUploaded(file, image)) {
+            return Outcome.DUPLICATE;
+        }
+        return null;
+    }
+
+    private Outcome submit(JobFile file, int receiveCount) {
+        JobStore.Job job = store.job(file.companyId(), file.jobId()).orElseThrow();
+        Catalog.Generation generation = catalog.generation(job.quality());
+        String imageUrl = presigner.presignGetObject(p -> p.signatureDuration(config.imageUrlTtl())
+                .getObjectRequest(g -> g.bucket(uploadsBucket).key(file.uploadKey()))).url().toString();
+        ObjectNode input = ((ObjectNode) generation.input()).deepCopy();
+        input.put("image_url", imageUrl);
+        FalClient.Submission submission;
+        try {
+            submission = fal.submit(generation.app(), input, webhookUrl(file));
+        } catch (FalClient.FalException e) {
+            boolean imageFault = e.status() == 400 || e.status() == 413 || e.status() == 422;
+            if (imageFault) {
+                store.markFailed(file, Set.of(FileState.UPLOADED),
+                        "The generator refused the image: " + e.getMessage() + ". Your credits were released.");
+                return Outcome.FAILED;
+            }
+            if (receiveCount >= config.maxReceives()) {
+                store.markFailed(file, Set.of(FileState.UPLOADED), "The generator could not be reached after " + receiveCount
+                        + " attempts. Your credits were released; please try again later.");
+                throw new RetryLater("Giving up on " + file.uploadKey() + " after " + receiveCount + " attempts: " + e.getMessage(), e);
+            }
+            throw new RetryLater("FAL did not take " + file.uploadKey() + ": " + e.getMessage(), e);
+        }
+        Instant pollAt = clock.instant().plus(config.pollAfter());
+        if (!store.markSubmitted(file, generation.app(), submission.requestId(), submission.statusUrl(), submission.responseUrl(),
+                submission.cancelUrl(), pollAt)) {
+            // Cancelled (or sent by a parallel delivery) while we were submitting: this request is not wanted.
+            cancelQuietly(submission.cancelUrl());
+            return Outcome.DUPLICATE;
+        }
+        return Outcome.SUBMITTED;
+    }
+
+    private String webhookUrl(JobFile file) {
+        String separator = config.webhookUrl().contains("?") ? "&" : "?";
+        return config.webhookUrl() + separator + "company=" + enc(file.companyId()) + "&job=" + enc(file.jobId()) + "&file=" + enc(file.fileId());
+    }
+
+    // ------------------------------------------------------------------ FAL's answer
+
+    /**
+     * A verified webhook for {@code requestId}. The company, job and file come from the webhook URL
+     * we gave FAL; they count only because the file there holds this very (signed) request id.
+     */
+    public WebhookOutcome webhook(String companyId, String jobId, String fileId, String requestId, JsonNode body) {
+        if (companyId == null || jobId == null || fileId == null) {
+            return WebhookOutcome.UNKNOWN;
+        }
+        Optional<JobFile> found = store.file(companyId, jobId, fileId);
+        if (found.isEmpty()) {
+            return WebhookOutcome.UNKNOWN;
+        }
+        JobFile file = found.get();
+        if (file.falRequestId() == null) {
+            // FAL answered before the worker saved the request id: FAL will deliver again.
+            return file.state() == FileState.UPLOADED ? WebhookOutcome.NOT_READY : WebhookOutcome.UNKNOWN;
+        }
+        if (!file.falRequestId().equals(requestId)) {
+            return WebhookOutcome.UNKNOWN;
+        }
+        if (file.state().terminal()) {
+            return WebhookOutcome.DUPLICATE;
+        }
+        if ("OK".equals(body.path("status").asString(""))) {
+            return finish(file, body.path("payload"));
+        }
+        return fail(file, "The generator could not make a model: " + errorOf(body) + ". Your credits were released.");
+    }
+
+    private WebhookOutcome finish(JobFile file, JsonNode output) {
+        JobStore.Job job = store.job(file.companyId(), file.jobId()).orElseThrow();
+        String field = catalog.generation(job.quality()).resultField();
+        String url = output.path(field).path("url").asString(null);
+        if (url == null) {
+            return fail(file, "The generator answered without a model file. Your credits were released.");
+        }
+        byte[] glb;
+        try {
+            glb = fal.download(url, config.maxGlbBytes());
+        } catch (FalClient.FalException e) {
+            if (e.retryable()) {
+                throw new RetryLater("The model of " + file.uploadKey() + " could not be downloaded yet: " + e.getMessage(), e);
+            }
+            return fail(file, "The generator's model could not be taken: " + e.getMessage() + ". Your credits were released.");
+        }
+        GlbInfo info;
+        try {
+            info = GlbInfo.read(glb);
+        } catch (GlbInfo.NotGlb e) {
+            return fail(file, "The generator's file is not a valid GLB model (" + e.getMessage() + "). Your credits were released.");
+        }
+        s3.putObject(p -> p.bucket(resultsBucket).key(file.resultKey()).contentType("model/gltf-binary")
+                .contentDisposition("attachment; filename=\"" + downloadName(file.name()) + "\"")
+                .metadata(Map.of("job", file.jobId(), "file", file.fileId(), "fal-request", file.falRequestId())), RequestBody.fromBytes(glb));
+        return store.markDone(file, info.faces(), info.vertices(), glb.length) ? WebhookOutcome.DONE : WebhookOutcome.DUPLICATE;
+    }
+
+    private WebhookOutcome fail(JobFile file, String reason) {
+        return store.markFailed(file, Set.of(FileState.SUBMITTED, FileState.UPLOADED), reason) ? WebhookOutcome.FAILED : WebhookOutcome.DUPLICATE;
+    }
+
+    static String errorOf(JsonNode body) {
+        JsonNode detail = body.path("payload").path("detail");
+        if (detail.isArray() && !detail.isEmpty()) {
+            StringBuilder text = new StringBuilder();
+            for (JsonNode item : detail) {
+                if (!text.isEmpty()) {
+                    text.append("; ");
+                }
+                text.append(item.path("msg").asString(item.toString()));
+            }
+            return text.toString();
+        }
+        if (detail.isString()) {
+            return detail.asString();
+        }
+        String error = body.path("error").asString(null);
+        if (error != null) {
+            return error;
+        }
+        return body.path("payload_error").asString("no reason given");
+    }
+
+    // ------------------------------------------------------------------ cancel
+
+    /** Cancels a job's open files: those at FAL are cancelled there too; all release their credits. */
+    public void cancel(String companyId, String jobId, String actor) {
+        store.requestCancel(companyId, jobId);
+        for (JobFile file : store.files(companyId, jobId)) {
+            if (file.state().terminal()) {
+                continue;
+            }
+            if (file.state() == FileState.SUBMITTED) {
+                cancelQuietly(file.falCancelUrl());
+            }
+            store.markCancelled(file, "Cancelled by " + actor + ". Your credits were released.");
+        }
+    }
+
+    private void cancelQuietly(String cancelUrl) {
+        if (cancelUrl == null) {
+            return;
+        }
+        try {
+            fal.cancel(cancelUrl);
+        } catch (RuntimeException e) {
+            // The credits are released either way; at worst FAL finishes a model nobody collects.
+            LOG.warn("FAL did not take the cancellation {}: {}", cancelUrl, e.getMessage());
+        }
+    }
+
+    // ------------------------------------------------------------------ the sweeper
+
+    /** Expires holds past their time (failing their files) and polls FAL for overdue answers. */
+    public Map<String, Object> sweep(Instant now, int limit) {
+        int expired = 0;
+        for (Map.Entry<String, String> due : ledger.dueHolds(now, limit)) {
+            String companyId = due.getKey();
+            String holdId = due.getValue();
+            Optional<CreditLedger.Hold> hold = ledger.hold(companyId, holdId);
+            // The index lags the table: only a hold that is open and past its time (maybe extended meanwhile).
+            if (hold.isEmpty() || hold.get().status() != CreditLedger.HoldStatus.OPEN || hold.get().expiresAt() > now.getEpochSecond()) {
+                continue;
+            }
+            try {
+                Optional<String[]> work = JobStore.parseHoldId(holdId);
+                Optional<JobFile> file = work.flatMap(ids -> store.file(companyId, ids[0], ids[1]));
+                if (file.isPresent() && !file.get().state().terminal()) {
+                    String reason = file.get().state() == FileState.AWAITING_UPLOAD
+                            ? "The file was not uploaded while its upload link was valid. Your credits were released."
+                            : "The file was not finished in time. Your credits were released.";
+                    if (store.markExpired(file.get(), reason)) {
+                        expired++;
+                    }
+                } else {
+                    ledger.expire(companyId, holdId);
+                    expired++;
+                }
+            } catch (CreditLedger.HoldEnded endedMeanwhile) {
+                // Captured or released between the query and now.
+            }
+        }
+        int polled = 0;
+        int finished = 0;
+        for (String[] due : store.duePolls(now, limit)) {
+            Optional<JobFile> found = store.file(due[0], due[1], due[2]);
+            if (found.isEmpty() || found.get().state() != FileState.SUBMITTED) {
+                continue;
+            }
+            polled++;
+            if (poll(found.get(), now)) {
+                finished++;
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("expiredHolds", expired);
+        out.put("polledFiles", polled);
+        out.put("finishedByPoll", finished);
+        return out;
+    }
+
+    /** Asks FAL how a file is doing (its webhook is late); answers whether the file is now finished. */
+    private boolean poll(JobFile file, Instant now) {
+        try {
+            FalClient.State state = fal.status(file.falStatusUrl());
+            if (state == FalClient.State.COMPLETED) {
+                FalClient.Result result = fal.result(file.falResponseUrl());
+                WebhookOutcome outcome = result.ok() ? finish(file, result.output())
+                        : fail(file, "The generator could not make a model: " + result.error() + ". Your credits were released.");
+                return outcome == WebhookOutcome.DONE || outcome == WebhookOutcome.FAILED;
+            }
+            Instant submitted = Instant.parse(file.submittedAt());
+            if (submitted.plus(config.maxWait()).isBefore(now)) {
+                cancelQuietly(file.falCancelUrl());
+                return fail(file, "The generator did not finish within " + config.maxWait().toMinutes()
+                        + " minutes. Your credits were released.") == WebhookOutcome.FAILED;
+            }
+        } catch (FalClient.FalException | RetryLater e) {
+            LOG.warn("Polling FAL for {} failed: {}", file.uploadKey(), e.getMessage());
+        }
+        store.postponePoll(file, now.plus(config.pollEvery()));
+        return false;
+    }
+
+    private static String downloadName(String name) {
+        String base = name == null ? "model" : name.replaceAll("\\.[A-Za-z0-9]{1,5}$", "");
+        return base.replaceAll("[^A-Za-z0-9._ -]", "_") + ".glb";
+    }
+
+    private static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}
