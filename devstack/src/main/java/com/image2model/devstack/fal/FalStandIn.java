@@ -149,6 +149,7 @@ public final class FalStandIn implements AutoCloseable {
     private final Map<String, Request> requests = new ConcurrentHashMap<>();
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
+    private final List<Long> submitAttempts = java.util.Collections.synchronizedList(new ArrayList<>());
     private volatile Faults faults;
     // The next N submits answer this status; the next N results are 422; the next N webhooks are lost.
     private final AtomicInteger failingSubmits = new AtomicInteger();
@@ -227,6 +228,13 @@ public final class FalStandIn implements AutoCloseable {
         lostWebhooks.set(0);
         slowJobs.set(0);
         faults = Faults.NONE;
+    }
+
+    /** When each submit arrived (accepted or not), in ms. */
+    public List<Long> submitAttempts() {
+        synchronized (submitAttempts) {
+            return List.copyOf(submitAttempts);
+        }
     }
 
     public Map<String, Request> requests() {
@@ -318,6 +326,7 @@ public final class FalStandIn implements AutoCloseable {
     }
 
     private void submit(HttpExchange exchange, String app) throws IOException {
+        submitAttempts.add(clock.millis());
         if (failingSubmits.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             if (failingSubmitStatus == 429) {
                 exchange.getResponseHeaders().set("Retry-After", "1");
