@@ -14,6 +14,8 @@ import com.image2model.devstack.aws.Endpoints;
 import com.image2model.devstack.aws.LocalAws;
 import com.image2model.devstack.aws.Provisioner;
 import com.image2model.devstack.bench.ColdStartBench;
+import com.image2model.devstack.generate.DemoCompany;
+import com.image2model.devstack.generate.GenerateCommand;
 import com.image2model.devstack.identity.CognitoConfig;
 import com.image2model.devstack.identity.LoginFlow;
 import com.image2model.devstack.lambda.LocalFunctions;
@@ -44,7 +46,8 @@ public final class DevStack {
 
     private static void run(String[] args) throws Exception {
         String command = args.length == 0 ? "up" : args[0];
-        Path root = projectRoot();
+        // generate talks to an API only: it needs the project folder for nothing but the local defaults.
+        Path root = projectRoot(!command.equals("generate"));
         switch (command) {
             case "up" -> up(root);
             case "invoke" -> {
@@ -53,7 +56,21 @@ public final class DevStack {
                 }
                 System.exit(invoke(root, args[1], Path.of(args[2])));
             }
+            case "generate" -> System.exit(generate(root, Arrays.copyOfRange(args, 1, args.length)));
             case "bench" -> {
+                if (args.length >= 2 && args[1].equals("pipeline")) {
+                    int images = 20;
+                    String quality = "medium";
+                    for (int i = 2; i < args.length - 1; i++) {
+                        if (args[i].equals("--images")) {
+                            images = Integer.parseInt(args[i + 1]);
+                        } else if (args[i].equals("--quality")) {
+                            quality = args[i + 1];
+                        }
+                    }
+                    new com.image2model.devstack.bench.PipelineBench(root, images, quality).run(System.out);
+                    System.exit(0);
+                }
                 if (args.length >= 2 && args[1].equals("reserve")) {
                     int threads = 8;
                     int seconds = 10;
@@ -68,7 +85,7 @@ public final class DevStack {
                     System.exit(0);
                 }
                 if (args.length < 2 || !args[1].equals("coldstart")) {
-                    usage("the benchmarks are 'bench coldstart' and 'bench reserve'");
+                    usage("the benchmarks are 'bench coldstart', 'bench reserve' and 'bench pipeline'");
                 }
                 int runs = 5;
                 for (int i = 2; i < args.length - 1; i++) {
@@ -104,6 +121,7 @@ public final class DevStack {
             System.exit(1);
             return;
         }
+        String demoCompany = DemoCompany.seed(stack);
         long readyMillis = (System.nanoTime() - started) / 1_000_000;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -124,6 +142,9 @@ public final class DevStack {
                 .map(stack.provisioner()::ref).toList()));
         System.out.println("  Sign-in          " + stack.cognito().url() + "/oauth2/authorize   (Cognito stand-in; JWKS "
                 + stack.cognito().jwksUri() + ", emails at " + stack.cognito().url() + "/outbox)");
+        System.out.println("  Demo user        " + DemoCompany.EMAIL + " / " + DemoCompany.PASSWORD + "   (company " + demoCompany + ", "
+                + DemoCompany.CREDITS + " credits; try: java -jar devstack/target/image2model-devstack.jar generate photo.jpg)");
+        System.out.println("  FAL stand-in     " + stack.fal().url() + "   (JWKS " + stack.fal().jwksUrl() + "; faults: DEVSTACK_FAL_FAULTS)");
         System.out.println("  SQS (ElasticMQ)  " + stack.aws().sqsEndpoint());
         System.out.println("  S3 (S3Proxy)     " + stack.aws().s3Endpoint() + "   access key " + LocalAws.ACCESS_KEY
                 + ", secret " + LocalAws.SECRET_KEY);
@@ -172,6 +193,72 @@ public final class DevStack {
         }
     }
 
+    /**
+     * {@code generate [--quality medium] [--out DIR] [--api URL --token T] FILES...}: images to models
+     * through the API of the running devstack (as its demo user) or of any deployment (--api, --token).
+     */
+    static int generate(Path root, String[] args) throws Exception {
+        String quality = "medium";
+        Path out = Path.of("models");
+        String api = null;
+        String token = null;
+        long timeoutSeconds = 600;
+        java.util.List<Path> files = new java.util.ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            boolean hasValue = i + 1 < args.length;
+            switch (arg) {
+                case "--quality" -> quality = hasValue ? args[++i] : null;
+                case "--out" -> out = hasValue ? Path.of(args[++i]) : null;
+                case "--api" -> api = hasValue ? args[++i] : null;
+                case "--token" -> token = hasValue ? args[++i] : null;
+                case "--timeout" -> timeoutSeconds = hasValue ? Long.parseLong(args[++i]) : 600;
+                default -> {
+                    if (arg.startsWith("--")) {
+                        usage("generate: unknown option " + arg);
+                    }
+                    files.add(Path.of(arg));
+                }
+            }
+            if (quality == null || out == null || (arg.equals("--api") && api == null) || (arg.equals("--token") && token == null)) {
+                usage("generate: " + arg + " needs a value");
+            }
+        }
+        if (files.isEmpty()) {
+            usage("generate needs at least one image file");
+        }
+        for (Path file : files) {
+            if (!Files.isRegularFile(file)) {
+                System.err.println("No such file: " + file);
+                return 2;
+            }
+        }
+        int frontPort = intEnv("DEVSTACK_PORT", Stack.Options.DEFAULT_FRONT_PORT);
+        int cognitoPort = intEnv("DEVSTACK_COGNITO_PORT", Stack.Options.DEFAULT_COGNITO_PORT);
+        if (api == null) {
+            api = "http://localhost:" + frontPort;
+        }
+        if (token == null) {
+            if (!listening(cognitoPort)) {
+                System.err.println("No devstack is running (nothing answers on port " + cognitoPort
+                        + "): start it with java -jar devstack/target/image2model-devstack.jar, or give --api and --token.");
+                return 1;
+            }
+            // The devstack's web client and its callback on the front (the login flow checks the redirect).
+            token = DemoCompany.token("http://localhost:" + cognitoPort, Provisioner.LOCAL_CLIENT_ID,
+                    "http://localhost:" + frontPort + "/callback.html");
+            System.out.println("Signed in as " + DemoCompany.EMAIL + " at " + api);
+        }
+        try {
+            GenerateCommand.Result result = new GenerateCommand(api, token, System.out)
+                    .run(files, quality, out, java.time.Duration.ofSeconds(timeoutSeconds));
+            return result.state().equals("DONE") ? 0 : 1;
+        } catch (GenerateCommand.Refused e) {
+            System.err.println(e.getMessage());
+            return 1;
+        }
+    }
+
     /** The default password of users that {@code token} creates (it meets the pool's policy). */
     static final String DEFAULT_PASSWORD = "Devstack-Passw0rd";
 
@@ -201,6 +288,11 @@ public final class DevStack {
         return 0;
     }
 
+    private static int intEnv(String name, int fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : Integer.parseInt(value.trim());
+    }
+
     private static boolean listening(int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("localhost", port), 300);
@@ -211,7 +303,7 @@ public final class DevStack {
     }
 
     /** The folder holding template.yaml: this one or the nearest above it (so it runs from devstack/ too). */
-    static Path projectRoot() {
+    static Path projectRoot(boolean required) {
         String configured = System.getenv("IMAGE2MODEL_ROOT");
         if (configured != null && !configured.isBlank()) {
             return Path.of(configured).toAbsolutePath().normalize();
@@ -222,6 +314,9 @@ public final class DevStack {
                 return dir;
             }
             dir = dir.getParent();
+        }
+        if (!required) {
+            return null;
         }
         System.err.println("No template.yaml here or above: run from the project folder, or set IMAGE2MODEL_ROOT.");
         System.exit(2);
@@ -238,6 +333,9 @@ public final class DevStack {
                 "  invoke <FunctionLogicalId> <event>   run one function once with an event file",
                 "  bench coldstart [--runs N]           cold-start time of every function (default 5 runs)",
                 "  bench reserve [--threads N] [--seconds S]  credit reservations per second on one company (default 8, 10)",
+                "  bench pipeline [--images N] [--quality Q]  a batch through the whole pipeline: overhead and Lambda time per image",
+                "  generate [--quality low|medium|high] [--out DIR] [--api URL --token T] FILES...",
+                "                                       images to GLB models through the API (default: the running devstack's demo user)",
                 "  token <email> [--password P]         an access token of that user from the running devstack's login",
                 "                                       (signs the user up on first use; default password " + DEFAULT_PASSWORD + ")")));
         System.exit(problem == null ? 0 : 2);

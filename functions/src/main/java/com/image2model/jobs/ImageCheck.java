@@ -91,7 +91,8 @@ public final class ImageCheck {
         return new Image(actual, width, height);
     }
 
-    static Format sniff(byte[] b) {
+    /** The format the leading bytes show, or null. */
+    public static Format sniff(byte[] b) {
         if (b.length >= 3 && (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xD8 && (b[2] & 0xff) == 0xFF) {
             return Format.JPEG;
         }

@@ -124,6 +124,15 @@ public final class FalStandIn implements AutoCloseable {
             return finishedAt == 0 ? 0 : finishedAt - startedAt;
         }
 
+        /** When the submit arrived, and when the model was ready, in ms. */
+        public long submittedAtMillis() {
+            return submittedAt;
+        }
+
+        public long finishedAtMillis() {
+            return finishedAt;
+        }
+
         public int webhookDeliveries() {
             return webhookDeliveries.get();
         }

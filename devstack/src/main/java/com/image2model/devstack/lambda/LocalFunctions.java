@@ -27,6 +27,26 @@ public final class LocalFunctions {
     private final Map<String, SamTemplate.FunctionDef> functions = new LinkedHashMap<>();
     private final Map<String, FunctionInvoker> started = new ConcurrentHashMap<>();
     private final Map<String, String> environment;
+    private final Map<String, Stats> stats = new ConcurrentHashMap<>();
+
+    /** Invocations of one function and the time Lambda would bill for them (each rounded up to 1 ms). */
+    public static final class Stats {
+        private final java.util.concurrent.atomic.LongAdder invocations = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.atomic.LongAdder billedMillis = new java.util.concurrent.atomic.LongAdder();
+
+        void add(long nanos) {
+            invocations.increment();
+            billedMillis.add((nanos + 999_999) / 1_000_000);
+        }
+
+        public long invocations() {
+            return invocations.sum();
+        }
+
+        public long billedMillis() {
+            return billedMillis.sum();
+        }
+    }
 
     public LocalFunctions(List<SamTemplate.FunctionDef> definitions, Intrinsics intrinsics, Map<String, String> endpoints) {
         Map<String, String> merged = new TreeMap<>();
@@ -84,7 +104,19 @@ public final class LocalFunctions {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int memory = Integer.parseInt(String.valueOf(function.properties().getOrDefault("MemorySize", 1024)));
         int timeout = Integer.parseInt(String.valueOf(function.properties().getOrDefault("Timeout", 20)));
-        invoker.handleRequest(new ByteArrayInputStream(event), out, new LocalContext(logicalId, memory, timeout));
+        long started = System.nanoTime();
+        try {
+            invoker.handleRequest(new ByteArrayInputStream(event), out, new LocalContext(logicalId, memory, timeout));
+        } finally {
+            stats.computeIfAbsent(logicalId, id -> new Stats()).add(System.nanoTime() - started);
+        }
         return out.toByteArray();
+    }
+
+    /** Per function: invocations so far and their billed time (a snapshot for benchmarks). */
+    public Map<String, long[]> stats() {
+        Map<String, long[]> snapshot = new TreeMap<>();
+        stats.forEach((id, s) -> snapshot.put(id, new long[] {s.invocations(), s.billedMillis()}));
+        return snapshot;
     }
 }
