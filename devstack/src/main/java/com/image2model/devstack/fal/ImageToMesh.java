@@ -381,6 +381,11 @@ public final class ImageToMesh {
         for (double d : depth) {
             deepest = Math.max(deepest, d);
         }
+        double[] height = membrane(depth, used, boundary, vcols, vrows, deepest);
+        double highest = 0;
+        for (double v : height) {
+            highest = Math.max(highest, v);
+        }
 
         int[] front = new int[vcols * vrows];
         Arrays.fill(front, -1);
@@ -404,9 +409,8 @@ public final class ImageToMesh {
                 }
                 double px = Math.min(w, x * grid.cell());
                 double py = Math.min(h, y * grid.cell());
-                double d = depth[i];
-                // A round profile: the height of a circle of radius 'deepest' at distance d from its edge.
-                double z = rim + Math.sqrt(Math.max(0, d * (2 * deepest - d))) * grid.cell() * 0.8 * scale;
+                // A round profile: the square root of the membrane's height, which is a circle's for a disk.
+                double z = rim + (highest <= 0 ? 0 : Math.sqrt(height[i] / highest)) * deepest * grid.cell() * 0.8 * scale;
                 for (int side = 0; side < 2; side++) {
                     int v = front[i] + side * n;
                     positions[v * 3] = (float) ((px - w / 2.0) * scale);
@@ -447,6 +451,29 @@ public final class ImageToMesh {
             }
         }
         return new Mesh(positions, normals(positions, indices), uvs, indices);
+    }
+
+    /**
+     * The silhouette inflated like a soap film (Poisson's equation with the outline held at zero):
+     * smooth where the distance to the outline has creases. Starts from the exact film of a disk
+     * with the same distance (d(2D - d)/4) and relaxes it with Gauss-Seidel sweeps.
+     */
+    static double[] membrane(double[] depth, boolean[] used, boolean[] boundary, int cols, int rows, double deepest) {
+        double[] h = new double[depth.length];
+        for (int i = 0; i < h.length; i++) {
+            h[i] = used[i] && !boundary[i] ? depth[i] * (2 * deepest - depth[i]) / 4 : 0;
+        }
+        for (int sweep = 0; sweep < 200; sweep++) {
+            for (int y = 1; y < rows - 1; y++) {
+                for (int x = 1; x < cols - 1; x++) {
+                    int i = y * cols + x;
+                    if (used[i] && !boundary[i]) {
+                        h[i] = (h[i - 1] + h[i + 1] + h[i - cols] + h[i + cols] + 1) / 4;
+                    }
+                }
+            }
+        }
+        return h;
     }
 
     /** Chamfer distance (1, sqrt 2) of every used vertex to the nearest outline vertex. */

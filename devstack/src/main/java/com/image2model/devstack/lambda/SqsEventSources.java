@@ -47,6 +47,8 @@ public final class SqsEventSources implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong invocations = new AtomicLong();
     private final AtomicLong inFlight = new AtomicLong();
+    private volatile boolean paused;
+    private final java.util.concurrent.atomic.AtomicInteger receiving = new java.util.concurrent.atomic.AtomicInteger();
 
     public SqsEventSources(LocalFunctions functions, SqsClient sqs, List<Mapping> mappings, Integer retryDelaySeconds) {
         this.functions = functions;
@@ -102,9 +104,32 @@ public final class SqsEventSources implements AutoCloseable {
         return inFlight.get() > 0;
     }
 
+    /**
+     * Stops taking messages, like disabling the event source mapping, once no poll is under way
+     * (tests that read the queues themselves).
+     */
+    public void pause() {
+        paused = true;
+        while (receiving.get() > 0 || inFlight.get() > 0) {
+            sleep(20);
+        }
+    }
+
+    public void resume() {
+        paused = false;
+    }
+
     private void poll(Mapping mapping) {
         while (running.get()) {
+            if (paused) {
+                sleep(100);
+                continue;
+            }
+            receiving.incrementAndGet();
             try {
+                if (paused) {
+                    continue;
+                }
                 List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(mapping.queueUrl()).maxNumberOfMessages(mapping.batchSize())
                         .waitTimeSeconds(1).messageSystemAttributeNames(MessageSystemAttributeName.ALL).messageAttributeNames("All")).messages();
                 if (messages.isEmpty()) {
@@ -121,6 +146,8 @@ public final class SqsEventSources implements AutoCloseable {
                     LOG.warn("Polling {} for {} failed: {}", mapping.queueUrl(), mapping.functionId(), e.toString());
                     sleep(500);
                 }
+            } finally {
+                receiving.decrementAndGet();
             }
         }
     }

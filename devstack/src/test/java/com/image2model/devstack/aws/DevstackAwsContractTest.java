@@ -10,6 +10,18 @@ import com.image2model.platform.Settings;
 /** The contract against the devstack's emulators, through the very SDK clients the functions use. */
 class DevstackAwsContractTest extends AwsContractTest {
 
+    // The contract reads the jobs queue itself: the worker's event source stands aside meanwhile,
+    // as a disabled event source mapping would.
+    @org.junit.jupiter.api.BeforeAll
+    static void pauseTheWorker() {
+        TestStack.get().eventSources().pause();
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void resumeTheWorker() {
+        TestStack.get().eventSources().resume();
+    }
+
     @Override
     protected Under under() {
         Stack stack = TestStack.get();

@@ -360,6 +360,37 @@ class PipelineFailuresTest {
         assertThat(attributes.get(software.amazon.awssdk.services.sqs.model.QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).isEqualTo("0");
     }
 
+    @Test
+    void aBatchReportsOnlyItsFailedMessage() throws Exception {
+        Jobs.Company company = Jobs.company("Half Batch", 0);
+        JsonNode job = start(company, 1);
+        // The file is uploaded while the event source stands aside: the worker meets it here first, in a
+        // batch beside a message that is no upload.
+        Jobs.stack().fal().failNextSubmits(503, 1_000);
+        Jobs.stack().eventSources().pause();
+        Jobs.uploadAll(job, List.of(IMAGE));
+        String key = "uploads/" + company.companyId() + "/" + id(job) + "/f001.jpg";
+        String s3Event = "{\"Records\":[{\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\""
+                + Jobs.stack().provisioner().ref("UploadsBucket") + "\"},\"object\":{\"key\":\"" + key + "\"}}}]}";
+        String event = Api.JSON.writeValueAsString(Map.of("Records", List.of(
+                Map.of("messageId", "upload", "body", s3Event, "attributes", Map.of("ApproximateReceiveCount", "1")),
+                Map.of("messageId", "other", "body", "{\"Event\":\"s3:TestEvent\"}", "attributes", Map.of("ApproximateReceiveCount", "1")))));
+
+        JsonNode answer;
+        try {
+            answer = Api.JSON.readTree(Jobs.stack().functions().invoke("WorkerFunction", event.getBytes(StandardCharsets.UTF_8)));
+        } finally {
+            fal.resetFaults();
+            Jobs.stack().eventSources().resume();
+        }
+
+        assertThat(answer.path("batchItemFailures")).hasSize(1);
+        assertThat(answer.at("/batchItemFailures/0/itemIdentifier").asText()).isEqualTo("upload");
+        // SQS's own delivery of the upload then goes through.
+        Jobs.await(company, id(job), Jobs.state("DONE"));
+        Jobs.assertSettled(company);
+    }
+
     private static String code(Jobs.Company company, String body) throws Exception {
         Api.Answer answer = Api.call("POST", "/jobs", company.token(), body);
         return answer.status() + " " + answer.errorCode();
