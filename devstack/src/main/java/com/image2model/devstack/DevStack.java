@@ -57,6 +57,7 @@ public final class DevStack {
                 System.exit(invoke(root, args[1], Path.of(args[2])));
             }
             case "generate" -> System.exit(generate(root, Arrays.copyOfRange(args, 1, args.length)));
+            case "reconcile" -> System.exit(reconcile(args.length >= 3 && args[1].equals("--month") ? args[2] : null));
             case "bench" -> {
                 if (args.length >= 2 && args[1].equals("pipeline")) {
                     int images = 20;
@@ -144,6 +145,7 @@ public final class DevStack {
                 + stack.cognito().jwksUri() + ", emails at " + stack.cognito().url() + "/outbox)");
         System.out.println("  Demo user        " + DemoCompany.EMAIL + " / " + DemoCompany.PASSWORD + "   (company " + demoCompany + ", "
                 + DemoCompany.CREDITS + " credits; try: java -jar devstack/target/image2model-devstack.jar generate photo.jpg)");
+        System.out.println("  Stripe stand-in  " + stack.stripe().url() + "   (test mode: checkout and portal pages, signed events to /webhooks/stripe)");
         System.out.println("  FAL stand-in     " + stack.fal().url() + "   (JWKS " + stack.fal().jwksUrl() + "; faults: DEVSTACK_FAL_FAULTS)");
         System.out.println("  SQS (ElasticMQ)  " + stack.aws().sqsEndpoint());
         System.out.println("  S3 (S3Proxy)     " + stack.aws().s3Endpoint() + "   access key " + LocalAws.ACCESS_KEY
@@ -259,6 +261,24 @@ public final class DevStack {
         }
     }
 
+    /** {@code reconcile [--month 2026-11]}: the billing reconciliation report of the running devstack, as its operator (the demo user). */
+    static int reconcile(String month) throws Exception {
+        int frontPort = intEnv("DEVSTACK_PORT", Stack.Options.DEFAULT_FRONT_PORT);
+        int cognitoPort = intEnv("DEVSTACK_COGNITO_PORT", Stack.Options.DEFAULT_COGNITO_PORT);
+        if (!listening(cognitoPort)) {
+            System.err.println("No devstack is running: start it with java -jar devstack/target/image2model-devstack.jar");
+            return 1;
+        }
+        String token = DemoCompany.token("http://localhost:" + cognitoPort, Provisioner.LOCAL_CLIENT_ID,
+                "http://localhost:" + frontPort + "/callback.html");
+        java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + frontPort + "/admin/billing/reconcile" + (month == null ? "" : "?month=" + month)))
+                .header("Authorization", "Bearer " + token).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(json.readTree(answer.body())));
+        return answer.statusCode() == 200 && json.readTree(answer.body()).path("differences").isEmpty() ? 0 : 1;
+    }
+
     /** The default password of users that {@code token} creates (it meets the pool's policy). */
     static final String DEFAULT_PASSWORD = "Devstack-Passw0rd";
 
@@ -334,6 +354,7 @@ public final class DevStack {
                 "  bench coldstart [--runs N]           cold-start time of every function (default 5 runs)",
                 "  bench reserve [--threads N] [--seconds S]  credit reservations per second on one company (default 8, 10)",
                 "  bench pipeline [--images N] [--quality Q]  a batch through the whole pipeline: overhead and Lambda time per image",
+                "  reconcile [--month YYYY-MM]          the billing reconciliation report (Stripe against the ledger); exit 1 on differences",
                 "  generate [--quality low|medium|high] [--out DIR] [--api URL --token T] FILES...",
                 "                                       images to GLB models through the API (default: the running devstack's demo user)",
                 "  token <email> [--password P]         an access token of that user from the running devstack's login",

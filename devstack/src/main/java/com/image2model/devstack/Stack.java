@@ -19,6 +19,7 @@ import com.image2model.devstack.aws.Provisioner;
 import com.image2model.devstack.front.HttpFront;
 import com.image2model.devstack.fal.FalStandIn;
 import com.image2model.devstack.lambda.LocalFunctions;
+import com.image2model.devstack.stripe.StripeStandIn;
 import com.image2model.devstack.lambda.Schedules;
 import com.image2model.devstack.lambda.SqsEventSources;
 import com.image2model.devstack.template.SamTemplate;
@@ -31,10 +32,11 @@ public final class Stack implements AutoCloseable {
     /** Where things are and which ports to use; 0 picks free ports (tests run beside a devstack). */
     public record Options(Path template, Path site, LocalAws.Ports awsPorts, int frontPort, int cognitoPort,
                           Map<String, String> parameters, int falPort, FalStandIn.Faults falFaults, Integer sqsRetryDelaySeconds,
-                          boolean runSchedules, Map<String, String> functionEnvironment) {
+                          boolean runSchedules, Map<String, String> functionEnvironment, int stripePort) {
         public static final int DEFAULT_FRONT_PORT = 8080;
         public static final int DEFAULT_COGNITO_PORT = 9229;
         public static final int DEFAULT_FAL_PORT = 9090;
+        public static final int DEFAULT_STRIPE_PORT = 12111;
 
         public static Options defaults(Path root) {
             return new Options(root.resolve("template.yaml"), root.resolve("static-site"), new LocalAws.Ports(
@@ -43,7 +45,7 @@ public final class Stack implements AutoCloseable {
                     intEnv("DEVSTACK_S3_PORT", LocalAws.Ports.DEFAULTS.s3())),
                     intEnv("DEVSTACK_PORT", DEFAULT_FRONT_PORT), intEnv("DEVSTACK_COGNITO_PORT", DEFAULT_COGNITO_PORT), Map.of(),
                     intEnv("DEVSTACK_FAL_PORT", DEFAULT_FAL_PORT), FalStandIn.Faults.parse(System.getenv("DEVSTACK_FAL_FAULTS")),
-                    null, true, Map.of());
+                    null, true, Map.of(), intEnv("DEVSTACK_STRIPE_PORT", DEFAULT_STRIPE_PORT));
         }
 
         /**
@@ -56,7 +58,7 @@ public final class Stack implements AutoCloseable {
                     0, FalStandIn.Faults.NONE, 1, false, Map.of(
                             "FAL_POLL_AFTER_SECONDS", "2",
                             "FAL_POLL_EVERY_SECONDS", "1",
-                            "FAL_RETRY_BASE_MILLIS", "50"));
+                            "FAL_RETRY_BASE_MILLIS", "50"), 0);
         }
     }
 
@@ -67,11 +69,12 @@ public final class Stack implements AutoCloseable {
     private final HttpFront front;
     private final LocalCognito cognito;
     private final FalStandIn fal;
+    private final StripeStandIn stripe;
     private final SqsEventSources eventSources;
     private final Schedules schedules;
 
     private Stack(SamTemplate template, LocalAws aws, Provisioner provisioner, LocalFunctions functions, HttpFront front,
-                  LocalCognito cognito, FalStandIn fal, SqsEventSources eventSources, Schedules schedules) {
+                  LocalCognito cognito, FalStandIn fal, StripeStandIn stripe, SqsEventSources eventSources, Schedules schedules) {
         this.template = template;
         this.aws = aws;
         this.provisioner = provisioner;
@@ -79,6 +82,7 @@ public final class Stack implements AutoCloseable {
         this.front = front;
         this.cognito = cognito;
         this.fal = fal;
+        this.stripe = stripe;
         this.eventSources = eventSources;
         this.schedules = schedules;
     }
@@ -114,6 +118,13 @@ public final class Stack implements AutoCloseable {
                 System.setProperty("FAL_JWKS_URL", fal.jwksUrl());
                 System.setProperty("FAL_KEY", fal.key());
             }
+            // With no Stripe key in the environment, billing talks to the Stripe stand-in (test mode).
+            StripeStandIn stripe = new StripeStandIn(options.stripePort(), com.image2model.credits.Catalog.load(), Clock.systemUTC());
+            if (System.getenv("STRIPE_SECRET_KEY") == null || System.getenv("STRIPE_SECRET_KEY").isBlank()) {
+                System.setProperty("STRIPE_API_BASE", stripe.url());
+                System.setProperty("STRIPE_SECRET_KEY", StripeStandIn.SECRET_KEY);
+                System.setProperty("STRIPE_WEBHOOK_SECRET", StripeStandIn.WEBHOOK_SECRET);
+            }
             cognito.start();
             HttpFront front = null;
             SqsEventSources eventSources = null;
@@ -125,6 +136,8 @@ public final class Stack implements AutoCloseable {
                         Clock.systemUTC()));
                 front.start();
                 System.setProperty("FAL_WEBHOOK_URL", front.url() + "/webhooks/fal");
+                System.setProperty("SITE_ORIGIN", front.url());
+                stripe.start(front.url() + "/webhooks/stripe");
                 eventSources = new SqsEventSources(functions, aws.sqs(),
                         SqsEventSources.fromTemplate(template, provisioner.intrinsics(), provisioner::queueUrlOfArn),
                         options.sqsRetryDelaySeconds()).start();
@@ -132,7 +145,10 @@ public final class Stack implements AutoCloseable {
                     schedules = new Schedules(functions, template).start();
                 }
             }
-            return new Stack(template, aws, provisioner, functions, front, cognito, fal, eventSources, schedules);
+            if (front == null) {
+                stripe.start(null);
+            }
+            return new Stack(template, aws, provisioner, functions, front, cognito, fal, stripe, eventSources, schedules);
         } catch (Exception | Error e) {
             aws.close();
             throw e;
@@ -201,6 +217,10 @@ public final class Stack implements AutoCloseable {
         return fal;
     }
 
+    public StripeStandIn stripe() {
+        return stripe;
+    }
+
     public SqsEventSources eventSources() {
         return eventSources;
     }
@@ -219,6 +239,7 @@ public final class Stack implements AutoCloseable {
             eventSources.close();
         }
         fal.close();
+        stripe.close();
         if (front != null) {
             front.close();
         }

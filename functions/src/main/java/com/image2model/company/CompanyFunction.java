@@ -18,9 +18,25 @@ import tools.jackson.databind.JsonNode;
 public final class CompanyFunction implements Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
     private final Memberships memberships;
+    private final java.util.function.Consumer<String> seatsChanged;
 
     public CompanyFunction(Memberships memberships) {
+        this(memberships, companyId -> { });
+    }
+
+    /** {@code seatsChanged} is told the company whose active members changed (billing's seat count follows). */
+    public CompanyFunction(Memberships memberships, java.util.function.Consumer<String> seatsChanged) {
         this.memberships = memberships;
+        this.seatsChanged = seatsChanged;
+    }
+
+    private void seatsChanged(String companyId) {
+        try {
+            seatsChanged.accept(companyId);
+        } catch (RuntimeException e) {
+            // The membership change stands; the seat count is set again at the next change or renewal.
+            org.slf4j.LoggerFactory.getLogger(CompanyFunction.class).warn("Seats of {} not updated: {}", companyId, e.getMessage());
+        }
     }
 
     @Override
@@ -42,7 +58,9 @@ public final class CompanyFunction implements Function<APIGatewayV2HTTPEvent, AP
                 case "POST /company/members" -> {
                     JsonNode body = ApiRequests.jsonBody(event);
                     Role role = role(body.path("role").asString(null), Role.MEMBER);
-                    yield ApiResponses.json(201, member(memberships.invite(caller, body.path("email").asString(null), role)));
+                    var invited = member(memberships.invite(caller, body.path("email").asString(null), role));
+                    seatsChanged(caller.companyId());
+                    yield ApiResponses.json(201, invited);
                 }
                 case "PATCH /company/members/{id}" -> {
                     JsonNode body = ApiRequests.jsonBody(event);
@@ -54,10 +72,15 @@ public final class CompanyFunction implements Function<APIGatewayV2HTTPEvent, AP
                         }
                         active = body.get("active").asBoolean();
                     }
-                    yield ApiResponses.json(200, member(memberships.change(caller, memberId, role, active)));
+                    var changed = member(memberships.change(caller, memberId, role, active));
+                    if (active != null) {
+                        seatsChanged(caller.companyId());
+                    }
+                    yield ApiResponses.json(200, changed);
                 }
                 case "DELETE /company/members/{id}" -> {
                     memberships.remove(caller, memberId);
+                    seatsChanged(caller.companyId());
                     yield ApiResponses.json(200, Map.of("removed", memberId));
                 }
                 default -> throw ApiException.notFound("Route " + event.getRouteKey());

@@ -65,6 +65,44 @@ public final class Catalog {
         return new Generation(entry.path("app").asString(), entry.path("input"), entry.path("resultField").asString("model_mesh"));
     }
 
+    /** A pack or plan as sold: credits and price from this file, never from a client. */
+    public record Item(String id, String kind, String name, long credits, long priceCents, boolean perSeat, long creditsPerSeat,
+                       String testPrice, String livePrice) {
+        public boolean plan() {
+            return kind.equals("plan");
+        }
+
+        public String price(boolean live) {
+            return live ? livePrice : testPrice;
+        }
+    }
+
+    public java.util.List<Item> items() {
+        java.util.List<Item> items = new java.util.ArrayList<>();
+        for (JsonNode pack : root.path("packs")) {
+            items.add(new Item(pack.get("id").asString(), "pack", pack.path("name").asString(pack.get("id").asString()),
+                    pack.get("credits").asLong(), pack.get("priceCents").asLong(), false, 0,
+                    pack.path("stripePrice").path("test").asString(null), pack.path("stripePrice").path("live").asString(null)));
+        }
+        for (JsonNode plan : root.path("plans")) {
+            boolean perSeat = plan.has("perSeatCents");
+            items.add(new Item(plan.get("id").asString(), "plan", plan.path("name").asString(), 0,
+                    perSeat ? plan.get("perSeatCents").asLong() : plan.path("flatCents").asLong(), perSeat,
+                    plan.path("creditsPerSeat").asLong(0),
+                    plan.path("stripePrice").path("test").asString(null), plan.path("stripePrice").path("live").asString(null)));
+        }
+        return items;
+    }
+
+    public java.util.Optional<Item> item(String id) {
+        return items().stream().filter(i -> i.id().equals(id)).findFirst();
+    }
+
+    /** The item a Stripe price belongs to, in either mode. */
+    public java.util.Optional<Item> itemOfPrice(String priceId) {
+        return items().stream().filter(i -> priceId != null && (priceId.equals(i.testPrice()) || priceId.equals(i.livePrice()))).findFirst();
+    }
+
     private JsonNode unlimited() {
         for (JsonNode plan : root.get("plans")) {
             if (UNLIMITED_PLAN.equals(plan.get("id").asString())) {

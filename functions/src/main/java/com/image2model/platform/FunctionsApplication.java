@@ -22,7 +22,7 @@ import com.amazonaws.services.lambda.runtime.events.CognitoUserPoolPostConfirmat
 import com.amazonaws.services.lambda.runtime.events.CognitoUserPoolPreSignUpEvent;
 import com.amazonaws.services.lambda.runtime.events.CognitoUserPoolPreTokenGenerationEventV2;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.image2model.company.CompanyFunction;
+import com.image2model.billing.BillingModule;
 import com.image2model.company.CompanyModule;
 import com.image2model.credits.CreditsModule;
 import com.image2model.health.HealthFunction;
@@ -58,7 +58,11 @@ public class FunctionsApplication implements ApplicationContextInitializer<Gener
                     HealthFunction::fromEnvironment),
             new FunctionSpec("company", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class,
                     EnumSet.of(AwsClients.Service.DYNAMODB, AwsClients.Service.COGNITO),
-                    () -> new CompanyFunction(CompanyModule.memberships())),
+                    BillingModule::company),
+            new FunctionSpec("billing", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class,
+                    EnumSet.of(AwsClients.Service.DYNAMODB), BillingModule::api),
+            new FunctionSpec("stripeWebhook", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class,
+                    EnumSet.of(AwsClients.Service.DYNAMODB), BillingModule::webhook),
             new FunctionSpec("credits", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class,
                     EnumSet.of(AwsClients.Service.DYNAMODB), CreditsModule::api),
             new FunctionSpec("jobs", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class,

@@ -34,6 +34,10 @@ public final class Settings {
     public static final String IMAGE_MIN_SIDE = "IMAGE_MIN_SIDE";
     public static final String IMAGE_MAX_SIDE = "IMAGE_MAX_SIDE";
     public static final String IMAGE_MAX_PIXELS = "IMAGE_MAX_PIXELS";
+    public static final String STRIPE_SECRET_KEY = "STRIPE_SECRET_KEY";
+    public static final String STRIPE_API_BASE = "STRIPE_API_BASE";
+    public static final String STRIPE_WEBHOOK_SECRET = "STRIPE_WEBHOOK_SECRET";
+    public static final String SITE_ORIGIN = "SITE_ORIGIN";
     public static final String FAL_QUEUE_URL = "FAL_QUEUE_URL";
     public static final String FAL_KEY = "FAL_KEY";
     public static final String FAL_JWKS_URL = "FAL_JWKS_URL";
@@ -80,7 +84,12 @@ public final class Settings {
             Map.entry(FAL_MAX_WAIT_SECONDS, "7200"),
             Map.entry(FAL_MAX_GLB_BYTES, "104857600"),
             Map.entry(FAL_RETRY_ATTEMPTS, "3"),
-            Map.entry(FAL_RETRY_BASE_MILLIS, "250"));
+            Map.entry(FAL_RETRY_BASE_MILLIS, "250"),
+            // The devstack's Stripe stand-in (test mode) and the web app's origin.
+            Map.entry(STRIPE_SECRET_KEY, "sk_test_devstack"),
+            Map.entry(STRIPE_API_BASE, "http://localhost:12111"),
+            Map.entry(STRIPE_WEBHOOK_SECRET, "whsec_devstack"),
+            Map.entry(SITE_ORIGIN, "http://localhost:8080"));
 
 
     private Settings() {

@@ -34,6 +34,8 @@ public final class DemoCompany {
         if (result.error() != null) {
             throw new IllegalStateException("The demo user could not sign up: " + result.error());
         }
+        // The devstack's operator too (billing reconciliation), as one would add a person to the group in the console.
+        stack.cognito().addToGroup(EMAIL, "operators");
         String companyId = new ObjectMapper().readTree(Base64.getUrlDecoder().decode(result.accessToken().split("\\.")[1]))
                 .path("company_id").asText();
         CreditLedger ledger = new CreditLedger(stack.aws().dynamoDb(), stack.provisioner().ref("Table"), Clock.systemUTC());

@@ -38,7 +38,7 @@ public final class Api {
 
     /** A fresh address at a domain unique to the calling test, so tests never share a company by accident. */
     public static String domain(String name) {
-        return name + "-" + UUID.randomUUID().toString().substring(0, 8) + ".test";
+        return name.toLowerCase().replaceAll("[^a-z0-9]+", "-") + "-" + UUID.randomUUID().toString().substring(0, 8) + ".test";
     }
 
     public static LoginFlow.Result signUp(String email, String companyName) throws Exception {

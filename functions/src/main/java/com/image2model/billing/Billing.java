@@ -1,0 +1,609 @@
+package com.image2model.billing;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.image2model.credits.Catalog;
+import com.image2model.credits.CreditLedger;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What Stripe's money means for the ledger and the company. Checkout and portal sessions are made
+ * for the caller's own company; Stripe's events are acted on once each (the event id is recorded
+ * after acting, and every grant is idempotent by its Stripe object), and credits always come from
+ * the catalog, never from what a client or an event says.
+ *
+ * <p>Subscription events are not trusted for their order: each one makes us fetch the subscription
+ * from Stripe and store what it says now, and a fetch older than the stored one is refused.
+ */
+public final class Billing {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Billing.class);
+
+    /** A refusal for the API: status, code, message. */
+    public static final class Refused extends RuntimeException {
+        private final int status;
+        private final String code;
+
+        public Refused(int status, String code, String message) {
+            super(message);
+            this.status = status;
+            this.code = code;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        public String code() {
+            return code;
+        }
+    }
+
+    /** The company's billing state, as stored on its item. */
+    public record State(String customerId, String plan, int seats, String subscriptionId, String status, long currentPeriodEnd,
+                        boolean cancelAtPeriodEnd, boolean pastDue) {
+    }
+
+    private final DynamoDbClient db;
+    private final String table;
+    private final StripeApi stripe;
+    private final CreditLedger ledger;
+    private final Catalog catalog;
+    private final Function<String, Integer> activeMembers;
+    private final Consumer<String[]> notifyAdmins;
+    private final Clock clock;
+
+    /**
+     * @param activeMembers a company's number of active members (seats follow it)
+     * @param notifyAdmins  {company, subject, text}: an email to the company's active admins
+     */
+    public Billing(DynamoDbClient db, String table, StripeApi stripe, CreditLedger ledger, Catalog catalog,
+                   Function<String, Integer> activeMembers, Consumer<String[]> notifyAdmins, Clock clock) {
+        this.db = db;
+        this.table = table;
+        this.stripe = stripe;
+        this.ledger = ledger;
+        this.catalog = catalog;
+        this.activeMembers = activeMembers;
+        this.notifyAdmins = notifyAdmins;
+        this.clock = clock;
+    }
+
+    // ------------------------------------------------------------------ for the site
+
+    public List<Map<String, Object>> plans() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Catalog.Item item : catalog.items()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("item", item.id());
+            entry.put("kind", item.kind());
+            entry.put("name", item.name());
+            if (item.plan()) {
+                entry.put("perSeat", item.perSeat());
+                entry.put("priceCents", item.priceCents());
+                entry.put("interval", "month");
+                entry.put("creditsPerSeat", item.creditsPerSeat());
+                if (item.id().equals(Catalog.UNLIMITED_PLAN)) {
+                    entry.put("fairUseImagesPerMonth", catalog.fairUseImagesPerMonth());
+                }
+            } else {
+                entry.put("credits", item.credits());
+                entry.put("priceCents", item.priceCents());
+            }
+            entry.put("currency", "usd");
+            out.add(entry);
+        }
+        return out;
+    }
+
+    public State state(String companyId) {
+        Map<String, AttributeValue> item = companyItem(companyId);
+        return new State(str(item, "stripeCustomerId"), str(item, "plan"), (int) num(item, "seats"), str(item, "subscriptionId"),
+                str(item, "subscriptionStatus"), num(item, "currentPeriodEnd"), bool(item, "cancelAtPeriodEnd"), bool(item, "pastDue"));
+    }
+
+    /** A Checkout Session for the company's own purchase; answers its URL. */
+    public String checkout(String companyId, String itemId, Integer seats, String requestId, String successUrl, String cancelUrl) {
+        Catalog.Item item = catalog.item(itemId == null ? "" : itemId)
+                .orElseThrow(() -> new Refused(400, "unknown_item", "item must be one of " + catalog.items().stream().map(Catalog.Item::id).toList() + "."));
+        State state = state(companyId);
+        int quantity = 1;
+        if (item.plan()) {
+            if (state.subscriptionId() != null && !"canceled".equals(state.status()) && !"incomplete_expired".equals(state.status())) {
+                throw new Refused(409, "already_subscribed", "The company already has a subscription (" + state.plan()
+                        + "): change its plan or seats in the billing portal.");
+            }
+            if (item.perSeat()) {
+                quantity = seats == null ? Math.max(1, activeMembers.apply(companyId)) : seats;
+                if (quantity < 1 || quantity > 1000) {
+                    throw new Refused(400, "invalid_seats", "seats must be from 1 to 1000.");
+                }
+            }
+        } else if (seats != null && seats != 1) {
+            throw new Refused(400, "invalid_seats", "A credit pack has no seats.");
+        }
+        String customer = customer(companyId, state);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("mode", item.plan() ? "subscription" : "payment");
+        params.put("customer", customer);
+        params.put("client_reference_id", companyId);
+        params.put("success_url", successUrl);
+        params.put("cancel_url", cancelUrl);
+        params.put("line_items", List.of(Map.of("price", item.price(stripe.live()), "quantity", quantity)));
+        Map<String, Object> metadata = Map.of("company", companyId, "item", item.id(), "seats", String.valueOf(quantity));
+        params.put("metadata", metadata);
+        params.put(item.plan() ? "subscription_data" : "payment_intent_data", Map.of("metadata", metadata));
+        JsonNode session = stripe.post("/v1/checkout/sessions", params, "checkout-" + companyId + "-" + requestId);
+        return session.path("url").asString();
+    }
+
+    /** A Customer Portal session (payment method, invoices, cancel, seats); answers its URL. */
+    public String portal(String companyId, String returnUrl) {
+        State state = state(companyId);
+        if (state.customerId() == null) {
+            throw new Refused(409, "no_billing_account", "The company has bought nothing yet: there is no billing account to manage.");
+        }
+        return stripe.post("/v1/billing_portal/sessions", Map.of("customer", state.customerId(), "return_url", returnUrl), null)
+                .path("url").asString();
+    }
+
+    private String customer(String companyId, State state) {
+        if (state.customerId() != null) {
+            return state.customerId();
+        }
+        JsonNode created = stripe.post("/v1/customers", Map.of("metadata", Map.of("company", companyId), "description", "Image2Model company " + companyId),
+                "customer-" + companyId);
+        String id = created.path("id").asString();
+        try {
+            db.updateItem(u -> u.tableName(table).key(key("C#" + companyId, "COMPANY"))
+                    .updateExpression("SET stripeCustomerId = :c, GSI1PK = :g, GSI1SK = :s")
+                    .conditionExpression("attribute_exists(PK) AND attribute_not_exists(stripeCustomerId)")
+                    .expressionAttributeValues(Map.of(":c", s(id), ":g", s("STRIPECUS#" + id), ":s", s("COMPANY"))));
+            return id;
+        } catch (ConditionalCheckFailedException raced) {
+            // The same idempotency key gave the same customer; or the company vanished.
+            String stored = state(companyId).customerId();
+            if (stored == null) {
+                throw new Refused(404, "not_found", "Company not found.");
+            }
+            return stored;
+        }
+    }
+
+    /** Seats follow membership: the subscription's quantity becomes the number of active members (prorated by Stripe). */
+    public void syncSeats(String companyId) {
+        State state = state(companyId);
+        if (state.subscriptionId() == null || !List.of("active", "trialing", "past_due").contains(state.status())) {
+            return;
+        }
+        Optional<Catalog.Item> plan = catalog.item(state.plan() == null ? "" : state.plan());
+        if (plan.isEmpty() || !plan.get().perSeat()) {
+            return;
+        }
+        int members = Math.max(1, activeMembers.apply(companyId));
+        JsonNode subscription = stripe.get("/v1/subscriptions/" + state.subscriptionId(), null);
+        JsonNode item = subscription.at("/items/data/0");
+        if (item.path("quantity").asInt() == members) {
+            return;
+        }
+        stripe.post("/v1/subscriptions/" + state.subscriptionId(), Map.of("items", List.of(Map.of("id", item.path("id").asString(),
+                "quantity", members)), "proration_behavior", "create_prorations"), "seats-" + state.subscriptionId() + "-" + members + "-"
+                + clock.millis() / 60_000);
+        refreshSubscription(companyId, state.subscriptionId());
+    }
+
+    // ------------------------------------------------------------------ Stripe's events
+
+    /** Acts on one verified event; answers what was done (for the log and the answer). */
+    public String handle(JsonNode event) {
+        String eventId = event.path("id").asString("");
+        String type = event.path("type").asString("");
+        JsonNode object = event.path("data").path("object");
+        String companyId = companyOf(object);
+        String recordPk = companyId == null ? "SYSTEM#STRIPE" : "C#" + companyId;
+        if (get(recordPk, "STRIPEEVENT#" + eventId) != null) {
+            return "duplicate";
+        }
+        String outcome = switch (type) {
+            case "checkout.session.completed", "checkout.session.async_payment_succeeded" -> sessionPaid(companyId, object);
+            case "invoice.paid" -> invoicePaid(companyId, object);
+            case "invoice.payment_failed" -> paymentFailed(companyId, object);
+            case "customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted" ->
+                    companyId == null ? "unknown company" : refreshSubscription(companyId, object.path("id").asString());
+            case "charge.refunded" -> refunded(companyId, object);
+            case "charge.dispute.created" -> disputed(companyId, object);
+            default -> "ignored";
+        };
+        Map<String, AttributeValue> record = new HashMap<>(Map.of("PK", s(recordPk), "SK", s("STRIPEEVENT#" + eventId), "type", s(type),
+                "outcome", s(outcome), "at", s(clock.instant().toString())));
+        record.put("ttl", n(clock.instant().plusSeconds(90L * 86400).getEpochSecond()));
+        try {
+            db.putItem(p -> p.tableName(table).item(record).conditionExpression("attribute_not_exists(PK)"));
+        } catch (ConditionalCheckFailedException meanwhile) {
+            // A parallel delivery finished first: every action above is idempotent, nothing was done twice.
+            return "duplicate";
+        }
+        return outcome;
+    }
+
+    private String sessionPaid(String companyId, JsonNode session) {
+        if (companyId == null) {
+            return "unknown company";
+        }
+        if (!"paid".equals(session.path("payment_status").asString(""))) {
+            return "not paid yet";
+        }
+        String customer = session.path("customer").asString(null);
+        if (customer != null) {
+            linkCustomer(companyId, customer);
+        }
+        if (!"payment".equals(session.path("mode").asString(""))) {
+            String subscription = session.path("subscription").asString(null);
+            return subscription == null ? "subscription pending" : refreshSubscription(companyId, subscription);
+        }
+        Catalog.Item item = catalog.item(session.path("metadata").path("item").asString("")).orElse(null);
+        if (item == null || item.plan()) {
+            LOG.error("Paid session {} names no pack of the catalog: {}", session.path("id").asString(), session.path("metadata"));
+            return "unknown item";
+        }
+        String sessionId = session.path("id").asString();
+        ledger.purchase(companyId, item.credits(), sessionId, sessionId);
+        String paymentIntent = session.path("payment_intent").asString(null);
+        long paid = session.path("amount_total").asLong(0);
+        if (paymentIntent != null) {
+            Map<String, AttributeValue> payment = new HashMap<>(Map.of("PK", s("C#" + companyId), "SK", s("PAYMENT#" + paymentIntent),
+                    "GSI1PK", s("STRIPEPI#" + paymentIntent), "GSI1SK", s("PAYMENT"), "companyId", s(companyId), "credits", n(item.credits()),
+                    "amountCents", n(paid), "item", s(item.id()), "session", s(sessionId)));
+            db.putItem(p -> p.tableName(table).item(payment));
+        }
+        recordMonth(session.path("created").asLong(clock.instant().getEpochSecond()), "SESSION#" + sessionId, companyId, item.id(),
+                item.credits(), paid, item.priceCents());
+        return "purchased " + item.credits();
+    }
+
+    private String invoicePaid(String companyId, JsonNode invoice) {
+        if (companyId == null) {
+            return "unknown company";
+        }
+        JsonNode line = invoice.at("/lines/data/0");
+        String price = line.at("/pricing/price_details/price").asString(null);
+        Catalog.Item plan = catalog.itemOfPrice(price).orElse(null);
+        if (plan == null || !plan.plan()) {
+            LOG.error("Paid invoice {} is for no plan of the catalog (price {})", invoice.path("id").asString(), price);
+            return "unknown price";
+        }
+        int seats = Math.max(1, line.path("quantity").asInt(1));
+        String invoiceId = invoice.path("id").asString();
+        long credits = plan.perSeat() ? catalog.includedCredits(plan.id(), seats) : 0;
+        if (credits > 0) {
+            ledger.grantPlanCredits(companyId, catalog, plan.id(), seats, invoiceId);
+        }
+        if (bool(companyItem(companyId), "pastDue")) {
+            db.updateItem(u -> u.tableName(table).key(key("C#" + companyId, "COMPANY")).updateExpression("REMOVE pastDue"));
+        }
+        recordMonth(invoice.path("created").asLong(clock.instant().getEpochSecond()), "INVOICE#" + invoiceId, companyId, plan.id(), credits,
+                invoice.path("amount_paid").asLong(0), plan.priceCents() * (plan.perSeat() ? seats : 1));
+        return credits > 0 ? "granted " + credits : "paid";
+    }
+
+    private String paymentFailed(String companyId, JsonNode invoice) {
+        if (companyId == null) {
+            return "unknown company";
+        }
+        boolean first = false;
+        try {
+            db.updateItem(u -> u.tableName(table).key(key("C#" + companyId, "COMPANY")).updateExpression("SET pastDue = :t")
+                    .conditionExpression("attribute_exists(PK) AND (attribute_not_exists(pastDue) OR pastDue = :f)")
+                    .expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true), ":f", AttributeValue.fromBool(false))));
+            first = true;
+        } catch (ConditionalCheckFailedException already) {
+            // Already past due: admins were told.
+        }
+        if (first) {
+            notifyAdmins.accept(new String[] {companyId, "Image2Model: your payment failed",
+                    "Stripe could not take the payment of invoice " + invoice.path("number").asString(invoice.path("id").asString())
+                            + ". Update your payment method in the billing portal to keep your plan."});
+        }
+        return "past due";
+    }
+
+    private String refunded(String companyId, JsonNode charge) {
+        Optional<Map<String, AttributeValue>> payment = payment(charge.path("payment_intent").asString(null));
+        if (payment.isEmpty()) {
+            return "no purchase";
+        }
+        String company = str(payment.get(), "companyId");
+        long credits = num(payment.get(), "credits");
+        long amount = Math.max(1, charge.path("amount").asLong(num(payment.get(), "amountCents")));
+        long refundedCents = charge.path("amount_refunded").asLong(0);
+        long creditsBack = Math.round((double) credits * refundedCents / amount);
+        long already = num(payment.get(), "refundedCredits");
+        long now = creditsBack - already;
+        if (now <= 0) {
+            return "already refunded";
+        }
+        ledger.refund(company, now, charge.path("id").asString(), charge.path("id").asString() + "#" + refundedCents);
+        db.updateItem(u -> u.tableName(table).key(key("C#" + company, str(payment.get(), "SK")))
+                .updateExpression("SET refundedCredits = :r").expressionAttributeValues(Map.of(":r", n(creditsBack))));
+        recordMonth(clock.instant().getEpochSecond(), "REFUND#" + charge.path("id").asString() + "#" + refundedCents, company,
+                str(payment.get(), "item"), -now, -(refundedCents - Math.round((double) already * amount / Math.max(1, credits))), 0);
+        return "refunded " + now;
+    }
+
+    private String disputed(String companyId, JsonNode dispute) {
+        Optional<Map<String, AttributeValue>> payment = payment(dispute.path("payment_intent").asString(null));
+        if (payment.isEmpty()) {
+            return "no purchase";
+        }
+        String company = str(payment.get(), "companyId");
+        long open = num(payment.get(), "credits") - num(payment.get(), "refundedCredits");
+        if (open <= 0) {
+            return "already refunded";
+        }
+        ledger.refund(company, open, dispute.path("id").asString(), dispute.path("id").asString());
+        db.updateItem(u -> u.tableName(table).key(key("C#" + company, str(payment.get(), "SK")))
+                .updateExpression("SET refundedCredits = :r").expressionAttributeValues(Map.of(":r", n(num(payment.get(), "credits")))));
+        recordMonth(clock.instant().getEpochSecond(), "DISPUTE#" + dispute.path("id").asString(), company, str(payment.get(), "item"),
+                -open, -dispute.path("amount").asLong(0), 0);
+        return "disputed " + open;
+    }
+
+    /** Fetches the subscription and stores what it says now (a fetch older than the stored one changes nothing). */
+    String refreshSubscription(String companyId, String subscriptionId) {
+        long fetchedAt = clock.millis();
+        JsonNode subscription = stripe.get("/v1/subscriptions/" + subscriptionId, null);
+        JsonNode item = subscription.at("/items/data/0");
+        Catalog.Item plan = catalog.itemOfPrice(item.at("/price/id").asString(null)).orElse(null);
+        String status = subscription.path("status").asString("");
+        boolean ended = status.equals("canceled") || status.equals("incomplete_expired");
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":sub", s(subscriptionId));
+        values.put(":status", s(status));
+        values.put(":seats", n(item.path("quantity").asLong(1)));
+        values.put(":end", n(item.path("current_period_end").asLong(subscription.path("current_period_end").asLong(0))));
+        values.put(":cancel", AttributeValue.fromBool(subscription.path("cancel_at_period_end").asBoolean(false)));
+        values.put(":at", n(fetchedAt));
+        String update = "SET subscriptionId = :sub, subscriptionStatus = :status, seats = :seats, currentPeriodEnd = :end, "
+                + "cancelAtPeriodEnd = :cancel, billingSyncedAt = :at";
+        if (ended) {
+            update += " REMOVE #plan";
+        } else if (plan != null) {
+            update += ", #plan = :plan";
+            values.put(":plan", s(plan.id()));
+        }
+        String finalUpdate = update;
+        try {
+            var request = software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest.builder().tableName(table)
+                    .key(key("C#" + companyId, "COMPANY")).updateExpression(finalUpdate)
+                    .conditionExpression("attribute_exists(PK) AND (attribute_not_exists(billingSyncedAt) OR billingSyncedAt <= :at)")
+                    .expressionAttributeValues(values);
+            if (finalUpdate.contains("#plan")) {
+                // "plan" is one of DynamoDB's reserved words.
+                request.expressionAttributeNames(Map.of("#plan", "plan"));
+            }
+            db.updateItem(request.build());
+        } catch (ConditionalCheckFailedException newer) {
+            return "older than stored";
+        }
+        return "subscription " + status + (plan == null ? "" : " " + plan.id()) + " x" + item.path("quantity").asLong(1);
+    }
+
+    private void linkCustomer(String companyId, String customer) {
+        try {
+            db.updateItem(u -> u.tableName(table).key(key("C#" + companyId, "COMPANY"))
+                    .updateExpression("SET stripeCustomerId = :c, GSI1PK = :g, GSI1SK = :s")
+                    .conditionExpression("attribute_exists(PK) AND attribute_not_exists(stripeCustomerId)")
+                    .expressionAttributeValues(Map.of(":c", s(customer), ":g", s("STRIPECUS#" + customer), ":s", s("COMPANY"))));
+        } catch (ConditionalCheckFailedException linked) {
+            // Linked at checkout already.
+        }
+    }
+
+    /** The company an object is for: our own metadata first, then the customer's link. */
+    private String companyOf(JsonNode object) {
+        String company = object.path("metadata").path("company").asString(null);
+        if (company == null) {
+            company = object.path("client_reference_id").asString(null);
+        }
+        if (company == null) {
+            company = object.at("/parent/subscription_details/metadata/company").asString(null);
+        }
+        if (company == null) {
+            company = object.at("/subscription_details/metadata/company").asString(null);
+        }
+        String customer = object.path("customer").asString(null);
+        if (company == null && customer != null) {
+            var found = db.query(q -> q.tableName(table).indexName("GSI1").keyConditionExpression("GSI1PK = :g AND GSI1SK = :s")
+                    .expressionAttributeValues(Map.of(":g", s("STRIPECUS#" + customer), ":s", s("COMPANY")))).items();
+            if (!found.isEmpty()) {
+                company = found.get(0).get("PK").s().substring(2);
+            }
+        }
+        if (company == null && object.has("payment_intent")) {
+            company = payment(object.path("payment_intent").asString(null)).map(p -> str(p, "companyId")).orElse(null);
+        }
+        // Only a company that exists here counts (metadata is ours, but a test-mode event can come from anywhere).
+        return company != null && get("C#" + company, "COMPANY") != null ? company : null;
+    }
+
+    private Optional<Map<String, AttributeValue>> payment(String paymentIntent) {
+        if (paymentIntent == null) {
+            return Optional.empty();
+        }
+        var found = db.query(q -> q.tableName(table).indexName("GSI1").keyConditionExpression("GSI1PK = :g AND GSI1SK = :s")
+                .expressionAttributeValues(Map.of(":g", s("STRIPEPI#" + paymentIntent), ":s", s("PAYMENT")))).items();
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, AttributeValue> key = found.get(0);
+        return Optional.ofNullable(get(key.get("PK").s(), key.get("SK").s()));
+    }
+
+    // ------------------------------------------------------------------ reconciliation
+
+    private void recordMonth(long epochSecond, String sk, String companyId, String item, long credits, long paidCents, long listCents) {
+        String month = YearMonth.from(Instant.ofEpochSecond(epochSecond).atZone(ZoneOffset.UTC)).toString();
+        Map<String, AttributeValue> record = new HashMap<>(Map.of("PK", s("BILLING#" + month), "SK", s(sk), "companyId", s(companyId),
+                "item", s(item == null ? "" : item), "credits", n(credits), "paidCents", n(paidCents), "listCents", n(listCents),
+                "at", s(clock.instant().toString())));
+        try {
+            db.putItem(p -> p.tableName(table).item(record).conditionExpression("attribute_not_exists(PK)"));
+        } catch (ConditionalCheckFailedException recorded) {
+            // The same Stripe object, recorded once.
+        }
+    }
+
+    /**
+     * Stripe's paid amounts for a month (completed checkout sessions of packs, paid invoices)
+     * against what the ledger granted for them, listing every difference.
+     */
+    public Map<String, Object> reconcile(YearMonth month) {
+        long from = month.atDay(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+        long to = month.plusMonths(1).atDay(1).atStartOfDay(ZoneOffset.UTC).toEpochSecond();
+        Map<String, Long> stripePaid = new LinkedHashMap<>();
+        Map<String, String> stripeCompany = new HashMap<>();
+        forEachPage("/v1/checkout/sessions", Map.of("status", "complete", "created", Map.of("gte", from, "lt", to)), session -> {
+            if ("payment".equals(session.path("mode").asString("")) && "paid".equals(session.path("payment_status").asString(""))) {
+                stripePaid.put("SESSION#" + session.path("id").asString(), session.path("amount_total").asLong(0));
+                stripeCompany.put("SESSION#" + session.path("id").asString(), session.path("metadata").path("company").asString(""));
+            }
+        });
+        forEachPage("/v1/invoices", Map.of("status", "paid", "created", Map.of("gte", from, "lt", to)), invoice -> {
+            stripePaid.put("INVOICE#" + invoice.path("id").asString(), invoice.path("amount_paid").asLong(0));
+            stripeCompany.put("INVOICE#" + invoice.path("id").asString(),
+                    invoice.at("/parent/subscription_details/metadata/company").asString(""));
+        });
+        Map<String, Map<String, AttributeValue>> ledgerSide = new LinkedHashMap<>();
+        db.queryPaginator(q -> q.tableName(table).keyConditionExpression("PK = :pk")
+                        .expressionAttributeValues(Map.of(":pk", s("BILLING#" + month))))
+                .items().forEach(item -> ledgerSide.put(item.get("SK").s(), item));
+
+        List<Map<String, Object>> differences = new ArrayList<>();
+        long stripeTotal = 0;
+        long ledgerTotal = 0;
+        for (Map.Entry<String, Long> paid : stripePaid.entrySet()) {
+            stripeTotal += paid.getValue();
+            Map<String, AttributeValue> granted = ledgerSide.get(paid.getKey());
+            if (granted == null) {
+                differences.add(difference(paid.getKey(), stripeCompany.get(paid.getKey()), "paid in Stripe, nothing granted", paid.getValue(), 0));
+                continue;
+            }
+            long value = num(granted, "listCents");
+            ledgerTotal += value;
+            if (value != paid.getValue()) {
+                differences.add(difference(paid.getKey(), str(granted, "companyId"), "paid amount differs from the catalog value of what was granted",
+                        paid.getValue(), value));
+            }
+        }
+        for (Map.Entry<String, Map<String, AttributeValue>> granted : ledgerSide.entrySet()) {
+            if ((granted.getKey().startsWith("SESSION#") || granted.getKey().startsWith("INVOICE#")) && !stripePaid.containsKey(granted.getKey())) {
+                long value = num(granted.getValue(), "listCents");
+                ledgerTotal += value;
+                differences.add(difference(granted.getKey(), str(granted.getValue(), "companyId"), "granted, but not paid in Stripe this month", 0, value));
+            }
+        }
+        long refunds = ledgerSide.entrySet().stream().filter(e -> e.getKey().startsWith("REFUND#") || e.getKey().startsWith("DISPUTE#"))
+                .mapToLong(e -> num(e.getValue(), "paidCents")).sum();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("month", month.toString());
+        out.put("stripePaidCents", stripeTotal);
+        out.put("ledgerValueCents", ledgerTotal);
+        out.put("refundedCents", -refunds);
+        out.put("differenceCents", stripeTotal - ledgerTotal);
+        out.put("differencePercent", stripeTotal == 0 ? 0.0 : Math.round(10000.0 * Math.abs(stripeTotal - ledgerTotal) / stripeTotal) / 100.0);
+        out.put("withinTarget", stripeTotal == 0 || Math.abs(stripeTotal - ledgerTotal) * 100 < stripeTotal);
+        out.put("differences", differences);
+        return out;
+    }
+
+    private static Map<String, Object> difference(String what, String company, String problem, long stripeCents, long ledgerCents) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("stripeObject", what.substring(what.indexOf('#') + 1));
+        out.put("kind", what.substring(0, what.indexOf('#')).toLowerCase());
+        out.put("company", company);
+        out.put("problem", problem);
+        out.put("stripeCents", stripeCents);
+        out.put("ledgerCents", ledgerCents);
+        return out;
+    }
+
+    private void forEachPage(String path, Map<String, Object> filter, Consumer<JsonNode> action) {
+        String after = null;
+        while (true) {
+            Map<String, Object> params = new LinkedHashMap<>(filter);
+            params.put("limit", 100);
+            if (after != null) {
+                params.put("starting_after", after);
+            }
+            JsonNode page = stripe.get(path, params);
+            JsonNode data = page.path("data");
+            for (JsonNode object : data) {
+                action.accept(object);
+                after = object.path("id").asString();
+            }
+            if (!page.path("has_more").asBoolean(false) || data.isEmpty()) {
+                return;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ items
+
+    private Map<String, AttributeValue> companyItem(String companyId) {
+        Map<String, AttributeValue> item = get("C#" + companyId, "COMPANY");
+        if (item == null) {
+            throw new Refused(404, "not_found", "Company not found.");
+        }
+        return item;
+    }
+
+    private Map<String, AttributeValue> get(String pk, String sk) {
+        Map<String, AttributeValue> item = db.getItem(g -> g.tableName(table).key(key(pk, sk)).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? null : item;
+    }
+
+    private static Map<String, AttributeValue> key(String pk, String sk) {
+        return Map.of("PK", s(pk), "SK", s(sk));
+    }
+
+    private static String str(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? null : value.s();
+    }
+
+    private static long num(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null || value.n() == null ? 0 : Long.parseLong(value.n());
+    }
+
+    private static boolean bool(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value != null && Boolean.TRUE.equals(value.bool());
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}

@@ -1,0 +1,83 @@
+package com.image2model.billing;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.stripe.StripeClient;
+import com.stripe.exception.StripeException;
+import com.stripe.net.ApiResource;
+import com.stripe.net.FormEncoder;
+import com.stripe.net.RawRequestOptions;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The Stripe API calls billing makes, through stripe-java's client (its HTTP layer, retries,
+ * idempotency keys, API version), with answers read as JSON: the functions read a few fields of a
+ * few objects, and do without stripe-java's thousands of model classes in the Lambda jar.
+ */
+public class StripeApi {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** Stripe refused; {@code status} is its HTTP status (0: not reached). */
+    public static final class Failed extends RuntimeException {
+        private final int status;
+
+        public Failed(int status, String message, Throwable cause) {
+            super(message, cause);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
+    private final StripeClient client;
+    private final boolean live;
+
+    public StripeApi(String secretKey, String apiBase) {
+        StripeClient.StripeClientBuilder builder = StripeClient.builder().setApiKey(secretKey).setMaxNetworkRetries(2)
+                .setConnectTimeout(5_000).setReadTimeout(20_000);
+        if (apiBase != null && !apiBase.isBlank()) {
+            builder.setApiBase(apiBase);
+        }
+        this.client = builder.build();
+        this.live = secretKey.startsWith("sk_live_") || secretKey.startsWith("rk_live_");
+    }
+
+    /** Live mode (a live key), else test mode: which price ids of the catalog apply. */
+    public boolean live() {
+        return live;
+    }
+
+    public JsonNode post(String path, Map<String, Object> params, String idempotencyKey) {
+        return call(ApiResource.RequestMethod.POST, path, params, idempotencyKey);
+    }
+
+    public JsonNode get(String path, Map<String, Object> params) {
+        return call(ApiResource.RequestMethod.GET, path, params, null);
+    }
+
+    private JsonNode call(ApiResource.RequestMethod method, String path, Map<String, Object> params, String idempotencyKey) {
+        String encoded = FormEncoder.createQueryString(params == null ? Map.of() : new LinkedHashMap<>(params));
+        try {
+            RawRequestOptions.RawRequestOptionsBuilder options = RawRequestOptions.builder();
+            if (idempotencyKey != null) {
+                options.setIdempotencyKey(idempotencyKey);
+            }
+            String target = path;
+            String content = encoded;
+            if (method == ApiResource.RequestMethod.GET && !encoded.isEmpty()) {
+                target = path + "?" + encoded;
+                content = null;
+            }
+            return JSON.readTree(client.rawRequest(method, target, content, options.build()).body());
+        } catch (StripeException e) {
+            int status = e.getStatusCode() == null ? 0 : e.getStatusCode();
+            throw new Failed(status, "Stripe " + method + " " + path + " failed (" + status + "): " + e.getMessage(), e);
+        }
+    }
+}

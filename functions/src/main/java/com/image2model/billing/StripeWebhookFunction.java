@@ -1,0 +1,81 @@
+package com.image2model.billing;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.image2model.platform.ApiResponses;
+import com.stripe.exception.SignatureVerificationException;
+import com.stripe.net.Webhook;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * POST /webhooks/stripe (no JWT: Stripe signs it). The signature is checked by stripe-java on the
+ * raw body (base64-decoded when API Gateway says so), with a 300 s tolerance; then billing acts
+ * once per event. A 5xx makes Stripe deliver again, which is safe: every action is idempotent.
+ */
+public final class StripeWebhookFunction implements Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StripeWebhookFunction.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    static final long TOLERANCE_SECONDS = 300;
+
+    private final Billing billing;
+    private final String secret;
+
+    public StripeWebhookFunction(Billing billing, String secret) {
+        this.billing = billing;
+        this.secret = secret;
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse apply(APIGatewayV2HTTPEvent event) {
+        String payload = event.getBody() == null ? "" : event.getIsBase64Encoded()
+                ? new String(Base64.getDecoder().decode(event.getBody()), StandardCharsets.UTF_8) : event.getBody();
+        String signature = header(event.getHeaders(), "stripe-signature");
+        if (signature == null) {
+            return ApiResponses.error(400, "missing_signature", "The Stripe-Signature header is missing.");
+        }
+        try {
+            Webhook.Signature.verifyHeader(payload, signature, secret, TOLERANCE_SECONDS);
+        } catch (SignatureVerificationException e) {
+            LOG.warn("Refused a Stripe webhook: {}", e.getMessage());
+            return ApiResponses.error(400, "invalid_signature", "The Stripe signature does not verify: " + e.getMessage());
+        }
+        JsonNode json;
+        try {
+            json = JSON.readTree(payload);
+        } catch (RuntimeException e) {
+            return ApiResponses.error(400, "invalid_body", "The webhook body is not JSON.");
+        }
+        String outcome;
+        try {
+            outcome = billing.handle(json);
+        } catch (StripeApi.Failed e) {
+            LOG.warn("Stripe event {} to be delivered again: {}", json.path("id").asString(), e.getMessage());
+            return ApiResponses.error(503, "retry_later", "Stripe could not be reached; deliver again.");
+        }
+        LOG.info("Stripe event {} {} -> {}", json.path("id").asString(), json.path("type").asString(), outcome);
+        return ApiResponses.json(200, Map.of("received", true, "outcome", outcome));
+    }
+
+    private static String header(Map<String, String> headers, String name) {
+        if (headers == null) {
+            return null;
+        }
+        for (Map.Entry<String, String> entry : headers.entrySet()) {
+            if (entry.getKey().equalsIgnoreCase(name)) {
+                return entry.getValue();
+            }
+        }
+        return null;
+    }
+}
