@@ -176,6 +176,28 @@ class BillingTest {
                 && e.at("/data/object/id").asText().equals(subscription)).count()).isGreaterThanOrEqualTo(2);
     }
 
+    @Test
+    void aFailedRenewalMarksTheCompanyPastDueAndTellsItsAdminsOnce() throws Exception {
+        Company company = company("Card Expired");
+        pay(checkout(company, "{\"item\": \"plan_starter\", \"seats\": 1}"));
+        await(() -> "active".equals(get(company, "/billing").path("status").asText()), "subscribed");
+        String subscription = lastEvent("customer.subscription.created").at("/data/object/id").asText();
+        long before = ledger().balance(company.companyId()).available();
+
+        stripe().failRenewal(subscription);
+
+        await(() -> get(company, "/billing").path("pastDue").asBoolean(), "past due");
+        await(() -> "past_due".equals(get(company, "/billing").path("status").asText()), "status past_due");
+        assertThat(stripe().deliver(lastEvent("invoice.payment_failed"))).isEqualTo(200);
+        assertThat(stack().cognito().outbox().stream().filter(m -> m.to().equals(company.email())
+                && m.subject().contains("payment failed")).count()).isEqualTo(1);
+        assertThat(ledger().balance(company.companyId()).available()).isEqualTo(before);
+        // Paid at last: no longer past due, and the period's credits come.
+        stripe().renew(subscription);
+        await(() -> !get(company, "/billing").path("pastDue").asBoolean(), "paid again");
+        assertThat(ledger().balance(company.companyId()).available()).isEqualTo(before + 1000);
+    }
+
     // ------------------------------------------------------------------ webhooks
 
     @Test
