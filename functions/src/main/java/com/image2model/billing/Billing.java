@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import com.image2model.credits.Catalog;
 import com.image2model.credits.CreditLedger;
+import com.image2model.platform.ApiException;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -36,26 +37,6 @@ import tools.jackson.databind.JsonNode;
 public final class Billing {
 
     private static final Logger LOG = LoggerFactory.getLogger(Billing.class);
-
-    /** A refusal for the API: status, code, message. */
-    public static final class Refused extends RuntimeException {
-        private final int status;
-        private final String code;
-
-        public Refused(int status, String code, String message) {
-            super(message);
-            this.status = status;
-            this.code = code;
-        }
-
-        public int status() {
-            return status;
-        }
-
-        public String code() {
-            return code;
-        }
-    }
 
     /** The company's billing state, as stored on its item. */
     public record State(String customerId, String plan, int seats, String subscriptionId, String status, long currentPeriodEnd,
@@ -123,22 +104,22 @@ public final class Billing {
     /** A Checkout Session for the company's own purchase; answers its URL. */
     public String checkout(String companyId, String itemId, Integer seats, String requestId, String successUrl, String cancelUrl) {
         Catalog.Item item = catalog.item(itemId == null ? "" : itemId)
-                .orElseThrow(() -> new Refused(400, "unknown_item", "item must be one of " + catalog.items().stream().map(Catalog.Item::id).toList() + "."));
+                .orElseThrow(() -> new ApiException(400, "unknown_item", "item must be one of " + catalog.items().stream().map(Catalog.Item::id).toList() + "."));
         State state = state(companyId);
         int quantity = 1;
         if (item.plan()) {
             if (state.subscriptionId() != null && !"canceled".equals(state.status()) && !"incomplete_expired".equals(state.status())) {
-                throw new Refused(409, "already_subscribed", "The company already has a subscription (" + state.plan()
+                throw new ApiException(409, "already_subscribed", "The company already has a subscription (" + state.plan()
                         + "): change its plan or seats in the billing portal.");
             }
             if (item.perSeat()) {
                 quantity = seats == null ? Math.max(1, activeMembers.apply(companyId)) : seats;
                 if (quantity < 1 || quantity > 1000) {
-                    throw new Refused(400, "invalid_seats", "seats must be from 1 to 1000.");
+                    throw new ApiException(400, "invalid_seats", "seats must be from 1 to 1000.");
                 }
             }
         } else if (seats != null && seats != 1) {
-            throw new Refused(400, "invalid_seats", "A credit pack has no seats.");
+            throw new ApiException(400, "invalid_seats", "A credit pack has no seats.");
         }
         String customer = customer(companyId, state);
         Map<String, Object> params = new LinkedHashMap<>();
@@ -159,7 +140,7 @@ public final class Billing {
     public String portal(String companyId, String returnUrl) {
         State state = state(companyId);
         if (state.customerId() == null) {
-            throw new Refused(409, "no_billing_account", "The company has bought nothing yet: there is no billing account to manage.");
+            throw new ApiException(409, "no_billing_account", "The company has bought nothing yet: there is no billing account to manage.");
         }
         return stripe.post("/v1/billing_portal/sessions", Map.of("customer", state.customerId(), "return_url", returnUrl), null)
                 .path("url").asString();
@@ -182,7 +163,7 @@ public final class Billing {
             // The same idempotency key gave the same customer; or the company vanished.
             String stored = state(companyId).customerId();
             if (stored == null) {
-                throw new Refused(404, "not_found", "Company not found.");
+                throw new ApiException(404, "not_found", "Company not found.");
             }
             return stored;
         }
@@ -570,7 +551,7 @@ public final class Billing {
     private Map<String, AttributeValue> companyItem(String companyId) {
         Map<String, AttributeValue> item = get("C#" + companyId, "COMPANY");
         if (item == null) {
-            throw new Refused(404, "not_found", "Company not found.");
+            throw new ApiException(404, "not_found", "Company not found.");
         }
         return item;
     }

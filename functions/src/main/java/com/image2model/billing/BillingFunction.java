@@ -55,8 +55,6 @@ public final class BillingFunction implements Function<APIGatewayV2HTTPEvent, AP
                         billing.portal(caller.requireAdmin().companyId(), siteOrigin + "/billing.html")));
                 default -> throw ApiException.notFound("Route " + route);
             };
-        } catch (Billing.Refused e) {
-            return ApiResponses.error(e.status(), e.code(), e.getMessage());
         } catch (StripeApi.Failed e) {
             return ApiResponses.error(502, "payment_provider_unavailable",
                     "The payment provider did not answer as expected; nothing was charged. Try again in a minute.");

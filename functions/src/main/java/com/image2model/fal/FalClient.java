@@ -218,23 +218,31 @@ public final class FalClient {
     /** FAL's error bodies: {"detail": "text"} or {"detail": [{"msg": ..., "loc": [...]}, ...]}. */
     public static String errorText(String body) {
         try {
-            JsonNode detail = JSON.readTree(body).path("detail");
-            if (detail.isString()) {
-                return detail.asString();
-            }
-            if (detail.isArray() && !detail.isEmpty()) {
-                StringBuilder text = new StringBuilder();
-                for (JsonNode item : detail) {
-                    if (!text.isEmpty()) {
-                        text.append("; ");
-                    }
-                    text.append(item.path("msg").asString(item.toString()));
-                }
-                return text.toString();
+            String text = detailText(JSON.readTree(body).path("detail"));
+            if (text != null) {
+                return text;
             }
         } catch (RuntimeException ignored) {
             // Not JSON: the body itself, shortened.
         }
         return body == null ? "" : body.length() > 300 ? body.substring(0, 300) : body;
+    }
+
+    /** The words of a FAL {@code detail}: its text, or its items' messages joined; null when there are none. */
+    public static String detailText(JsonNode detail) {
+        if (detail.isString()) {
+            return detail.asString();
+        }
+        if (detail.isArray() && !detail.isEmpty()) {
+            StringBuilder text = new StringBuilder();
+            for (JsonNode item : detail) {
+                if (!text.isEmpty()) {
+                    text.append("; ");
+                }
+                text.append(item.path("msg").asString(item.toString()));
+            }
+            return text.toString();
+        }
+        return null;
     }
 }

@@ -260,25 +260,12 @@ public final class Pipeline {
     }
 
     static String errorOf(JsonNode body) {
-        JsonNode detail = body.path("payload").path("detail");
-        if (detail.isArray() && !detail.isEmpty()) {
-            StringBuilder text = new StringBuilder();
-            for (JsonNode item : detail) {
-                if (!text.isEmpty()) {
-                    text.append("; ");
-                }
-                text.append(item.path("msg").asString(item.toString()));
-            }
-            return text.toString();
-        }
-        if (detail.isString()) {
-            return detail.asString();
+        String detail = FalClient.detailText(body.path("payload").path("detail"));
+        if (detail != null) {
+            return detail;
         }
         String error = body.path("error").asString(null);
-        if (error != null) {
-            return error;
-        }
-        return body.path("payload_error").asString("no reason given");
+        return error != null ? error : body.path("payload_error").asString("no reason given");
     }
 
     // ------------------------------------------------------------------ cancel
