@@ -57,6 +57,7 @@ public final class DevStack {
                 System.exit(invoke(root, args[1], Path.of(args[2])));
             }
             case "generate" -> System.exit(generate(root, Arrays.copyOfRange(args, 1, args.length)));
+            case "site-config" -> System.exit(siteConfig(Arrays.copyOfRange(args, 1, args.length)));
             case "reconcile" -> System.exit(reconcile(args.length >= 3 && args[1].equals("--month") ? args[2] : null));
             case "bench" -> {
                 if (args.length >= 2 && args[1].equals("pipeline")) {
@@ -261,6 +262,34 @@ public final class DevStack {
         }
     }
 
+    /**
+     * {@code site-config --stage S --api URL --auth URL --client ID --site URL [--out FILE]}: the web
+     * app's settings for one deployed stage (from the stack's outputs ApiUrl, CognitoDomain,
+     * UserPoolClientId, SiteUrl), written as the config.json the site reads.
+     */
+    static int siteConfig(String[] args) throws Exception {
+        Map<String, String> values = new java.util.LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            values.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        }
+        for (String required : java.util.List.of("stage", "api", "auth", "client", "site")) {
+            if (!values.containsKey(required)) {
+                usage("site-config needs --" + required);
+            }
+        }
+        String site = values.get("site").replaceAll("/$", "");
+        Map<String, Object> config = new java.util.LinkedHashMap<>();
+        config.put("stage", values.get("stage"));
+        config.put("apiUrl", values.get("api").replaceAll("/$", ""));
+        config.put("authUrl", values.get("auth").replaceAll("/$", ""));
+        config.put("clientId", values.get("client"));
+        config.put("redirectUri", site + "/callback.html");
+        Path out = Path.of(values.getOrDefault("out", "static-site/config.json"));
+        Files.writeString(out, new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(config) + "\n");
+        System.out.println("Wrote " + out.toAbsolutePath());
+        return 0;
+    }
+
     /** {@code reconcile [--month 2026-11]}: the billing reconciliation report of the running devstack, as its operator (the demo user). */
     static int reconcile(String month) throws Exception {
         int frontPort = intEnv("DEVSTACK_PORT", Stack.Options.DEFAULT_FRONT_PORT);
@@ -354,6 +383,8 @@ public final class DevStack {
                 "  bench coldstart [--runs N]           cold-start time of every function (default 5 runs)",
                 "  bench reserve [--threads N] [--seconds S]  credit reservations per second on one company (default 8, 10)",
                 "  bench pipeline [--images N] [--quality Q]  a batch through the whole pipeline: overhead and Lambda time per image",
+                "  site-config --stage S --api URL --auth URL --client ID --site URL [--out FILE]",
+                "                                       the web app's config.json for a deployed stage (from the stack's outputs)",
                 "  reconcile [--month YYYY-MM]          the billing reconciliation report (Stripe against the ledger); exit 1 on differences",
                 "  generate [--quality low|medium|high] [--out DIR] [--api URL --token T] FILES...",
                 "                                       images to GLB models through the API (default: the running devstack's demo user)",

@@ -95,8 +95,10 @@ public final class Stack implements AutoCloseable {
     public static Stack start(Options options, boolean withFront) throws Exception {
         SamTemplate template = SamTemplate.load(options.template());
         Map<String, String> overrides = new LinkedHashMap<>(options.parameters());
-        if (withFront && options.frontPort() > 0) {
-            overrides.putIfAbsent("SiteOrigin", "http://localhost:" + options.frontPort());
+        // The site's origin must be known before the front starts (CORS, Cognito's callback URL): a free port is picked now.
+        int frontPort = withFront && options.frontPort() == 0 ? com.image2model.devstack.aws.FreePort.find() : options.frontPort();
+        if (withFront) {
+            overrides.putIfAbsent("SiteOrigin", "http://localhost:" + frontPort);
         }
         Map<String, String> parameters = template.parameters(overrides);
         LocalAws aws = LocalAws.start(options.awsPorts(), Provisioner.cors(template, parameters));
@@ -131,12 +133,19 @@ public final class Stack implements AutoCloseable {
             Schedules schedules = null;
             if (withFront) {
                 Path site = Files.isDirectory(options.site()) ? options.site().toAbsolutePath().normalize() : null;
-                front = new HttpFront(options.frontPort(), functions, site, List.of(parameters.get("SiteOrigin")));
+                front = new HttpFront(frontPort, functions, site, List.of(parameters.get("SiteOrigin")));
                 front.setAuthorizer(new JwtAuthorizer(cognito.config().issuer(), cognito.config().audiences(), cognito.jwksUri(),
                         Clock.systemUTC()));
                 front.start();
                 System.setProperty("FAL_WEBHOOK_URL", front.url() + "/webhooks/fal");
                 System.setProperty("SITE_ORIGIN", front.url());
+                Map<String, Object> siteConfig = new LinkedHashMap<>();
+                siteConfig.put("stage", "devstack");
+                siteConfig.put("apiUrl", front.url());
+                siteConfig.put("authUrl", cognito.url());
+                siteConfig.put("clientId", cognito.config().clientId());
+                siteConfig.put("redirectUri", front.url() + "/callback.html");
+                front.setSiteConfig(siteConfig);
                 stripe.start(front.url() + "/webhooks/stripe");
                 eventSources = new SqsEventSources(functions, aws.sqs(),
                         SqsEventSources.fromTemplate(template, provisioner.intrinsics(), provisioner::queueUrlOfArn),

@@ -52,7 +52,7 @@ public final class BillingFunction implements Function<APIGatewayV2HTTPEvent, AP
                 case "GET /billing" -> ApiResponses.json(200, state(caller));
                 case "POST /billing/checkout" -> ApiResponses.json(201, checkout(caller.requireAdmin(), ApiRequests.jsonBody(event), event));
                 case "POST /billing/portal" -> ApiResponses.json(201, Map.of("url",
-                        billing.portal(caller.requireAdmin().companyId(), siteOrigin + "/billing.html")));
+                        billing.portal(caller.requireAdmin().companyId(), siteOrigin + "/#/billing")));
                 default -> throw ApiException.notFound("Route " + route);
             };
         } catch (StripeApi.Failed e) {
@@ -75,7 +75,7 @@ public final class BillingFunction implements Function<APIGatewayV2HTTPEvent, AP
         String requestId = event.getRequestContext() != null && event.getRequestContext().getRequestId() != null
                 ? event.getRequestContext().getRequestId() : Long.toString(clock.millis());
         String url = billing.checkout(caller.companyId(), item, seats, requestId,
-                siteOrigin + "/billing.html?checkout=success&session_id={CHECKOUT_SESSION_ID}", siteOrigin + "/billing.html?checkout=cancelled");
+                siteOrigin + "/#/billing?checkout=success&session_id={CHECKOUT_SESSION_ID}", siteOrigin + "/#/billing?checkout=cancelled");
         return Map.of("url", url);
     }
 

@@ -333,7 +333,20 @@ public final class HttpFront implements AutoCloseable {
         exchange.sendResponseHeaders(204, -1);
     }
 
+    private volatile Map<String, Object> siteConfig;
+
+    /** What the web app reads at /config.json: this stage's API and sign-in settings. */
+    public void setSiteConfig(Map<String, Object> config) {
+        this.siteConfig = config;
+    }
+
     private boolean serveSite(HttpExchange exchange, String rawPath, boolean headOnly) throws IOException {
+        if (rawPath.equals("/config.json") && siteConfig != null) {
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+            send(exchange, 200, JSON.writeValueAsBytes(siteConfig));
+            return true;
+        }
         if (siteRoot == null) {
             return false;
         }

@@ -173,7 +173,14 @@ public final class LocalCognito implements AutoCloseable {
                 login(exchange);
             } else if (path.equals("/signup") && method.equals("POST")) {
                 signUp(exchange);
+            } else if (path.equals("/oauth2/token") && method.equals("OPTIONS")) {
+                allowSiteOrigin(exchange);
+                exchange.getResponseHeaders().set("Access-Control-Allow-Methods", "POST");
+                exchange.getResponseHeaders().set("Access-Control-Allow-Headers", "content-type, authorization");
+                exchange.sendResponseHeaders(204, -1);
             } else if (path.equals("/oauth2/token") && method.equals("POST")) {
+                // The web app exchanges its code from the browser, as Cognito's token endpoint allows (CORS).
+                allowSiteOrigin(exchange);
                 token(exchange);
             } else if (path.equals("/logout") && method.equals("GET")) {
                 logout(exchange);
@@ -186,6 +193,14 @@ public final class LocalCognito implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             sendJson(exchange, 500, Map.of("__type", "InternalErrorException", "message", String.valueOf(e.getMessage())));
+        }
+    }
+
+    private void allowSiteOrigin(HttpExchange exchange) {
+        String origin = exchange.getRequestHeaders().getFirst("Origin");
+        if (origin != null && config.callbackUrls().stream().anyMatch(url -> url.startsWith(origin + "/"))) {
+            exchange.getResponseHeaders().set("Access-Control-Allow-Origin", origin);
+            exchange.getResponseHeaders().set("Vary", "Origin");
         }
     }
 

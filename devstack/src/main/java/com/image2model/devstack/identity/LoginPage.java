@@ -88,7 +88,7 @@ final class LoginPage {
     private static String page(String title, String body) {
         return """
                 <!doctype html>
-                <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+                <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
                 <title>%s - Image2Model</title>
                 <style>
                   body{font-family:system-ui,sans-serif;background:#f4f6f9;color:#1d2330;margin:0}

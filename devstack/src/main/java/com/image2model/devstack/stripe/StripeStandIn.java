@@ -540,7 +540,7 @@ public final class StripeStandIn implements AutoCloseable {
     }
 
     private static byte[] html(String title, String body) {
-        return ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + esc(title) + " - Stripe (devstack)</title>"
+        return ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>" + esc(title) + " - Stripe (devstack)</title>"
                 + "<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}button{padding:.5rem 1rem;margin:.3rem 0}</style>"
                 + "</head><body><h1>" + esc(title) + "</h1>" + body + "</body></html>").getBytes(StandardCharsets.UTF_8);
     }

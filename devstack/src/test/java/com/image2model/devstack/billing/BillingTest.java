@@ -118,7 +118,7 @@ class BillingTest {
         String url = checkout(company, "{\"item\": \"pack_5000\"}");
         String back = pay(url);
 
-        assertThat(back).startsWith(stack().front().url() + "/billing.html?checkout=success&session_id=cs_test_");
+        assertThat(back).startsWith(stack().front().url() + "/#/billing?checkout=success&session_id=cs_test_");
         await(() -> ledger().balance(company.companyId()).available() == before + 5000, "balance +5000");
         // Stripe delivers again: nothing more.
         ObjectNode completed = lastEvent("checkout.session.completed");

@@ -1,0 +1,422 @@
+// Image2Model web app: one page, hash routes, the API with the signed-in user's access token.
+// Tokens live in memory only (a reload asks to sign in again); they are refreshed before they expire.
+
+const view = document.getElementById('view');
+const state = { config: null, tokens: null, claims: null, refreshTimer: null, pendingFiles: new Map(), pollTimer: null };
+
+// ------------------------------------------------------------------ little helpers
+
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'class') el.className = v;
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+const fmt = (n) => Number(n ?? 0).toLocaleString('en-US');
+const money = (cents) => '$' + (cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const when = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
+function show(title, ...content) {
+  // A page that finishes loading after the user moved on must not replace the newer page.
+  if (state.expectedHash !== undefined && location.hash !== state.expectedHash) return;
+  clearTimeout(state.pollTimer);
+  document.title = title + ' - Image2Model';
+  view.replaceChildren(h('h1', {}, title), ...content.filter((c) => c !== null && c !== undefined && c !== false));
+  view.focus({ preventScroll: true });
+}
+function message(text, kind = 'bad') { return h('p', { class: kind, role: kind === 'bad' ? 'alert' : 'status' }, text); }
+
+// ------------------------------------------------------------------ sign-in (code + PKCE)
+
+function b64url(bytes) {
+  return btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+async function signIn(screen) {
+  const verifier = b64url(crypto.getRandomValues(new Uint8Array(32)));
+  const challenge = b64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
+  const stateValue = b64url(crypto.getRandomValues(new Uint8Array(16)));
+  sessionStorage.setItem('pkce', JSON.stringify({ verifier, state: stateValue, back: location.hash || '#/create' }));
+  const params = new URLSearchParams({ response_type: 'code', client_id: state.config.clientId, redirect_uri: state.config.redirectUri,
+    scope: 'openid email profile', state: stateValue, code_challenge: challenge, code_challenge_method: 'S256' });
+  if (screen) params.set('screen', screen);
+  location.assign(state.config.authUrl + '/oauth2/authorize?' + params);
+}
+async function tokenRequest(body) {
+  const response = await fetch(state.config.authUrl + '/oauth2/token', {
+    method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body) });
+  if (!response.ok) throw new Error('The sign-in service answered ' + response.status);
+  return response.json();
+}
+function keep(tokens) {
+  state.tokens = { ...state.tokens, ...tokens };
+  state.claims = JSON.parse(atob(state.tokens.access_token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+  clearTimeout(state.refreshTimer);
+  const inMs = Math.max(5, (tokens.expires_in || 3600) - 60) * 1000;
+  state.refreshTimer = setTimeout(refresh, inMs);
+}
+async function refresh() {
+  if (!state.tokens?.refresh_token) return false;
+  try {
+    keep(await tokenRequest({ grant_type: 'refresh_token', client_id: state.config.clientId, refresh_token: state.tokens.refresh_token }));
+    return true;
+  } catch (e) {
+    return false;
+  }
+}
+async function finishSignIn() {
+  const params = new URLSearchParams(location.search);
+  const saved = JSON.parse(sessionStorage.getItem('pkce') || 'null');
+  sessionStorage.removeItem('pkce');
+  if (params.get('error')) throw new Error(params.get('error_description') || params.get('error'));
+  if (!saved || saved.state !== params.get('state')) throw new Error('This sign-in link is not one this page started. Please sign in again.');
+  keep(await tokenRequest({ grant_type: 'authorization_code', client_id: state.config.clientId, code: params.get('code'),
+    redirect_uri: state.config.redirectUri, code_verifier: saved.verifier }));
+  history.replaceState(null, '', '/' + saved.back);
+}
+function signOut() {
+  state.tokens = null;
+  state.claims = null;
+  clearTimeout(state.refreshTimer);
+  location.hash = '#/signed-out';
+  render();
+}
+const isAdmin = () => state.claims?.role === 'admin';
+
+// ------------------------------------------------------------------ the API
+
+class ApiError extends Error {
+  constructor(status, code, text) { super(text); this.status = status; this.code = code; }
+}
+async function api(method, path, body) {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const response = await fetch(state.config.apiUrl + path, {
+      method, headers: { Authorization: 'Bearer ' + state.tokens?.access_token, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined });
+    if (response.status === 401 && attempt === 0 && await refresh()) continue;
+    if (response.status === 401) { expired(); throw new ApiError(401, 'expired', 'Your session has ended.'); }
+    const json = response.status === 204 ? {} : await response.json().catch(() => ({}));
+    if (!response.ok) throw new ApiError(response.status, json.error?.code, json.error?.message || json.message || ('Error ' + response.status));
+    return json;
+  }
+}
+function expired() {
+  state.tokens = null;
+  show('Your session has ended', h('p', {}, 'For your safety you were signed out. Your work is saved.'),
+    h('button', { type: 'button', onclick: () => signIn() }, 'Sign in again'));
+  chrome();
+}
+async function balanceLine() {
+  try {
+    const credits = await api('GET', '/credits');
+    document.getElementById('balance').textContent = fmt(credits.available) + ' credits';
+    const banner = document.getElementById('banner');
+    banner.hidden = !credits.lowBalance;
+    banner.textContent = credits.lowBalance ? `Low balance: ${fmt(credits.available)} credits left. ` : '';
+    if (credits.lowBalance && isAdmin()) banner.append(h('a', { href: '#/billing' }, 'Buy credits'));
+    return credits;
+  } catch (e) { return null; }
+}
+
+// ------------------------------------------------------------------ pages
+
+async function createPage() {
+  const files = [];
+  const input = h('input', { type: 'file', id: 'files', accept: 'image/jpeg,image/png,image/webp', multiple: true, class: 'visually-hidden', hidden: true });
+  const list = h('ul', { class: 'files', 'aria-label': 'Chosen images' });
+  const summary = h('p', { id: 'summary', role: 'status', 'aria-live': 'polite' });
+  const go = h('button', { type: 'submit', id: 'generate', disabled: true }, 'Generate models');
+  const batch = h('progress', { id: 'batch', max: 100, value: 0, hidden: true, 'aria-label': 'Upload progress of the batch' });
+  const drop = h('div', { class: 'drop', role: 'button', tabindex: 0, 'aria-controls': 'files',
+    onclick: () => input.click(), onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); input.click(); } },
+    ondragover: (e) => { e.preventDefault(); drop.classList.add('over'); }, ondragleave: () => drop.classList.remove('over'),
+    ondrop: (e) => { e.preventDefault(); drop.classList.remove('over'); add(e.dataTransfer.files); } },
+  h('strong', {}, 'Drop images here'), h('br'), 'or press to choose (JPEG, PNG or WebP, up to 20 MB, 64 to 8192 pixels a side)');
+  input.addEventListener('change', () => add(input.files));
+  const quality = h('fieldset', {}, h('legend', {}, 'Quality'),
+    ...[['low', 'Low (~1,000 faces)'], ['medium', 'Medium (~5,000 faces)'], ['high', 'High (~10,000 faces)']].map(([value, text]) =>
+      h('label', {}, h('input', { type: 'radio', name: 'quality', value, checked: value === 'medium', onchange: estimate }), ' ', text)));
+
+  async function add(chosen) {
+    for (const file of chosen) {
+      const entry = { file, problem: null, url: URL.createObjectURL(file) };
+      if (!['image/jpeg', 'image/png', 'image/webp'].includes(file.type)) entry.problem = 'Not a JPEG, PNG or WebP image.';
+      else if (file.size > 20 * 1024 * 1024) entry.problem = 'Larger than 20 MB.';
+      else {
+        try {
+          const bitmap = await createImageBitmap(file);
+          if (Math.min(bitmap.width, bitmap.height) < 64 || Math.max(bitmap.width, bitmap.height) > 8192) {
+            entry.problem = `${bitmap.width} x ${bitmap.height} pixels: each side must be 64 to 8192.`;
+          }
+          entry.size = `${bitmap.width} x ${bitmap.height}`;
+          bitmap.close();
+        } catch (e) { entry.problem = 'This image cannot be read.'; }
+      }
+      files.push(entry);
+    }
+    draw();
+    estimate();
+  }
+  function draw() {
+    list.replaceChildren(...files.map((entry, i) => h('li', {},
+      h('img', { src: entry.url, alt: '' }),
+      h('div', {}, h('div', {}, entry.file.name), h('div', { class: entry.problem ? 'bad' : 'muted' },
+        entry.problem || `${entry.size}, ${fmt(Math.round(entry.file.size / 1024))} KB`),
+        entry.progress ? h('progress', { max: 100, value: entry.progress, 'aria-label': 'Upload of ' + entry.file.name }) : null),
+      h('button', { type: 'button', class: 'secondary', onclick: () => { files.splice(i, 1); draw(); estimate(); } }, 'Remove'))));
+  }
+  async function estimate() {
+    const good = files.filter((f) => !f.problem);
+    const q = view.querySelector('input[name=quality]:checked')?.value || 'medium';
+    if (!good.length) { summary.textContent = files.length ? 'No usable image yet.' : ''; go.disabled = true; return; }
+    try {
+      const e = await api('POST', '/credits/estimate', { quality: q, files: good.length });
+      summary.textContent = `${good.length} image(s) at ${q}: ${fmt(e.cost)} credits. Balance after: ${fmt(e.available - e.cost)} credits.`
+        + (e.fits ? '' : ' Not enough credits.');
+      go.disabled = !e.fits;
+    } catch (e) { summary.textContent = e.message; }
+  }
+  async function submit(event) {
+    event.preventDefault();
+    const good = files.filter((f) => !f.problem);
+    const q = view.querySelector('input[name=quality]:checked').value;
+    go.disabled = true;
+    let job;
+    try {
+      job = await api('POST', '/jobs', { quality: q, name: good.length === 1 ? good[0].file.name : `${good.length} images`,
+        files: good.map((f) => ({ name: f.file.name, contentType: f.file.type, size: f.file.size })) });
+    } catch (e) { summary.textContent = e.message; go.disabled = false; return; }
+    state.pendingFiles.set(job.jobId, good.map((f) => f.file));
+    batch.hidden = false;
+    const loaded = new Array(good.length).fill(0);
+    await Promise.all(job.files.map((f, i) => new Promise((resolve) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('PUT', f.upload.url);
+      xhr.setRequestHeader('Content-Type', f.upload.headers['Content-Type']);
+      xhr.upload.onprogress = (p) => { good[i].progress = Math.round(100 * p.loaded / p.total); loaded[i] = p.loaded; draw();
+        batch.value = Math.round(100 * loaded.reduce((a, b) => a + b, 0) / good.reduce((a, g) => a + g.file.size, 0)); };
+      xhr.onloadend = () => { good[i].progress = 100; good[i].problem = xhr.status === 200 ? null : 'The upload failed (' + xhr.status + ').'; draw(); resolve(); };
+      xhr.send(good[i].file);
+    })));
+    location.hash = '#/jobs/' + job.jobId;
+  }
+  const credits = await balanceLine();
+  show('Create 3D models', h('form', { onsubmit: submit },
+    credits ? h('p', { class: 'muted', id: 'available' }, `${fmt(credits.available)} credits available` + (credits.held ? `, ${fmt(credits.held)} held` : '') + '.') : null,
+    drop, input, list, quality, summary, batch, go));
+}
+
+async function jobsPage() {
+  const page = await api('GET', '/jobs');
+  show('Jobs', page.jobs.length ? h('div', { class: 'table-wrap' }, h('table', {},
+    h('thead', {}, h('tr', {}, ...['Job', 'State', 'Files', 'Quality', 'Credits', 'Created'].map((t) => h('th', { scope: 'col' }, t)))),
+    h('tbody', {}, ...page.jobs.map((j) => h('tr', {},
+      h('td', {}, h('a', { href: '#/jobs/' + j.jobId }, j.name || j.jobId)), h('td', {}, h('span', { class: 'state ' + j.state }, j.state)),
+      h('td', {}, `${j.counts.done} done / ${j.counts.files}` + (j.counts.failed ? `, ${j.counts.failed} failed` : '')),
+      h('td', {}, j.quality), h('td', {}, fmt(j.cost)), h('td', {}, when(j.createdAt)))))))
+    : h('p', {}, 'No jobs yet. ', h('a', { href: '#/create' }, 'Create your first models.')));
+}
+
+async function jobPage(jobId, delay = 1000) {
+  const job = await api('GET', '/jobs/' + jobId);
+  const finished = ['DONE', 'PARTIAL', 'FAILED', 'CANCELLED'].includes(job.state);
+  const failed = job.files.filter((f) => f.state === 'FAILED');
+  const rows = job.files.map((f) => h('tr', { 'data-file': f.fileId },
+    h('td', {}, f.name), h('td', {}, h('span', { class: 'state ' + f.state }, f.state)),
+    h('td', {}, f.state === 'DONE' ? `${fmt(f.model.faces)} faces, ${fmt(Math.round(f.model.bytes / 1024))} KB` : (f.reason || '')),
+    h('td', {}, f.state === 'DONE' ? h('a', { href: `#/model/${jobId}/${f.fileId}`, class: 'button secondary' }, 'View 3D') : '')));
+  const actions = h('p', { class: 'actions' },
+    !finished ? h('button', { type: 'button', class: 'danger', onclick: async () => { await api('DELETE', '/jobs/' + jobId); jobPage(jobId); } }, 'Cancel job') : null,
+    finished && failed.length ? h('button', { type: 'button', onclick: () => retry(job, failed) }, `Retry ${failed.length} failed file(s) as a new job`) : null);
+  show(job.name || 'Job', h('p', {}, h('span', { class: 'state ' + job.state, id: 'job-state' }, job.state), ` · ${job.quality} quality · ${fmt(job.cost)} credits · created ${when(job.createdAt)}`),
+    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, ...['File', 'State', 'Details', ''].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, ...rows))), actions, h('p', { role: 'status', 'aria-live': 'polite', class: 'muted' }, finished ? 'Finished.' : 'Working… this page updates by itself.'));
+  if (!finished) {
+    state.pollTimer = setTimeout(() => { if (location.hash === '#/jobs/' + jobId) jobPage(jobId, Math.min(10000, delay * 1.5)).catch(fail); }, delay);
+  } else {
+    balanceLine();
+  }
+}
+async function retry(job, failed) {
+  const kept = state.pendingFiles.get(job.jobId);
+  const files = kept ? failed.map((f) => kept[Number(f.fileId.slice(1)) - 1]).filter(Boolean) : [];
+  if (!files.length) {
+    show('Retry', h('p', {}, 'This browser no longer holds those images. Choose them again:'), h('a', { href: '#/create', class: 'button' }, 'Choose images'));
+    return;
+  }
+  const next = await api('POST', '/jobs', { quality: job.quality, name: 'Retry of ' + (job.name || job.jobId),
+    files: files.map((f) => ({ name: f.name, contentType: f.type, size: f.size })) });
+  state.pendingFiles.set(next.jobId, files);
+  await Promise.all(next.files.map((f, i) => fetch(f.upload.url, { method: 'PUT', headers: { 'Content-Type': f.upload.headers['Content-Type'] }, body: files[i] })));
+  location.hash = '#/jobs/' + next.jobId;
+}
+
+async function modelPage(jobId, fileId) {
+  const job = await api('GET', '/jobs/' + jobId);
+  const file = job.files.find((f) => f.fileId === fileId);
+  if (!file || file.state !== 'DONE') { show('Model', message('This model is not ready.')); return; }
+  const viewer = h('model-viewer', { src: file.result.url, alt: '3D model made from ' + file.name, 'camera-controls': true, 'touch-action': 'pan-y',
+    'environment-image': 'neutral', 'shadow-intensity': 1, exposure: 1, id: 'viewer' });
+  viewer.addEventListener('load', () => viewer.setAttribute('data-loaded', 'true'));
+  viewer.addEventListener('error', () => viewer.setAttribute('data-error', 'true'));
+  show(file.name, viewer,
+    h('div', { class: 'stats' }, h('div', { class: 'stat' }, h('b', {}, fmt(file.model.faces)), 'faces'), h('div', { class: 'stat' }, h('b', {}, fmt(file.model.vertices)), 'vertices'),
+      h('div', { class: 'stat' }, h('b', {}, fmt(Math.round(file.model.bytes / 1024)) + ' KB'), 'GLB size')),
+    h('p', {}, h('a', { class: 'button', id: 'download', href: file.result.url, download: file.name.replace(/\.[^.]+$/, '') + '.glb' }, 'Download GLB'), ' ',
+      h('a', { href: '#/jobs/' + jobId }, 'Back to the job')),
+    h('p', { class: 'muted' }, 'Drag to orbit, scroll or pinch to zoom. The download link is valid for 15 minutes.'));
+}
+
+async function creditsPage() {
+  const [credits, byDay, byUser, ledger, members] = await Promise.all([balanceLine(), api('GET', '/usage?groupBy=day'), api('GET', '/usage?groupBy=user'),
+    api('GET', '/credits/ledger'), api('GET', '/company/members').catch(() => ({ members: [] }))]);
+  const names = new Map(members.members.map((m) => [m.id, m.email]));
+  const used = new Map(byDay.rows.map((r) => [r.day, r]));
+  const days = [];
+  for (let d = new Date(byDay.from + 'T00:00:00Z'); d <= new Date(byDay.to + 'T00:00:00Z'); d.setUTCDate(d.getUTCDate() + 1)) {
+    const day = d.toISOString().slice(0, 10);
+    days.push(used.get(day) || { day, images: 0, credits: 0 });
+  }
+  const most = Math.max(1, ...days.map((r) => r.credits));
+  show('Credits',
+    h('div', { class: 'stats' }, h('div', { class: 'stat' }, h('b', { id: 'credits-available' }, fmt(credits?.available)), 'available'),
+      h('div', { class: 'stat' }, h('b', {}, fmt(credits?.held)), 'held for work in progress'), h('div', { class: 'stat' }, h('b', {}, credits?.plan || 'Pay as you go'), 'plan'),
+      h('div', { class: 'stat' }, h('b', {}, fmt(credits?.usedThisMonth)), 'used this month')),
+    h('h2', {}, 'Usage by day (last 30 days)'),
+    h('div', { class: 'chart', role: 'img', 'aria-label': `Credits used per day from ${byDay.from} to ${byDay.to}: ${fmt(days.reduce((a, r) => a + r.credits, 0))} in all` },
+      ...days.map((r) => h('div', { style: `height:${r.credits ? Math.max(3, Math.round(100 * r.credits / most)) : 0}%`, title: `${r.day}: ${fmt(r.credits)} credits, ${r.images} images` }))),
+    h('p', { class: 'muted' }, `${byDay.from} to ${byDay.to}`),
+    h('h2', {}, 'Usage by member'),
+    h('table', {}, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Member'), h('th', { scope: 'col' }, 'Images'), h('th', { scope: 'col' }, 'Credits'))),
+      h('tbody', {}, ...byUser.rows.map((r) => h('tr', {}, h('td', {}, names.get(r.user) || r.user), h('td', {}, fmt(r.images)), h('td', {}, fmt(r.credits)))))),
+    h('h2', {}, 'Ledger'),
+    h('div', { class: 'table-wrap' }, h('table', { id: 'ledger' }, h('thead', {}, h('tr', {}, ...['#', 'When', 'What', 'Credits', 'Balance after', 'Reference'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, ...ledger.entries.map((e) => h('tr', {}, h('td', {}, e.sequence), h('td', {}, when(e.at)), h('td', {}, e.type),
+        h('td', {}, (['RESERVE', 'REFUND'].includes(e.type) ? '−' : e.type === 'CAPTURE' ? '' : '+') + fmt(e.amount)), h('td', {}, fmt(e.balanceAfter)), h('td', { class: 'muted' }, e.reference || '')))))));
+}
+
+async function billingPage() {
+  const [plans, billing] = await Promise.all([api('GET', '/billing/plans'), api('GET', '/billing')]);
+  const note = new URLSearchParams(location.hash.split('?')[1] || '').get('checkout');
+  const buy = async (item, seats) => {
+    try { location.assign((await api('POST', '/billing/checkout', seats ? { item, seats } : { item })).url); } catch (e) { status.textContent = e.message; }
+  };
+  const status = h('p', { role: 'status', 'aria-live': 'polite' }, note === 'success' ? 'Thank you: the payment went through. Credits appear within seconds.' : note === 'cancelled' ? 'Checkout cancelled: nothing was charged.' : '');
+  const card = (p) => h('div', { class: 'card', 'data-item': p.item }, h('h3', {}, p.name),
+    h('div', { class: 'price' }, money(p.priceCents) + (p.kind === 'plan' ? (p.perSeat ? ' / seat / month' : ' / month') : '')),
+    h('div', {}, p.kind === 'pack' ? `${fmt(p.credits)} credits` : p.perSeat ? `${fmt(p.creditsPerSeat)} credits per seat each month` : `Unlimited images (fair use ${fmt(p.fairUseImagesPerMonth)} a month)`),
+    isAdmin() ? h('button', { type: 'button', onclick: () => buy(p.item) }, p.kind === 'pack' ? 'Buy' : 'Subscribe') : null);
+  show('Billing', status,
+    h('p', {}, billing.plan ? `Plan: ${billing.plan}, ${billing.seats} seat(s), ${billing.status}` + (billing.cancelAtPeriodEnd ? ' (ends at period end)' : '') + (billing.pastDue ? '. Payment failed: update your card in the portal.' : '') : 'No plan: you pay as you go with credit packs.'),
+    isAdmin() && billing.hasBillingAccount ? h('button', { type: 'button', class: 'secondary', onclick: async () => location.assign((await api('POST', '/billing/portal')).url) }, 'Manage billing (invoices, card, seats)') : null,
+    h('h2', {}, 'Credit packs'), h('div', { class: 'cards' }, ...plans.items.filter((p) => p.kind === 'pack').map(card)),
+    h('h2', {}, 'Plans'), h('div', { class: 'cards' }, ...plans.items.filter((p) => p.kind === 'plan').map(card)),
+    isAdmin() ? null : h('p', { class: 'muted' }, 'Only your company admins can buy.'));
+}
+
+async function teamPage() {
+  const [company, members] = await Promise.all([api('GET', '/company'), api('GET', '/company/members')]);
+  const result = h('p', { role: 'status', 'aria-live': 'polite' });
+  const email = h('input', { id: 'invite-email', type: 'email', required: true, autocomplete: 'off' });
+  const role = h('select', { id: 'invite-role' }, h('option', { value: 'member' }, 'Member'), h('option', { value: 'admin' }, 'Admin'));
+  const act = (fn) => async () => { try { await fn(); teamPage(); } catch (e) { result.textContent = e.message; } };
+  show('Team: ' + company.name,
+    isAdmin() ? h('form', { class: 'inline', onsubmit: async (e) => { e.preventDefault();
+      try { await api('POST', '/company/members', { email: email.value, role: role.value }); await teamPage(); view.querySelector('[role=status]').textContent = 'Invitation sent to ' + email.value + '.'; }
+      catch (err) { result.textContent = err.message; } } },
+    h('div', {}, h('label', { for: 'invite-email' }, 'Email'), email), h('div', {}, h('label', { for: 'invite-role' }, 'Role'), role), h('button', { type: 'submit', id: 'invite' }, 'Invite')) : null,
+    result,
+    h('div', { class: 'table-wrap' }, h('table', { id: 'members' }, h('thead', {}, h('tr', {}, ...['Email', 'Role', 'Status', ''].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, ...members.members.map((m) => h('tr', {}, h('td', {}, m.email), h('td', {}, m.role), h('td', {}, m.active ? 'Active' : 'Deactivated'),
+        h('td', {}, isAdmin() && m.id !== state.claims.sub ? [
+          h('button', { type: 'button', class: 'secondary', onclick: act(() => api('PATCH', '/company/members/' + m.id, { role: m.role === 'admin' ? 'member' : 'admin' })) }, m.role === 'admin' ? 'Make member' : 'Make admin'), ' ',
+          h('button', { type: 'button', class: 'danger', onclick: act(() => api('PATCH', '/company/members/' + m.id, { active: !m.active })) }, m.active ? 'Deactivate' : 'Reactivate')] : '')))))));
+}
+
+function legal(kind) {
+  if (kind === 'terms') {
+    show('Terms of service',
+      h('p', {}, 'Image2Model turns the images your company uploads into 3D models. You keep all rights to your images and to the models made from them; we use them only to make and deliver your models.'),
+      h('p', {}, 'Credits are bought in packs or come with a plan. A model that fails costs nothing: its credits are released. Refunded payments take back the credits they bought.'),
+      h('p', {}, 'Uploaded images and generated models are kept for 30 days, then deleted. Download what you want to keep.'));
+  } else {
+    show('Privacy',
+      h('p', {}, 'We keep your work email, your company and your role to sign you in and to show your team. Payments are handled by Stripe; we never see card numbers.'),
+      h('p', {}, 'Images you upload are sent to our generation provider (FAL) only to make your models. Inputs and results are deleted after 30 days.'),
+      h('p', {}, 'Ask your company admin, or us, to remove your account at any time.'));
+  }
+}
+
+async function statusPage() {
+  const response = await fetch(state.config.apiUrl + '/health');
+  const health = await response.json();
+  show('System status', h('p', { role: 'status' }, health.status === 'ok' ? 'All systems working.' : 'Some components are down: ' + (health.down || []).join(', ')),
+    h('table', {}, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Component'), h('th', { scope: 'col' }, 'Status'))),
+      h('tbody', {}, ...Object.entries(health.components || {}).map(([name, c]) => h('tr', {}, h('td', {}, name), h('td', { class: c.status === 'ok' ? 'ok' : 'down' }, c.status))))));
+}
+
+// ------------------------------------------------------------------ routing
+
+function chrome() {
+  const signedIn = !!state.tokens;
+  document.getElementById('nav').hidden = !signedIn;
+  document.getElementById('signin').hidden = signedIn;
+  document.getElementById('signout').hidden = !signedIn;
+  if (!signedIn) document.getElementById('balance').textContent = '';
+  document.querySelectorAll('[data-admin]').forEach((a) => { a.hidden = !isAdmin(); });
+  const route = location.hash.split('?')[0].split('/')[1] || 'create';
+  document.querySelectorAll('#nav a').forEach((a) => {
+    if (a.getAttribute('href') === '#/' + route) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  });
+}
+function fail(e) {
+  if (e instanceof ApiError && e.status === 401) return;
+  show('Something went wrong', message(e.message || String(e)), h('p', {}, h('a', { href: '#/create' }, 'Back to the start')));
+}
+async function render() {
+  state.expectedHash = location.hash;
+  chrome();
+  const [route, a, b] = location.hash.split('?')[0].replace(/^#\//, '').split('/');
+  if (route === 'terms' || route === 'privacy') return legal(route);
+  if (route === 'status') return statusPage().catch(fail);
+  if (!state.tokens) {
+    if (route === 'signed-out') {
+      return show('Signed out', h('p', {}, 'You are signed out.'), h('button', { type: 'button', onclick: () => signIn() }, 'Sign in'));
+    }
+    return show('Welcome to Image2Model', h('p', {}, 'Turn product and concept images into textured 3D models (GLB), for your whole team.'),
+      h('p', {}, h('button', { type: 'button', id: 'welcome-signin', onclick: () => signIn() }, 'Sign in'), ' ',
+        h('button', { type: 'button', class: 'secondary', id: 'welcome-signup', onclick: () => signIn('signup') }, 'Create an account')),
+      h('p', { class: 'muted' }, 'New companies get 100 trial credits.'));
+  }
+  try {
+    switch (route || 'create') {
+      case 'create': return await createPage();
+      case 'jobs': return await (a ? jobPage(a) : jobsPage());
+      case 'model': return await modelPage(a, b);
+      case 'credits': return await creditsPage();
+      case 'billing': return await billingPage();
+      case 'team': return await teamPage();
+      default: return await createPage();
+    }
+  } catch (e) { fail(e); }
+}
+
+async function start() {
+  state.config = await (await fetch('/config.json')).json();
+  document.getElementById('signin').addEventListener('click', () => signIn());
+  document.getElementById('signout').addEventListener('click', signOut);
+  window.addEventListener('hashchange', render);
+  if (location.pathname.endsWith('/callback.html')) {
+    try { await finishSignIn(); } catch (e) { history.replaceState(null, '', '/#/'); chrome(); return show('Sign-in failed', message(e.message), h('button', { type: 'button', onclick: () => signIn() }, 'Try again')); }
+  }
+  if (state.tokens) balanceLine();
+  render();
+}
+start();
