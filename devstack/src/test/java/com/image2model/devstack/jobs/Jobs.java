@@ -98,7 +98,12 @@ final class Jobs {
                 request.header(name, value);
             }
         });
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException closed) {
+            // S3 may close the connection after refusing a body it did not read: PUT again on a new one.
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        }
     }
 
     static void uploadAll(JsonNode created, List<byte[]> images) throws Exception {
