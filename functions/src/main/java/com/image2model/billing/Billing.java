@@ -20,6 +20,13 @@ import com.image2model.credits.Catalog;
 import com.image2model.credits.CreditLedger;
 import com.image2model.platform.ApiException;
 
+import static com.image2model.platform.DynamoItems.bool;
+import static com.image2model.platform.DynamoItems.key;
+import static com.image2model.platform.DynamoItems.n;
+import static com.image2model.platform.DynamoItems.num;
+import static com.image2model.platform.DynamoItems.s;
+import static com.image2model.platform.DynamoItems.str;
+
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -559,32 +566,5 @@ public final class Billing {
     private Map<String, AttributeValue> get(String pk, String sk) {
         Map<String, AttributeValue> item = db.getItem(g -> g.tableName(table).key(key(pk, sk)).consistentRead(true)).item();
         return item == null || item.isEmpty() ? null : item;
-    }
-
-    private static Map<String, AttributeValue> key(String pk, String sk) {
-        return Map.of("PK", s(pk), "SK", s(sk));
-    }
-
-    private static String str(Map<String, AttributeValue> item, String name) {
-        AttributeValue value = item.get(name);
-        return value == null ? null : value.s();
-    }
-
-    private static long num(Map<String, AttributeValue> item, String name) {
-        AttributeValue value = item.get(name);
-        return value == null || value.n() == null ? 0 : Long.parseLong(value.n());
-    }
-
-    private static boolean bool(Map<String, AttributeValue> item, String name) {
-        AttributeValue value = item.get(name);
-        return value != null && Boolean.TRUE.equals(value.bool());
-    }
-
-    private static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
-
-    private static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
     }
 }

@@ -13,6 +13,12 @@ import java.util.stream.Collectors;
 
 import com.image2model.credits.CreditLedger;
 
+import static com.image2model.platform.DynamoItems.n;
+import static com.image2model.platform.DynamoItems.num;
+import static com.image2model.platform.DynamoItems.optNum;
+import static com.image2model.platform.DynamoItems.s;
+import static com.image2model.platform.DynamoItems.str;
+
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -419,28 +425,5 @@ public final class JobStore {
 
     private static Map<String, AttributeValue> key(String companyId, String sk) {
         return Map.of("PK", s("C#" + companyId), "SK", s(sk));
-    }
-
-    private static String str(Map<String, AttributeValue> item, String name) {
-        AttributeValue value = item.get(name);
-        return value == null ? null : value.s();
-    }
-
-    private static long num(Map<String, AttributeValue> item, String name) {
-        AttributeValue value = item.get(name);
-        return value == null || value.n() == null ? 0 : Long.parseLong(value.n());
-    }
-
-    private static Long optNum(Map<String, AttributeValue> item, String name) {
-        AttributeValue value = item.get(name);
-        return value == null || value.n() == null ? null : Long.parseLong(value.n());
-    }
-
-    private static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
-
-    private static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
     }
 }
