@@ -93,7 +93,7 @@ public final class BillingFunction implements Function<APIGatewayV2HTTPEvent, AP
     }
 
     private YearMonth month(APIGatewayV2HTTPEvent event) {
-        String month = event.getQueryStringParameters() == null ? null : event.getQueryStringParameters().get("month");
+        String month = ApiRequests.query(event).get("month");
         if (month == null || month.isBlank()) {
             return YearMonth.now(clock.withZone(ZoneOffset.UTC));
         }

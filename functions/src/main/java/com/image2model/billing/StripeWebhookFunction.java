@@ -1,7 +1,6 @@
 package com.image2model.billing;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -10,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.image2model.platform.ApiRequests;
 import com.image2model.platform.ApiResponses;
 import com.stripe.exception.SignatureVerificationException;
 import com.stripe.net.Webhook;
@@ -38,9 +38,8 @@ public final class StripeWebhookFunction implements Function<APIGatewayV2HTTPEve
 
     @Override
     public APIGatewayV2HTTPResponse apply(APIGatewayV2HTTPEvent event) {
-        String payload = event.getBody() == null ? "" : event.getIsBase64Encoded()
-                ? new String(Base64.getDecoder().decode(event.getBody()), StandardCharsets.UTF_8) : event.getBody();
-        String signature = header(event.getHeaders(), "stripe-signature");
+        String payload = new String(ApiRequests.rawBody(event), StandardCharsets.UTF_8);
+        String signature = ApiRequests.header(event.getHeaders(), "stripe-signature");
         if (signature == null) {
             return ApiResponses.error(400, "missing_signature", "The Stripe-Signature header is missing.");
         }
@@ -65,17 +64,5 @@ public final class StripeWebhookFunction implements Function<APIGatewayV2HTTPEve
         }
         LOG.info("Stripe event {} {} -> {}", json.path("id").asString(), json.path("type").asString(), outcome);
         return ApiResponses.json(200, Map.of("received", true, "outcome", outcome));
-    }
-
-    private static String header(Map<String, String> headers, String name) {
-        if (headers == null) {
-            return null;
-        }
-        for (Map.Entry<String, String> entry : headers.entrySet()) {
-            if (entry.getKey().equalsIgnoreCase(name)) {
-                return entry.getValue();
-            }
-        }
-        return null;
     }
 }

@@ -49,7 +49,7 @@ public final class CreditsFunction implements Function<APIGatewayV2HTTPEvent, AP
     public APIGatewayV2HTTPResponse apply(APIGatewayV2HTTPEvent event) {
         try {
             TenantContext caller = TenantContext.from(event);
-            Map<String, String> query = event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
+            Map<String, String> query = ApiRequests.query(event);
             return switch (String.valueOf(event.getRouteKey())) {
                 case "GET /credits" -> ApiResponses.json(200, credits(caller));
                 case "GET /credits/ledger" -> ApiResponses.json(200, ledgerPage(caller, query.get("cursor")));

@@ -1,7 +1,5 @@
 package com.image2model.fal;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -11,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.image2model.jobs.Pipeline;
+import com.image2model.platform.ApiRequests;
 import com.image2model.platform.ApiResponses;
 
 import tools.jackson.databind.JsonNode;
@@ -36,8 +35,7 @@ public final class FalWebhookFunction implements Function<APIGatewayV2HTTPEvent,
 
     @Override
     public APIGatewayV2HTTPResponse apply(APIGatewayV2HTTPEvent event) {
-        byte[] body = event.getBody() == null ? new byte[0]
-                : event.getIsBase64Encoded() ? Base64.getDecoder().decode(event.getBody()) : event.getBody().getBytes(StandardCharsets.UTF_8);
+        byte[] body = ApiRequests.rawBody(event);
         String requestId;
         try {
             requestId = verifier.verify(event.getHeaders(), body);
@@ -54,7 +52,7 @@ public final class FalWebhookFunction implements Function<APIGatewayV2HTTPEvent,
         if (!requestId.equals(json.path("request_id").asString(requestId))) {
             return ApiResponses.error(400, "request_id_mismatch", "The body's request_id is not the signed one.");
         }
-        Map<String, String> query = event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
+        Map<String, String> query = ApiRequests.query(event);
         Pipeline.WebhookOutcome outcome;
         try {
             outcome = pipeline.webhook(query.get("company"), query.get("job"), query.get("file"), requestId, json);

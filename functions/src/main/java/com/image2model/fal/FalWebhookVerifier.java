@@ -145,14 +145,7 @@ public final class FalWebhookVerifier {
     }
 
     private static String header(Map<String, String> headers, String name) throws Refused {
-        String value = headers == null ? null : headers.get(name);
-        if (value == null) {
-            for (Map.Entry<String, String> entry : headers == null ? Map.<String, String>of().entrySet() : headers.entrySet()) {
-                if (entry.getKey().equalsIgnoreCase(name)) {
-                    value = entry.getValue();
-                }
-            }
-        }
+        String value = com.image2model.platform.ApiRequests.header(headers, name);
         if (value == null || value.isBlank()) {
             throw new Refused("The webhook has no " + name + " header.");
         }

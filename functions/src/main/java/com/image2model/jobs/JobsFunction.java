@@ -75,7 +75,7 @@ public final class JobsFunction implements Function<APIGatewayV2HTTPEvent, APIGa
     public APIGatewayV2HTTPResponse apply(APIGatewayV2HTTPEvent event) {
         try {
             TenantContext caller = TenantContext.from(event);
-            Map<String, String> query = event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
+            Map<String, String> query = ApiRequests.query(event);
             String id = event.getPathParameters() == null ? null : event.getPathParameters().get("id");
             return switch (String.valueOf(event.getRouteKey())) {
                 case "POST /jobs" -> ApiResponses.json(201, create(caller, ApiRequests.jsonBody(event)));

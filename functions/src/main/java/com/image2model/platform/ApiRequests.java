@@ -2,6 +2,7 @@ package com.image2model.platform;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Map;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 
@@ -14,15 +15,44 @@ public final class ApiRequests {
     private ApiRequests() {
     }
 
+    /** The body's bytes exactly as sent (base64-decoded when API Gateway says so): what a webhook signature covers. */
+    public static byte[] rawBody(APIGatewayV2HTTPEvent event) {
+        String body = event.getBody();
+        if (body == null) {
+            return new byte[0];
+        }
+        return event.getIsBase64Encoded() ? Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The query string parameters, empty when there are none. */
+    public static Map<String, String> query(APIGatewayV2HTTPEvent event) {
+        return event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters();
+    }
+
+    /** A header by name, whatever its case (API Gateway lower-cases names; other callers may not); null when absent. */
+    public static String header(Map<String, String> headers, String name) {
+        if (headers == null) {
+            return null;
+        }
+        String value = headers.get(name);
+        if (value != null) {
+            return value;
+        }
+        for (Map.Entry<String, String> entry : headers.entrySet()) {
+            if (entry.getKey().equalsIgnoreCase(name)) {
+                return entry.getValue();
+            }
+        }
+        return null;
+    }
+
     /** The request's JSON object body (base64-decoded when API Gateway says so). */
     public static JsonNode jsonBody(APIGatewayV2HTTPEvent event) {
         String raw = event.getBody();
         if (raw == null || raw.isBlank()) {
             throw ApiException.badRequest("missing_body", "This request needs a JSON body.");
         }
-        if (event.getIsBase64Encoded()) {
-            raw = new String(Base64.getDecoder().decode(raw), StandardCharsets.UTF_8);
-        }
+        raw = new String(rawBody(event), StandardCharsets.UTF_8);
         JsonNode node;
         try {
             node = ApiResponses.JSON.readTree(raw);
