@@ -287,7 +287,8 @@ public final class CreditLedger {
             throw new IllegalArgumentException("Every hold needs a positive amount");
         }
         Balance now = balance(companyId);
-        if (now.available() < total) {
+        // A retry of a request already reserved must not be refused for the credits it holds itself.
+        if (now.available() < total && hold(companyId, requests.get(0).holdId()).isEmpty()) {
             throw new InsufficientCredits(total, now.available());
         }
         List<Hold> opened = new ArrayList<>();

@@ -34,6 +34,28 @@ class CreditLedgerTest {
     private final String company = "ledger-" + UUID.randomUUID();
 
     @Test
+    void manyHoldsAreReservedAllOrNoneAndARetryHoldsNothingMore() {
+        ledger.grant(company, 60 * 52, "pack", "pack");
+        java.util.List<CreditLedger.HoldRequest> job = new java.util.ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            job.add(new CreditLedger.HoldRequest("JOB#j1#f" + i, 52));
+        }
+        Instant later = Instant.now().plusSeconds(3600);
+
+        assertThat(ledger.reserveAll(company, job, later, "user-1")).hasSize(60);
+        // The same request again (a client or Lambda retry): the same holds, nothing more held.
+        assertThat(ledger.reserveAll(company, job, later, "user-1")).hasSize(60);
+        assertThat(ledger.balance(company)).extracting(CreditLedger.Balance::available, CreditLedger.Balance::held).containsExactly(0L, 60L * 52);
+        assertThat(ledger.entries(company, null, 100)).filteredOn(e -> e.type() == EntryType.RESERVE).hasSize(60);
+
+        // One more job the company cannot pay for: refused, nothing held for it.
+        assertThatThrownBy(() -> ledger.reserveAll(company, java.util.List.of(new CreditLedger.HoldRequest("JOB#j2#f0", 52)), later, "user-1"))
+                .isInstanceOf(CreditLedger.InsufficientCredits.class);
+        assertThat(ledger.hold(company, "JOB#j2#f0")).isEmpty();
+        LedgerInvariant.check(ledger, company).assertHolds();
+    }
+
+    @Test
     void aHoldIsCapturedOrReleasedOnceAndEveryMovementIsAnEntry() {
         ledger.grant(company, 200, "trial", "trial");
         ledger.grant(company, 200, "trial", "trial");
