@@ -72,9 +72,13 @@ class PipelineEndToEndTest {
                 .filter(e -> e.type() == CreditLedger.EntryType.CAPTURE).toList();
         assertThat(captures).hasSize(3).allMatch(e -> e.amount() == 52);
         assertThat(Jobs.ledger().balance(company.companyId()).available()).isEqualTo(before - 156);
-        for (FalStandIn.Request request : Jobs.stack().fal().requests().values()) {
-            if (files.stream().anyMatch(f -> true)) {
-                assertThat(request.webhookDeliveries()).isLessThanOrEqualTo(1);
+        // Each of this test's files went to FAL once, and its webhook was accepted once.
+        for (JsonNode job2 : List.of(done, doneToo)) {
+            for (JsonNode file : job2.path("files")) {
+                String requestId = Jobs.store().file(company.companyId(), job2.path("jobId").asText(), file.path("fileId").asText())
+                        .orElseThrow().falRequestId();
+                FalStandIn.Request request = Jobs.stack().fal().requests().get(requestId);
+                assertThat(request.webhookDeliveries()).as("webhook deliveries of %s", requestId).isEqualTo(1);
             }
         }
         Jobs.assertSettled(company);
