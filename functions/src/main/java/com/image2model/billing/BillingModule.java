@@ -41,9 +41,12 @@ public final class BillingModule {
         return new StripeWebhookFunction(billing(), Settings.get(Settings.STRIPE_WEBHOOK_SECRET));
     }
 
-    /** The company API, telling billing when active membership changes. */
+    /**
+     * The company API, telling billing when active membership changes. Billing (its Stripe client)
+     * is built at the first membership change, not at start: most company requests are reads.
+     */
     public static CompanyFunction company() {
-        Billing billing = billing();
-        return new CompanyFunction(CompanyModule.memberships(), billing::syncSeats);
+        java.util.concurrent.atomic.AtomicReference<Billing> billing = new java.util.concurrent.atomic.AtomicReference<>();
+        return new CompanyFunction(CompanyModule.memberships(), companyId -> billing.updateAndGet(b -> b == null ? billing() : b).syncSeats(companyId));
     }
 }

@@ -15,10 +15,12 @@ public final class Catalog {
 
     private final JsonNode root;
     private final Map<String, Long> costs = new TreeMap<>();
+    private final java.util.List<Item> items;
 
     private Catalog(JsonNode root) {
         this.root = root;
         root.get("creditsPerImage").properties().forEach(e -> costs.put(e.getKey(), e.getValue().asLong()));
+        this.items = readItems(root);
     }
 
     public static Catalog load() {
@@ -78,6 +80,10 @@ public final class Catalog {
     }
 
     public java.util.List<Item> items() {
+        return items;
+    }
+
+    private static java.util.List<Item> readItems(JsonNode root) {
         java.util.List<Item> items = new java.util.ArrayList<>();
         for (JsonNode pack : root.path("packs")) {
             items.add(new Item(pack.get("id").asString(), "pack", pack.path("name").asString(pack.get("id").asString()),
@@ -91,7 +97,7 @@ public final class Catalog {
                     plan.path("creditsPerSeat").asLong(0),
                     plan.path("stripePrice").path("test").asString(null), plan.path("stripePrice").path("live").asString(null)));
         }
-        return items;
+        return java.util.List.copyOf(items);
     }
 
     public java.util.Optional<Item> item(String id) {

@@ -4,12 +4,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import com.image2model.credits.CreditLedger;
 
@@ -395,11 +393,6 @@ public final class JobStore {
                 str(item, "model"), optNum(item, "faces"), optNum(item, "vertices"), optNum(item, "glbBytes"),
                 optNum(item, "width") == null ? null : optNum(item, "width").intValue(),
                 optNum(item, "height") == null ? null : optNum(item, "height").intValue());
-    }
-
-    /** Counts by state, for tests and the benchmark. */
-    public static Map<FileState, Long> countByState(List<JobFile> files) {
-        return files.stream().collect(Collectors.groupingBy(JobFile::state, LinkedHashMap::new, Collectors.counting()));
     }
 
     private String now() {

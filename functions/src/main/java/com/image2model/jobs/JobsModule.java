@@ -21,6 +21,10 @@ public final class JobsModule {
     }
 
     public static Pipeline pipeline(CreditLedger ledger) {
+        return pipeline(ledger, Catalog.load());
+    }
+
+    static Pipeline pipeline(CreditLedger ledger, Catalog catalog) {
         String table = Settings.get(Settings.TABLE_NAME);
         JobStore store = new JobStore(AwsClients.dynamoDb(), table, ledger, Clock.systemUTC());
         FalClient fal = new FalClient(FalClient.httpClient(), Settings.get(Settings.FAL_QUEUE_URL), Settings.get(Settings.FAL_KEY),
@@ -31,7 +35,7 @@ public final class JobsModule {
                 Settings.getSeconds(Settings.FAL_IMAGE_URL_SECONDS), Settings.getSeconds(Settings.FAL_POLL_AFTER_SECONDS),
                 Settings.getSeconds(Settings.FAL_POLL_EVERY_SECONDS), Settings.getSeconds(Settings.FAL_MAX_WAIT_SECONDS),
                 Settings.getLong(Settings.FAL_MAX_GLB_BYTES), Settings.get(Settings.FAL_WEBHOOK_URL));
-        return new Pipeline(store, ledger, AwsClients.s3(), AwsClients.s3Presigner(), fal, Catalog.load(), check,
+        return new Pipeline(store, ledger, AwsClients.s3(), AwsClients.s3Presigner(), fal, catalog, check,
                 Settings.get(Settings.UPLOADS_BUCKET), Settings.get(Settings.RESULTS_BUCKET), config, Clock.systemUTC());
     }
 
@@ -42,7 +46,7 @@ public final class JobsModule {
         JobsFunction.Limits limits = new JobsFunction.Limits(Settings.getInt(Settings.JOBS_MAX_FILES),
                 Settings.getLong(Settings.JOBS_MAX_FILE_BYTES), Settings.getSeconds(Settings.JOBS_UPLOAD_WINDOW_SECONDS),
                 Settings.getSeconds(Settings.JOBS_HOLD_GRACE_SECONDS), Settings.getSeconds(Settings.JOBS_RESULT_URL_SECONDS));
-        return new JobsFunction(new JobStore(AwsClients.dynamoDb(), table, ledger, Clock.systemUTC()), pipeline(ledger), ledger,
+        return new JobsFunction(new JobStore(AwsClients.dynamoDb(), table, ledger, Clock.systemUTC()), pipeline(ledger, catalog), ledger,
                 CreditsModule.fairUse(catalog), new CompanyStore(AwsClients.dynamoDb(), table, Clock.systemUTC()), catalog,
                 AwsClients.s3Presigner(), Settings.get(Settings.UPLOADS_BUCKET), Settings.get(Settings.RESULTS_BUCKET), limits,
                 Clock.systemUTC());

@@ -603,12 +603,6 @@ public final class FalStandIn implements AutoCloseable {
         };
     }
 
-    public List<Request> requestsInOrder() {
-        List<Request> list = new ArrayList<>(requests.values());
-        list.sort((a, b) -> Long.compare(a.submittedAt, b.submittedAt));
-        return list;
-    }
-
     @Override
     public void close() {
         server.stop(0);

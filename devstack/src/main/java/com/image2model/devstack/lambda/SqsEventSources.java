@@ -99,10 +99,6 @@ public final class SqsEventSources implements AutoCloseable {
         return invocations.get();
     }
 
-    /** Whether a batch is being handled right now. */
-    public boolean busy() {
-        return inFlight.get() > 0;
-    }
 
     /**
      * Stops taking messages, like disabling the event source mapping, once no poll is under way

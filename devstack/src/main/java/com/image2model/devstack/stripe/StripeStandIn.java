@@ -67,8 +67,6 @@ public final class StripeStandIn implements AutoCloseable {
     private volatile String webhookUrl;
     /** While held, events are recorded but not sent (tests deliver them in an order of their choosing). */
     private volatile boolean held;
-    /** Seconds added to the stand-in's clock (tests simulate months passing). */
-    private volatile long offsetSeconds;
 
     public StripeStandIn(int port, Catalog catalog, Clock clock) throws IOException {
         this.clock = clock;
@@ -213,10 +211,6 @@ public final class StripeStandIn implements AutoCloseable {
         this.held = hold;
     }
 
-    /** Moves the stand-in's clock on (tests that renew a subscription a month later). */
-    public void advance(Duration duration) {
-        offsetSeconds += duration.getSeconds();
-    }
 
     // ------------------------------------------------------------------ HTTP
 
@@ -618,7 +612,7 @@ public final class StripeStandIn implements AutoCloseable {
     }
 
     private long now() {
-        return clock.instant().getEpochSecond() + offsetSeconds;
+        return clock.instant().getEpochSecond();
     }
 
     private static long monthLater(long epochSecond) {
