@@ -1,5 +1,6 @@
 package com.image2model.platform;
 
+import java.io.InputStream;
 import java.lang.reflect.Type;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -47,8 +48,15 @@ public class FunctionsApplication implements ApplicationContextInitializer<Gener
     /** A function's bean: its name (the definition in template.yaml), its types and how to build it. */
     public record FunctionSpec(String name, Class<?> input, Class<?> output, Set<AwsClients.Service> clients,
                                Supplier<? extends Function<?, ?>> factory) {
+        /** What Spring Cloud Function sees: a function of the raw invocation (see {@link LambdaEvents}). */
         Type type() {
-            return ResolvableType.forClassWithGenerics(Function.class, input, output).getType();
+            return ResolvableType.forClassWithGenerics(Function.class, InputStream.class, output).getType();
+        }
+
+        /** The function as registered: its event read from the invocation's bytes by {@link LambdaEvents}. */
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Function<InputStream, ?> build() {
+            return LambdaEvents.reading((Class) input, (Function) factory.get());
         }
     }
 
@@ -105,7 +113,7 @@ public class FunctionsApplication implements ApplicationContextInitializer<Gener
     @SuppressWarnings({"unchecked", "rawtypes"})
     protected static void register(GenericApplicationContext context, FunctionSpec spec) {
         context.registerBean(spec.name(), FunctionRegistration.class,
-                () -> new FunctionRegistration(spec.factory().get(), spec.name()).type(spec.type()),
+                () -> new FunctionRegistration(spec.build(), spec.name()).type(spec.type()),
                 definition -> definition.setLazyInit(true));
     }
 

@@ -10,8 +10,9 @@ import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
 
 /**
  * Runs this jar's Lambda entry point once, outside Lambda:
- * {@code java -cp image2model-functions.jar com.image2model.platform.LocalInvoke event.json}, with
- * SPRING_CLOUD_FUNCTION_DEFINITION naming the function. Prints the answer on one line of stdout.
+ * {@code java -cp image2model-functions.jar com.image2model.platform.LocalInvoke event.json [more.json ...]}, with
+ * SPRING_CLOUD_FUNCTION_DEFINITION naming the function. Prints each answer on one line of stdout, in order,
+ * every event after the first going to the same warm function (as later invocations of one Lambda do).
  * The devstack's cold-start benchmark starts a fresh JVM with this and nothing else.
  */
 public final class LocalInvoke {
@@ -20,8 +21,8 @@ public final class LocalInvoke {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 1) {
-            System.err.println("usage: LocalInvoke <event.json>  (SPRING_CLOUD_FUNCTION_DEFINITION names the function)");
+        if (args.length < 1) {
+            System.err.println("usage: LocalInvoke <event.json> [more.json ...]  (SPRING_CLOUD_FUNCTION_DEFINITION names the function)");
             System.exit(2);
         }
         long mainStarted = System.currentTimeMillis();
@@ -30,15 +31,25 @@ public final class LocalInvoke {
         byte[] event = Files.readAllBytes(Path.of(args[0]));
         FunctionInvoker invoker = new FunctionInvoker();
         long initialised = System.currentTimeMillis();
-        ByteArrayOutputStream answer = new ByteArrayOutputStream();
-        try (InputStream in = new java.io.ByteArrayInputStream(event)) {
-            invoker.handleRequest(in, answer, new LocalContext("local", 1024, 30));
-        }
+        System.out.println(invoke(invoker, event));
         long answered = System.currentTimeMillis();
-        System.out.println(answer.toString(StandardCharsets.UTF_8));
+        for (int i = 1; i < args.length; i++) {
+            System.out.println(invoke(invoker, Files.readAllBytes(Path.of(args[i]))));
+        }
         // On stderr, so that stdout carries the answer alone.
         System.err.printf("timing: init %d ms, first invoke %d ms%n", initialised - mainStarted, answered - initialised);
         System.out.flush();
         System.exit(0);
+    }
+
+    private static String invoke(FunctionInvoker invoker, byte[] event) throws java.io.IOException {
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        try (InputStream in = new java.io.ByteArrayInputStream(event)) {
+            invoker.handleRequest(in, answer, new LocalContext("local", 1024, 30));
+        } catch (RuntimeException e) {
+            // Lambda reports a failed invocation as an error object: so does this, on its own line.
+            return "{\"errorType\":\"" + e.getClass().getName() + "\"}";
+        }
+        return answer.toString(StandardCharsets.UTF_8).replace("\n", " ");
     }
 }
