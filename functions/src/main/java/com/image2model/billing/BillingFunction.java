@@ -29,7 +29,10 @@ public final class BillingFunction implements Function<APIGatewayV2HTTPEvent, AP
     private final String siteOrigin;
     private final Clock clock;
 
-    public BillingFunction(Billing billing, String siteOrigin, Clock clock) {
+    private final com.image2model.tenancy.Callers callers;
+
+    public BillingFunction(com.image2model.tenancy.Callers callers, Billing billing, String siteOrigin, Clock clock) {
+        this.callers = callers;
         this.billing = billing;
         this.siteOrigin = siteOrigin.endsWith("/") ? siteOrigin.substring(0, siteOrigin.length() - 1) : siteOrigin;
         this.clock = clock;
@@ -47,7 +50,7 @@ public final class BillingFunction implements Function<APIGatewayV2HTTPEvent, AP
                 requireOperator(event);
                 return ApiResponses.json(200, billing.reconcile(month(event)));
             }
-            TenantContext caller = TenantContext.from(event);
+            TenantContext caller = callers.verify(event);
             return switch (route) {
                 case "GET /billing" -> ApiResponses.json(200, state(caller));
                 case "POST /billing/checkout" -> ApiResponses.json(201, checkout(caller.requireAdmin(), ApiRequests.jsonBody(event), event));

@@ -34,7 +34,7 @@ public final class BillingModule {
     }
 
     public static BillingFunction api() {
-        return new BillingFunction(billing(), Settings.get(Settings.SITE_ORIGIN), Clock.systemUTC());
+        return new BillingFunction(CompanyModule.callers(), billing(), Settings.get(Settings.SITE_ORIGIN), Clock.systemUTC());
     }
 
     public static StripeWebhookFunction webhook() {
@@ -47,6 +47,6 @@ public final class BillingModule {
      */
     public static CompanyFunction company() {
         java.util.concurrent.atomic.AtomicReference<Billing> billing = new java.util.concurrent.atomic.AtomicReference<>();
-        return new CompanyFunction(CompanyModule.memberships(), companyId -> billing.updateAndGet(b -> b == null ? billing() : b).syncSeats(companyId));
+        return new CompanyFunction(CompanyModule.callers(), CompanyModule.memberships(), companyId -> billing.updateAndGet(b -> b == null ? billing() : b).syncSeats(companyId));
     }
 }

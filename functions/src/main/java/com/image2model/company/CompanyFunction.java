@@ -9,6 +9,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.image2model.platform.ApiException;
 import com.image2model.platform.ApiRequests;
 import com.image2model.platform.ApiResponses;
+import com.image2model.tenancy.Callers;
 import com.image2model.tenancy.TenantContext;
 import com.image2model.tenancy.TenantContext.Role;
 
@@ -17,15 +18,13 @@ import tools.jackson.databind.JsonNode;
 /** The company API: GET and PATCH /company, GET and POST /company/members, PATCH and DELETE /company/members/{id}. */
 public final class CompanyFunction implements Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
+    private final Callers callers;
     private final Memberships memberships;
     private final java.util.function.Consumer<String> seatsChanged;
 
-    public CompanyFunction(Memberships memberships) {
-        this(memberships, companyId -> { });
-    }
-
     /** {@code seatsChanged} is told the company whose active members changed (billing's seat count follows). */
-    public CompanyFunction(Memberships memberships, java.util.function.Consumer<String> seatsChanged) {
+    public CompanyFunction(Callers callers, Memberships memberships, java.util.function.Consumer<String> seatsChanged) {
+        this.callers = callers;
         this.memberships = memberships;
         this.seatsChanged = seatsChanged;
     }
@@ -42,7 +41,7 @@ public final class CompanyFunction implements Function<APIGatewayV2HTTPEvent, AP
     @Override
     public APIGatewayV2HTTPResponse apply(APIGatewayV2HTTPEvent event) {
         try {
-            TenantContext caller = TenantContext.from(event);
+            TenantContext caller = callers.verify(event);
             String memberId = event.getPathParameters() == null ? null : event.getPathParameters().get("id");
             return switch (String.valueOf(event.getRouteKey())) {
                 case "GET /company" -> ApiResponses.json(200, company(memberships.company(caller), caller));

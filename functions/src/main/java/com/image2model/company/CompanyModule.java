@@ -1,5 +1,6 @@
 package com.image2model.company;
 
+import com.image2model.tenancy.Callers;
 import java.time.Clock;
 
 import com.image2model.credits.Catalog;
@@ -10,6 +11,12 @@ import com.image2model.platform.Settings;
 public final class CompanyModule {
 
     private CompanyModule() {
+    }
+
+    /** Checks every API caller's membership against the table (see {@link Callers}). */
+    public static Callers callers() {
+        CompanyStore store = new CompanyStore(AwsClients.dynamoDb(), Settings.get(Settings.TABLE_NAME), Clock.systemUTC());
+        return new Callers(store::standing);
     }
 
     public static Memberships memberships() {

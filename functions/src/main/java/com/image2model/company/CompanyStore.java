@@ -68,6 +68,11 @@ public final class CompanyStore {
         return item == null ? Optional.empty() : Optional.of(toMember(item));
     }
 
+    /** A person's standing in a company as stored now, for {@link com.image2model.tenancy.Callers}. */
+    public Optional<com.image2model.tenancy.Callers.Standing> standing(String companyId, String userId) {
+        return member(companyId, userId).map(m -> new com.image2model.tenancy.Callers.Standing(m.role(), m.active()));
+    }
+
     public List<Member> members(String companyId) {
         List<Member> members = new ArrayList<>();
         db.queryPaginator(q -> q.tableName(table).consistentRead(true)

@@ -35,8 +35,11 @@ public final class CreditsFunction implements Function<APIGatewayV2HTTPEvent, AP
     private final long lowBalanceThreshold;
     private final Clock clock;
 
-    public CreditsFunction(CreditLedger ledger, FairUse fairUse, CompanyStore companies, Catalog catalog, long lowBalanceThreshold,
+    private final com.image2model.tenancy.Callers callers;
+
+    public CreditsFunction(com.image2model.tenancy.Callers callers, CreditLedger ledger, FairUse fairUse, CompanyStore companies, Catalog catalog, long lowBalanceThreshold,
                            Clock clock) {
+        this.callers = callers;
         this.ledger = ledger;
         this.fairUse = fairUse;
         this.companies = companies;
@@ -48,7 +51,7 @@ public final class CreditsFunction implements Function<APIGatewayV2HTTPEvent, AP
     @Override
     public APIGatewayV2HTTPResponse apply(APIGatewayV2HTTPEvent event) {
         try {
-            TenantContext caller = TenantContext.from(event);
+            TenantContext caller = callers.verify(event);
             Map<String, String> query = ApiRequests.query(event);
             return switch (String.valueOf(event.getRouteKey())) {
                 case "GET /credits" -> ApiResponses.json(200, credits(caller));

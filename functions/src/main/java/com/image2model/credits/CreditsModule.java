@@ -32,7 +32,7 @@ public final class CreditsModule {
 
     public static CreditsFunction api() {
         Catalog catalog = Catalog.load();
-        return new CreditsFunction(ledger(), fairUse(catalog), new CompanyStore(AwsClients.dynamoDb(), Settings.get(Settings.TABLE_NAME), Clock.systemUTC()),
+        return new CreditsFunction(com.image2model.company.CompanyModule.callers(), ledger(), fairUse(catalog), new CompanyStore(AwsClients.dynamoDb(), Settings.get(Settings.TABLE_NAME), Clock.systemUTC()),
                 catalog, Long.parseLong(Settings.get(Settings.LOW_BALANCE_THRESHOLD)), Clock.systemUTC());
     }
 

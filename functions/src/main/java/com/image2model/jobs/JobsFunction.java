@@ -56,8 +56,11 @@ public final class JobsFunction implements Function<APIGatewayV2HTTPEvent, APIGa
     private final Limits limits;
     private final Clock clock;
 
-    public JobsFunction(JobStore store, Pipeline pipeline, CreditLedger ledger, FairUse fairUse, CompanyStore companies, Catalog catalog,
+    private final com.image2model.tenancy.Callers callers;
+
+    public JobsFunction(com.image2model.tenancy.Callers callers, JobStore store, Pipeline pipeline, CreditLedger ledger, FairUse fairUse, CompanyStore companies, Catalog catalog,
                         S3Presigner presigner, String uploadsBucket, String resultsBucket, Limits limits, Clock clock) {
+        this.callers = callers;
         this.store = store;
         this.pipeline = pipeline;
         this.ledger = ledger;
@@ -74,7 +77,7 @@ public final class JobsFunction implements Function<APIGatewayV2HTTPEvent, APIGa
     @Override
     public APIGatewayV2HTTPResponse apply(APIGatewayV2HTTPEvent event) {
         try {
-            TenantContext caller = TenantContext.from(event);
+            TenantContext caller = callers.verify(event);
             Map<String, String> query = ApiRequests.query(event);
             String id = event.getPathParameters() == null ? null : event.getPathParameters().get("id");
             return switch (String.valueOf(event.getRouteKey())) {

@@ -46,7 +46,7 @@ public final class JobsModule {
         JobsFunction.Limits limits = new JobsFunction.Limits(Settings.getInt(Settings.JOBS_MAX_FILES),
                 Settings.getLong(Settings.JOBS_MAX_FILE_BYTES), Settings.getSeconds(Settings.JOBS_UPLOAD_WINDOW_SECONDS),
                 Settings.getSeconds(Settings.JOBS_HOLD_GRACE_SECONDS), Settings.getSeconds(Settings.JOBS_RESULT_URL_SECONDS));
-        return new JobsFunction(new JobStore(AwsClients.dynamoDb(), table, ledger, Clock.systemUTC()), pipeline(ledger, catalog), ledger,
+        return new JobsFunction(com.image2model.company.CompanyModule.callers(), new JobStore(AwsClients.dynamoDb(), table, ledger, Clock.systemUTC()), pipeline(ledger, catalog), ledger,
                 CreditsModule.fairUse(catalog), new CompanyStore(AwsClients.dynamoDb(), table, Clock.systemUTC()), catalog,
                 AwsClients.s3Presigner(), Settings.get(Settings.UPLOADS_BUCKET), Settings.get(Settings.RESULTS_BUCKET), limits,
                 Clock.systemUTC());

@@ -1,0 +1,59 @@
+package com.image2model.tenancy;
+
+import java.util.Optional;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.image2model.platform.ApiException;
+import com.image2model.tenancy.TenantContext.Role;
+
+/**
+ * Who is calling, checked against the membership as it is stored now, in the same request.
+ *
+ * <p>Why: an access token lives up to 15 minutes, and the HTTP API's authorizer keeps accepting
+ * it after the person was removed, deactivated or demoted (a global sign-out does not reach it).
+ * So the company and role claims only say who the caller was when the token was made; every API
+ * request reads the member record (strongly consistent) and refuses with 403
+ * {@code membership_revoked} when it is gone, inactive, or lower than the token claims. A caller
+ * acts with the lesser of the two roles: someone promoted since keeps the old role until the next
+ * token, someone demoted loses the old one at once.
+ */
+public final class Callers {
+
+    /** A member's standing as stored. */
+    public record Standing(Role role, boolean active) {
+    }
+
+    /** The stored standing of a person in a company (a consistent read), empty when they are not a member. */
+    @FunctionalInterface
+    public interface Standings {
+        Optional<Standing> of(String companyId, String userId);
+    }
+
+    private final Standings standings;
+
+    public Callers(Standings standings) {
+        this.standings = standings;
+    }
+
+    /** The caller of an API request: verified claims, and a membership that still holds. */
+    public TenantContext verify(APIGatewayV2HTTPEvent event) {
+        return verify(TenantContext.from(event));
+    }
+
+    public TenantContext verify(TenantContext claimed) {
+        Standing standing = standings.of(claimed.companyId(), claimed.userId()).orElseThrow(() -> revoked(
+                "This account is no longer a member of this company."));
+        if (!standing.active()) {
+            throw revoked("This account has been deactivated by an admin of your company.");
+        }
+        if (claimed.role() == Role.ADMIN && standing.role() != Role.ADMIN) {
+            throw revoked("Your role in this company has changed: sign in again.");
+        }
+        Role role = standing.role() == Role.ADMIN && claimed.role() == Role.ADMIN ? Role.ADMIN : Role.MEMBER;
+        return new TenantContext(claimed.companyId(), claimed.userId(), claimed.email(), role);
+    }
+
+    private static ApiException revoked(String message) {
+        return ApiException.forbidden("membership_revoked", message);
+    }
+}
