@@ -30,6 +30,8 @@ import static com.image2model.platform.DynamoItems.str;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -96,7 +98,7 @@ public final class Billing {
                 entry.put("credits", item.credits());
                 entry.put("priceCents", item.priceCents());
             }
-            entry.put("currency", "usd");
+            entry.put("currency", Catalog.CURRENCY);
             out.add(entry);
         }
         return out;
@@ -140,8 +142,34 @@ public final class Billing {
         params.put("metadata", metadata);
         params.put(item.plan() ? "subscription_data" : "payment_intent_data", Map.of("metadata", metadata));
         JsonNode session = stripe.post("/v1/checkout/sessions", params, "checkout-" + companyId + "-" + requestId);
+        rememberSession(session.path("id").asString(), companyId, item, quantity, customer);
         return session.path("url").asString();
     }
+
+    /**
+     * What we asked Stripe for, kept under the session's id before its URL is given out: the paid
+     * event's company, item, customer and amount are checked against this, never taken from the
+     * event's metadata alone (a delivered event can be re-addressed, and metadata can be edited).
+     */
+    private void rememberSession(String sessionId, String companyId, Catalog.Item item, int quantity, String customer) {
+        if (sessionId == null || sessionId.isBlank()) {
+            throw new IllegalStateException("Stripe answered a checkout session without an id");
+        }
+        Map<String, AttributeValue> record = new HashMap<>(Map.of("PK", s(SESSION_PREFIX + sessionId), "SK", s("SESSION"),
+                "companyId", s(companyId), "item", s(item.id()), "quantity", n(quantity), "customer", s(customer),
+                "amountCents", n(item.priceCents() * quantity), "currency", s(Catalog.CURRENCY),
+                "mode", s(item.plan() ? "subscription" : "payment"), "createdAt", s(clock.instant().toString())));
+        try {
+            db.putItem(p -> p.tableName(table).item(record).conditionExpression("attribute_not_exists(PK) OR companyId = :c")
+                    .expressionAttributeValues(Map.of(":c", s(companyId))));
+        } catch (ConditionalCheckFailedException foreign) {
+            // Stripe gave a session id we hold for another company: never hand that URL out.
+            throw new IllegalStateException("Checkout session " + sessionId + " is already recorded for another company");
+        }
+    }
+
+    static final String SESSION_PREFIX = "STRIPESESSION#";
+    static final String CUSTOMER_PREFIX = "STRIPECUS#";
 
     /** A Customer Portal session (payment method, invoices, cancel, seats); answers its URL. */
     public String portal(String companyId, String returnUrl) {
@@ -160,20 +188,15 @@ public final class Billing {
         JsonNode created = stripe.post("/v1/customers", Map.of("metadata", Map.of("company", companyId), "description", "Image2Model company " + companyId),
                 "customer-" + companyId);
         String id = created.path("id").asString();
-        try {
-            db.updateItem(u -> u.tableName(table).key(key("C#" + companyId, "COMPANY"))
-                    .updateExpression("SET stripeCustomerId = :c, GSI1PK = :g, GSI1SK = :s")
-                    .conditionExpression("attribute_exists(PK) AND attribute_not_exists(stripeCustomerId)")
-                    .expressionAttributeValues(Map.of(":c", s(id), ":g", s("STRIPECUS#" + id), ":s", s("COMPANY"))));
+        if (linkCustomer(companyId, id)) {
             return id;
-        } catch (ConditionalCheckFailedException raced) {
-            // The same idempotency key gave the same customer; or the company vanished.
-            String stored = state(companyId).customerId();
-            if (stored == null) {
-                throw new ApiException(404, "not_found", "Company not found.");
-            }
-            return stored;
         }
+        // The same idempotency key gave the same customer; or the company vanished.
+        String stored = state(companyId).customerId();
+        if (stored == null) {
+            throw new ApiException(404, "not_found", "Company not found.");
+        }
+        return stored;
     }
 
     /** Seats follow membership: the subscription's quantity becomes the number of active members (prorated by Stripe). */
@@ -205,7 +228,8 @@ public final class Billing {
         String eventId = event.path("id").asString("");
         String type = event.path("type").asString("");
         JsonNode object = event.path("data").path("object");
-        String companyId = companyOf(object);
+        boolean session = type.startsWith("checkout.session.");
+        String companyId = session ? sessionCompany(object) : companyOf(object);
         String recordPk = companyId == null ? "SYSTEM#STRIPE" : "C#" + companyId;
         if (get(recordPk, "STRIPEEVENT#" + eventId) != null) {
             return "duplicate";
@@ -232,30 +256,48 @@ public final class Billing {
         return outcome;
     }
 
+    /** The company that created this checkout session (our record of it), or null when we made no such session. */
+    private String sessionCompany(JsonNode session) {
+        Map<String, AttributeValue> record = get(SESSION_PREFIX + session.path("id").asString(""), "SESSION");
+        return record == null ? null : str(record, "companyId");
+    }
+
     private String sessionPaid(String companyId, JsonNode session) {
-        if (companyId == null) {
-            return "unknown company";
+        String sessionId = session.path("id").asString("");
+        Map<String, AttributeValue> record = get(SESSION_PREFIX + sessionId, "SESSION");
+        if (companyId == null || record == null) {
+            return refused("unknown session", "Paid checkout session " + sessionId + " was not created by us");
+        }
+        String named = session.path("metadata").path("company").asString(null);
+        if (named != null && !named.equals(companyId)) {
+            // Re-addressed: the session stays with the company that created it, and is granted once.
+            LOG.error("Checkout session {} names company {} in its metadata but was created by {}: granted to its creator only",
+                    sessionId, named, companyId);
         }
         if (!"paid".equals(session.path("payment_status").asString(""))) {
             return "not paid yet";
         }
         String customer = session.path("customer").asString(null);
-        if (customer != null) {
-            linkCustomer(companyId, customer);
+        if (customer != null && !customer.equals(str(record, "customer"))) {
+            return refused("customer differs", "Checkout session " + sessionId + " was paid by customer " + customer
+                    + ", not the company's " + str(record, "customer"));
         }
-        if (!"payment".equals(session.path("mode").asString(""))) {
+        long paid = session.path("amount_total").asLong(-1);
+        String currency = session.path("currency").asString("");
+        if (paid != num(record, "amountCents") || !Catalog.CURRENCY.equalsIgnoreCase(currency)) {
+            return refused("amount differs", "Checkout session " + sessionId + " was paid " + paid + " " + currency + "; the catalog says "
+                    + num(record, "amountCents") + " " + Catalog.CURRENCY + " for " + str(record, "item") + " x" + num(record, "quantity"));
+        }
+        if (!"payment".equals(str(record, "mode"))) {
             String subscription = session.path("subscription").asString(null);
             return subscription == null ? "subscription pending" : refreshSubscription(companyId, subscription);
         }
-        Catalog.Item item = catalog.item(session.path("metadata").path("item").asString("")).orElse(null);
+        Catalog.Item item = catalog.item(str(record, "item")).orElse(null);
         if (item == null || item.plan()) {
-            LOG.error("Paid session {} names no pack of the catalog: {}", session.path("id").asString(), session.path("metadata"));
-            return "unknown item";
+            return refused("unknown item", "Paid session " + sessionId + " is for no pack of the catalog: " + str(record, "item"));
         }
-        String sessionId = session.path("id").asString();
         ledger.purchase(companyId, item.credits(), sessionId, sessionId);
         String paymentIntent = session.path("payment_intent").asString(null);
-        long paid = session.path("amount_total").asLong(0);
         if (paymentIntent != null) {
             Map<String, AttributeValue> payment = new HashMap<>(Map.of("PK", s("C#" + companyId), "SK", s("PAYMENT#" + paymentIntent),
                     "GSI1PK", s("STRIPEPI#" + paymentIntent), "GSI1SK", s("PAYMENT"), "companyId", s(companyId), "credits", n(item.credits()),
@@ -265,6 +307,15 @@ public final class Billing {
         recordMonth(session.path("created").asLong(clock.instant().getEpochSecond()), "SESSION#" + sessionId, companyId, item.id(),
                 item.credits(), paid, item.priceCents());
         return "purchased " + item.credits();
+    }
+
+    /**
+     * A paid object we do not act on: logged as an error with a fixed marker (the alarm's metric
+     * filter), answered 200 so that Stripe stops delivering it; the reconciliation report lists it.
+     */
+    private static String refused(String outcome, String why) {
+        LOG.error("PAYMENT_REFUSED {}: {}", outcome, why);
+        return "refused: " + outcome;
     }
 
     private String invoicePaid(String companyId, JsonNode invoice) {
@@ -279,6 +330,14 @@ public final class Billing {
             return "unknown price";
         }
         int seats = Math.max(1, line.path("quantity").asInt(1));
+        String reason = invoice.path("billing_reason").asString("");
+        long expected = plan.priceCents() * (plan.perSeat() ? seats : 1);
+        if (!Catalog.CURRENCY.equalsIgnoreCase(invoice.path("currency").asString(""))
+                || ((reason.equals("subscription_create") || reason.equals("subscription_cycle")) && line.path("amount").asLong(-1) != expected)) {
+            return refused("amount differs", "Invoice " + invoice.path("id").asString() + " (" + reason + ") charges "
+                    + line.path("amount").asLong(-1) + " " + invoice.path("currency").asString("") + " for " + plan.id() + " x" + seats
+                    + "; the catalog says " + expected + " " + Catalog.CURRENCY);
+        }
         String invoiceId = invoice.path("id").asString();
         long credits = plan.perSeat() ? catalog.includedCredits(plan.id(), seats) : 0;
         if (credits > 0) {
@@ -394,19 +453,58 @@ public final class Billing {
         return "subscription " + status + (plan == null ? "" : " " + plan.id()) + " x" + item.path("quantity").asLong(1);
     }
 
-    private void linkCustomer(String companyId, String customer) {
+    /**
+     * Links a Stripe customer to a company, in one transaction with the customer's own item, so
+     * that a customer belongs to exactly one company and a company has one customer. Answers
+     * false when the company already has a customer (or is gone); refuses a customer that belongs
+     * to another company.
+     */
+    private boolean linkCustomer(String companyId, String customer) {
         try {
-            db.updateItem(u -> u.tableName(table).key(key("C#" + companyId, "COMPANY"))
-                    .updateExpression("SET stripeCustomerId = :c, GSI1PK = :g, GSI1SK = :s")
-                    .conditionExpression("attribute_exists(PK) AND attribute_not_exists(stripeCustomerId)")
-                    .expressionAttributeValues(Map.of(":c", s(customer), ":g", s("STRIPECUS#" + customer), ":s", s("COMPANY"))));
-        } catch (ConditionalCheckFailedException linked) {
-            // Linked at checkout already.
+            db.transactWriteItems(t -> t.transactItems(
+                    TransactWriteItem.builder().put(p -> p.tableName(table)
+                            .item(Map.of("PK", s(CUSTOMER_PREFIX + customer), "SK", s("CUSTOMER"), "companyId", s(companyId)))
+                            .conditionExpression("attribute_not_exists(PK) OR companyId = :co")
+                            .expressionAttributeValues(Map.of(":co", s(companyId)))).build(),
+                    TransactWriteItem.builder().update(u -> u.tableName(table).key(key("C#" + companyId, "COMPANY"))
+                            .updateExpression("SET stripeCustomerId = :c, GSI1PK = :g, GSI1SK = :s")
+                            .conditionExpression("attribute_exists(PK) AND attribute_not_exists(stripeCustomerId)")
+                            .expressionAttributeValues(Map.of(":c", s(customer), ":g", s(CUSTOMER_PREFIX + customer), ":s", s("COMPANY"))))
+                            .build()));
+            return true;
+        } catch (TransactionCanceledException cancelled) {
+            if ("ConditionalCheckFailed".equals(cancelled.cancellationReasons().get(0).code())) {
+                throw new IllegalStateException("Stripe customer " + customer + " belongs to another company");
+            }
+            return false;
         }
     }
 
-    /** The company an object is for: our own metadata first, then the customer's link. */
+    /** The company a Stripe customer belongs to (our record), or null. */
+    private String customerCompany(String customer) {
+        Map<String, AttributeValue> record = customer == null ? null : get(CUSTOMER_PREFIX + customer, "CUSTOMER");
+        return record == null ? null : str(record, "companyId");
+    }
+
+    /**
+     * The company an object is for: the company its Stripe customer belongs to (our record) when
+     * it has one, and metadata must then agree; else our own metadata, for a company that exists.
+     */
     private String companyOf(JsonNode object) {
+        String owner = customerCompany(object.path("customer").asString(null));
+        String named = namedCompany(object);
+        if (owner != null) {
+            if (named != null && !named.equals(owner)) {
+                LOG.error("PAYMENT_REFUSED re-addressed: {} {} of customer {} (company {}) names company {}",
+                        object.path("object").asString(""), object.path("id").asString(""), object.path("customer").asString(""), owner, named);
+                return null;
+            }
+            return owner;
+        }
+        return named;
+    }
+
+    private String namedCompany(JsonNode object) {
         String company = object.path("metadata").path("company").asString(null);
         if (company == null) {
             company = object.path("client_reference_id").asString(null);

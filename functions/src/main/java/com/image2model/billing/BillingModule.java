@@ -38,7 +38,7 @@ public final class BillingModule {
     }
 
     public static StripeWebhookFunction webhook() {
-        return new StripeWebhookFunction(billing(), Settings.get(Settings.STRIPE_WEBHOOK_SECRET));
+        return new StripeWebhookFunction(billing(), Settings.get(Settings.STRIPE_WEBHOOK_SECRET), Clock.systemUTC());
     }
 
     /**

@@ -31,9 +31,33 @@ public final class StripeWebhookFunction implements Function<APIGatewayV2HTTPEve
     private final Billing billing;
     private final String secret;
 
-    public StripeWebhookFunction(Billing billing, String secret) {
+    private final java.time.Clock clock;
+
+    public StripeWebhookFunction(Billing billing, String secret, java.time.Clock clock) {
         this.billing = billing;
         this.secret = secret;
+        this.clock = clock;
+    }
+
+    /** Why the header's timestamp is unacceptable (missing, not a number, or over the tolerance either way), or null. */
+    static String timestampSkew(String signatureHeader, long now) {
+        for (String part : signatureHeader.split(",")) {
+            String[] pair = part.trim().split("=", 2);
+            if (pair.length == 2 && pair[0].equals("t")) {
+                long sentAt;
+                try {
+                    sentAt = Long.parseLong(pair[1].trim());
+                } catch (NumberFormatException e) {
+                    return "the timestamp is not a number";
+                }
+                long skew = now - sentAt;
+                if (skew > TOLERANCE_SECONDS || skew < -TOLERANCE_SECONDS) {
+                    return "the timestamp is " + skew + " s away from now (at most " + TOLERANCE_SECONDS + " s either way)";
+                }
+                return null;
+            }
+        }
+        return "the header has no timestamp";
     }
 
     @Override
@@ -42,6 +66,12 @@ public final class StripeWebhookFunction implements Function<APIGatewayV2HTTPEve
         String signature = ApiRequests.header(event.getHeaders(), "stripe-signature");
         if (signature == null) {
             return ApiResponses.error(400, "missing_signature", "The Stripe-Signature header is missing.");
+        }
+        // stripe-java refuses timestamps too old, not those in the future: both are checked here first.
+        String skew = timestampSkew(signature, clock.instant().getEpochSecond());
+        if (skew != null) {
+            LOG.warn("Refused a Stripe webhook: {}", skew);
+            return ApiResponses.error(400, "invalid_signature", "The Stripe signature does not verify: " + skew);
         }
         try {
             Webhook.Signature.verifyHeader(payload, signature, secret, TOLERANCE_SECONDS);

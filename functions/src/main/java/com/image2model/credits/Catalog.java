@@ -13,6 +13,9 @@ import tools.jackson.databind.json.JsonMapper;
 /** The catalog file (catalog.json): credit costs per quality, packs and plans. */
 public final class Catalog {
 
+    /** Every price of the catalog is in this currency (Stripe's lower-case ISO code). */
+    public static final String CURRENCY = "usd";
+
     private final JsonNode root;
     private final Map<String, Long> costs = new TreeMap<>();
     private final java.util.List<Item> items;

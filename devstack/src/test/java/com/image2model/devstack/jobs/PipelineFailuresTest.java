@@ -196,6 +196,10 @@ class PipelineFailuresTest {
         HttpResponse<String> stale = post(url, genuine, fal.signatureHeaders(rid, genuine, now - 400));
         assertThat(stale.statusCode()).isEqualTo(401);
         assertThat(Api.JSON.readTree(stale.body()).at("/error/code").asText()).isEqualTo("invalid_signature");
+        // Genuine but signed in the future: 400 s ahead is refused like 400 s behind.
+        HttpResponse<String> future = post(url, genuine, fal.signatureHeaders(rid, genuine, now + 400));
+        assertThat(future.statusCode()).isEqualTo(401);
+        assertThat(Api.JSON.readTree(future.body()).at("/error/code").asText()).isEqualTo("invalid_signature");
         // No signature at all.
         assertThat(post(url, genuine, Map.of()).statusCode()).isEqualTo(401);
 
