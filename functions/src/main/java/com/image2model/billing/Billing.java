@@ -123,8 +123,8 @@ public final class Billing {
             }
             if (item.perSeat()) {
                 quantity = seats == null ? Math.max(1, activeMembers.apply(companyId)) : seats;
-                if (quantity < 1 || quantity > 1000) {
-                    throw new ApiException(400, "invalid_seats", "seats must be from 1 to 1000.");
+                if (quantity < 1 || quantity > MAX_SEATS) {
+                    throw new ApiException(400, "invalid_seats", "seats must be from 1 to " + MAX_SEATS + ".");
                 }
             }
         } else if (seats != null && seats != 1) {
@@ -167,6 +167,9 @@ public final class Billing {
             throw new IllegalStateException("Checkout session " + sessionId + " is already recorded for another company");
         }
     }
+
+    /** The most seats one subscription may have. */
+    public static final int MAX_SEATS = 1000;
 
     static final String SESSION_PREFIX = "STRIPESESSION#";
     static final String CUSTOMER_PREFIX = "STRIPECUS#";

@@ -67,13 +67,10 @@ public final class BillingFunction implements Function<APIGatewayV2HTTPEvent, AP
     }
 
     private Map<String, Object> checkout(TenantContext caller, JsonNode body, APIGatewayV2HTTPEvent event) {
-        String item = body.path("item").asString(null);
+        String item = ApiRequests.optionalText(body, "item", "item");
         Integer seats = null;
         if (body.has("seats") && !body.get("seats").isNull()) {
-            if (!body.get("seats").isIntegralNumber()) {
-                throw ApiException.badRequest("invalid_seats", "seats must be a whole number.");
-            }
-            seats = body.get("seats").asInt();
+            seats = (int) ApiRequests.wholeNumber(body.get("seats"), "seats", "seats", 1, Billing.MAX_SEATS);
         }
         String requestId = event.getRequestContext() != null && event.getRequestContext().getRequestId() != null
                 ? event.getRequestContext().getRequestId() : Long.toString(clock.millis());

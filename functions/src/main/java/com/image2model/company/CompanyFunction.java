@@ -56,14 +56,14 @@ public final class CompanyFunction implements Function<APIGatewayV2HTTPEvent, AP
                         Map.of("members", memberships.members(caller).stream().map(CompanyFunction::member).toList()));
                 case "POST /company/members" -> {
                     JsonNode body = ApiRequests.jsonBody(event);
-                    Role role = role(body.path("role").asString(null), Role.MEMBER);
-                    var invited = member(memberships.invite(caller, body.path("email").asString(null), role));
+                    Role role = role(ApiRequests.optionalText(body, "role", "role"), Role.MEMBER);
+                    var invited = member(memberships.invite(caller, ApiRequests.optionalText(body, "email", "email"), role));
                     seatsChanged(caller.companyId());
                     yield ApiResponses.json(201, invited);
                 }
                 case "PATCH /company/members/{id}" -> {
                     JsonNode body = ApiRequests.jsonBody(event);
-                    Role role = body.has("role") ? role(body.get("role").asString(null), null) : null;
+                    Role role = body.has("role") ? role(ApiRequests.optionalText(body, "role", "role"), null) : null;
                     Boolean active = null;
                     if (body.has("active")) {
                         if (!body.get("active").isBoolean()) {

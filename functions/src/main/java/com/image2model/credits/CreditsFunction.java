@@ -119,15 +119,13 @@ public final class CreditsFunction implements Function<APIGatewayV2HTTPEvent, AP
     }
 
     private Map<String, Object> estimate(TenantContext caller, JsonNode body) {
-        String quality = body.path("quality").asString(null);
+        String quality = ApiRequests.optionalText(body, "quality", "quality");
         OptionalLong perImage = catalog.costPerImage(quality);
         if (perImage.isEmpty()) {
             throw ApiException.badRequest("invalid_quality", "quality must be one of " + catalog.costs().keySet() + ".");
         }
-        if (!body.path("files").isIntegralNumber() || body.get("files").asInt() < 1 || body.get("files").asInt() > MAX_FILES) {
-            throw ApiException.badRequest("invalid_files", "files must be a whole number from 1 to " + MAX_FILES + ".");
-        }
-        long cost = perImage.getAsLong() * body.get("files").asInt();
+        long files = ApiRequests.wholeNumber(body.get("files"), "files", "files", 1, MAX_FILES);
+        long cost = Math.multiplyExact(perImage.getAsLong(), files);
         long available = ledger.balance(caller.companyId()).available();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("cost", cost);

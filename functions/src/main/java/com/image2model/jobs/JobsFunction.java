@@ -95,7 +95,7 @@ public final class JobsFunction implements Function<APIGatewayV2HTTPEvent, APIGa
     // ------------------------------------------------------------------ POST /jobs
 
     private Map<String, Object> create(TenantContext caller, JsonNode body) {
-        String quality = body.path("quality").asString(null);
+        String quality = ApiRequests.optionalText(body, "quality", "quality");
         OptionalLong perImage = catalog.costPerImage(quality);
         if (perImage.isEmpty()) {
             throw ApiException.badRequest("invalid_quality", "quality must be one of " + catalog.costs().keySet() + ".");
@@ -166,23 +166,21 @@ public final class JobsFunction implements Function<APIGatewayV2HTTPEvent, APIGa
         if (!file.isObject()) {
             throw ApiException.badRequest("invalid_file", where + " must be an object with name, contentType and size.");
         }
-        ImageCheck.Format format = ImageCheck.Format.ofContentType(file.path("contentType").asString(null));
+        ImageCheck.Format format = ImageCheck.Format.ofContentType(ApiRequests.optionalText(file, "contentType", "content_type"));
         if (format == null) {
             throw ApiException.badRequest("unsupported_type", where + ": contentType must be image/jpeg, image/png or image/webp.");
         }
-        JsonNode size = file.path("size");
-        if (!size.isIntegralNumber() || size.asLong() < 1) {
-            throw ApiException.badRequest("invalid_size", where + ": size must be the file's size in bytes.");
-        }
-        if (size.asLong() > limits.maxFileBytes()) {
-            throw new ApiException(413, "file_too_large", where + " is " + size.asLong() + " bytes; at most "
+        long size = ApiRequests.wholeNumber(file.get("size"), where + ".size (the file's size in bytes)", "size", 1, Long.MAX_VALUE);
+        if (size > limits.maxFileBytes()) {
+            throw new ApiException(413, "file_too_large", where + " is " + size + " bytes; at most "
                     + limits.maxFileBytes() + " bytes (" + limits.maxFileBytes() / (1024 * 1024) + " MB) per image.");
         }
-        String name = file.path("name").isString() ? cleanName(file.path("name").asString()) : null;
+        String rawName = ApiRequests.optionalText(file, "name", "name");
+        String name = rawName == null ? null : cleanName(rawName);
         if (name == null || name.isEmpty()) {
             name = "image-" + (index + 1) + "." + format.extension();
         }
-        return new JobStore.NewFile(String.format("f%03d", index + 1), name, format.contentType(), size.asLong());
+        return new JobStore.NewFile(String.format("f%03d", index + 1), name, format.contentType(), size);
     }
 
     /** A file or job name as shown back: no folders, no control or markup characters, at most 100 characters. */

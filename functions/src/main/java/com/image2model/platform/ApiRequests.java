@@ -64,4 +64,28 @@ public final class ApiRequests {
         }
         return node;
     }
+
+    /**
+     * A whole number field, refused with 400 {@code invalid_<code>} naming the field unless it is an
+     * integer from {@code min} to {@code max} (no fractions, no strings, nothing past a long).
+     */
+    public static long wholeNumber(JsonNode value, String field, String code, long min, long max) {
+        if (value == null || !value.isIntegralNumber() || !value.canConvertToLong()
+                || value.asLong() < min || value.asLong() > max) {
+            throw ApiException.badRequest("invalid_" + code, field + " must be a whole number from " + min + " to " + max + ".");
+        }
+        return value.asLong();
+    }
+
+    /** An optional text field: null when absent or JSON null; a 400 naming the field when it is not text. */
+    public static String optionalText(JsonNode body, String field, String code) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isString()) {
+            throw ApiException.badRequest("invalid_" + code, field + " must be text.");
+        }
+        return value.asString();
+    }
 }
