@@ -356,9 +356,10 @@ function legal(kind) {
 async function statusPage() {
   const response = await fetch(state.config.apiUrl + '/health');
   const health = await response.json();
-  show('System status', h('p', { role: 'status' }, health.status === 'ok' ? 'All systems working.' : 'Some components are down: ' + (health.down || []).join(', ')),
+  const degraded = Object.entries(health.components || {}).filter(([, status]) => status !== 'ok').map(([name]) => name);
+  show('System status', h('p', { role: 'status' }, health.status === 'ok' ? 'All systems working.' : 'Some components are degraded: ' + degraded.join(', ')),
     h('table', {}, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Component'), h('th', { scope: 'col' }, 'Status'))),
-      h('tbody', {}, ...Object.entries(health.components || {}).map(([name, c]) => h('tr', {}, h('td', {}, name), h('td', { class: c.status === 'ok' ? 'ok' : 'down' }, c.status))))));
+      h('tbody', {}, ...Object.entries(health.components || {}).map(([name, c]) => h('tr', {}, h('td', {}, name), h('td', { class: c === 'ok' ? 'ok' : 'down' }, c))))));
 }
 
 // ------------------------------------------------------------------ routing

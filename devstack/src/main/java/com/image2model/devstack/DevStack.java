@@ -144,7 +144,7 @@ public final class DevStack {
                 .map(stack.provisioner()::ref).toList()));
         System.out.println("  Sign-in          " + stack.cognito().url() + "/oauth2/authorize   (Cognito stand-in; JWKS "
                 + stack.cognito().jwksUri() + ", emails at " + stack.cognito().url() + "/outbox)");
-        System.out.println("  Demo user        " + DemoCompany.EMAIL + " / " + DemoCompany.PASSWORD + "   (company " + demoCompany + ", "
+        System.out.println("  Demo user        " + DemoCompany.EMAIL + "   (password in the README; company " + demoCompany + ", "
                 + DemoCompany.CREDITS + " credits; try: java -jar devstack/target/image2model-devstack.jar generate photo.jpg)");
         System.out.println("  Stripe stand-in  " + stack.stripe().url() + "   (test mode: checkout and portal pages, signed events to /webhooks/stripe)");
         System.out.println("  FAL stand-in     " + stack.fal().url() + "   (JWKS " + stack.fal().jwksUrl() + "; faults: DEVSTACK_FAL_FAULTS)");

@@ -28,7 +28,7 @@ class HttpFrontTest {
     }
 
     @Test
-    void healthAnswersOkWithEveryComponent() throws Exception {
+    void healthAnswersOkWithEveryComponentAndNamesNoResource() throws Exception {
         HttpResponse<String> response = get("/health");
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -37,11 +37,30 @@ class HttpFrontTest {
         assertThat(body.get("status").asText()).isEqualTo("ok");
         assertThat(body.get("components").fieldNames()).toIterable()
                 .containsExactly("table", "uploadsBucket", "resultsBucket", "jobsQueue", "jobsDeadLetterQueue");
-        body.get("components").forEach(c -> assertThat(c.get("status").asText()).isEqualTo("ok"));
+        body.get("components").forEach(c -> assertThat(c.asText()).isEqualTo("ok"));
+        // Anonymous: no table name, bucket or queue URL.
+        assertThat(response.body()).doesNotContain(Settings.get(Settings.TABLE_NAME)).doesNotContain(Settings.get(Settings.RESULTS_BUCKET))
+                .doesNotContain("http").doesNotContain("resource");
     }
 
     @Test
-    void healthAnswers503NamingWhatIsDown() throws Exception {
+    void healthDetailsAreForOperatorsOnly() throws Exception {
+        String email = "ops@" + com.image2model.devstack.identity.Api.domain("health-ops");
+        String member = com.image2model.devstack.identity.Api.signUp(email, null).accessToken();
+        assertThat(get("/health/details").statusCode()).isEqualTo(401);
+        HttpResponse<String> refused = get("/health/details", "Authorization", "Bearer " + member);
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(refused.body()).at("/error/code").asText()).isEqualTo("operators_only");
+
+        TestStack.get().cognito().addToGroup(email, "operators");
+        String operator = com.image2model.devstack.identity.Api.login().signIn(email, com.image2model.devstack.identity.Api.PASSWORD).accessToken();
+        HttpResponse<String> details = get("/health/details", "Authorization", "Bearer " + operator);
+        assertThat(details.statusCode()).as(details.body()).isEqualTo(200);
+        assertThat(JSON.readTree(details.body()).at("/components/table/resource").asText()).isEqualTo(Settings.get(Settings.TABLE_NAME));
+    }
+
+    @Test
+    void healthAnswers503NamingWhatIsDegraded() throws Exception {
         String bucket = Settings.get(Settings.RESULTS_BUCKET);
         // Only an empty bucket can be deleted: the models other tests made (and already checked) go first.
         var s3 = TestStack.get().aws().s3();
@@ -52,10 +71,10 @@ class HttpFrontTest {
 
             assertThat(response.statusCode()).isEqualTo(503);
             JsonNode body = JSON.readTree(response.body());
-            assertThat(body.get("status").asText()).isEqualTo("down");
-            assertThat(body.get("down")).extracting(JsonNode::asText).containsExactly("resultsBucket");
-            assertThat(body.at("/components/resultsBucket/error").asText()).isNotBlank();
-            assertThat(body.at("/components/table/status").asText()).isEqualTo("ok");
+            assertThat(body.get("status").asText()).isEqualTo("degraded");
+            assertThat(body.at("/components/resultsBucket").asText()).isEqualTo("degraded");
+            assertThat(body.at("/components/table").asText()).isEqualTo("ok");
+            assertThat(response.body()).doesNotContain("error");
         } finally {
             TestStack.get().aws().s3().createBucket(r -> r.bucket(bucket));
         }

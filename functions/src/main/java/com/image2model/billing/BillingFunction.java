@@ -23,7 +23,6 @@ import tools.jackson.databind.JsonNode;
  */
 public final class BillingFunction implements Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
-    static final String OPERATORS_GROUP = "operators";
 
     private final Billing billing;
     private final String siteOrigin;
@@ -47,7 +46,7 @@ public final class BillingFunction implements Function<APIGatewayV2HTTPEvent, AP
                 return ApiResponses.json(200, Map.of("items", billing.plans()));
             }
             if (route.equals("GET /admin/billing/reconcile")) {
-                requireOperator(event);
+                com.image2model.tenancy.Operators.require(event);
                 return ApiResponses.json(200, billing.reconcile(month(event)));
             }
             TenantContext caller = callers.verify(event);
@@ -102,21 +101,5 @@ public final class BillingFunction implements Function<APIGatewayV2HTTPEvent, AP
         } catch (DateTimeParseException e) {
             throw ApiException.badRequest("invalid_month", "month is like 2026-11.");
         }
-    }
-
-    /** Operators are the Cognito group, in the verified claims (API Gateway renders the list as "[a b]"). */
-    static void requireOperator(APIGatewayV2HTTPEvent event) {
-        Map<String, String> claims = event.getRequestContext() == null || event.getRequestContext().getAuthorizer() == null
-                || event.getRequestContext().getAuthorizer().getJwt() == null ? null : event.getRequestContext().getAuthorizer().getJwt().getClaims();
-        if (claims == null || !"access".equals(claims.get("token_use"))) {
-            throw ApiException.unauthorized("This API needs a signed-in user's access token.");
-        }
-        String groups = claims.getOrDefault("cognito:groups", "");
-        for (String group : groups.replace("[", " ").replace("]", " ").replace(",", " ").trim().split("\\s+")) {
-            if (group.equals(OPERATORS_GROUP)) {
-                return;
-            }
-        }
-        throw ApiException.forbidden("operators_only", "Only platform operators can see this.");
     }
 }

@@ -82,8 +82,8 @@ public final class Memberships {
                 }
                 Optional<String> domainCompany = store.companyOfDomain(email.domain());
                 if (domainCompany.isEmpty()) {
-                    String name = companyName == null || companyName.isBlank()
-                            ? SignUpPolicy.nameFromDomain(email.domain()) : companyName.trim();
+                    String given = companyName == null ? "" : com.image2model.platform.DisplayNames.text(companyName);
+                    String name = given.isBlank() ? SignUpPolicy.nameFromDomain(email.domain()) : given;
                     return found(new Company(newCompanyId(), name, email.domain(), false, true, 1, 1, now, null), userId, email);
                 }
                 Member member = new Member(userId, domainCompany.get(), email.value(), Role.MEMBER, true, now);
@@ -167,14 +167,18 @@ public final class Memberships {
         if (policy.isBlocked(email)) {
             throw ApiException.badRequest("blocked_domain", "Addresses at " + email.domain() + " cannot be invited.");
         }
-        if (store.emailClaim(email).isPresent()) {
-            throw ApiException.conflict("email_taken", email.value() + " already belongs to a company.");
+        Optional<CompanyStore.EmailClaim> claim = store.emailClaim(email);
+        if (claim.isPresent()) {
+            if (claim.get().companyId().equals(caller.companyId())) {
+                throw ApiException.conflict("already_member", email.value() + " is already a member of this company.");
+            }
+            throw cannotInvite(email);
         }
         String userId;
         try {
             userId = users.createInvitedUser(email);
         } catch (UserDirectory.UserExists e) {
-            throw ApiException.conflict("email_taken", email.value() + " already has an account.");
+            throw cannotInvite(email);
         }
         Member member = new Member(userId, caller.companyId(), email.value(), role, true, clock.instant().toString());
         try {
@@ -182,11 +186,21 @@ public final class Memberships {
         } catch (RuntimeException e) {
             users.delete(userId);
             if (e instanceof CompanyStore.Refused refused && refused.reason() == CompanyStore.Refusal.EMAIL_TAKEN) {
-                throw ApiException.conflict("email_taken", email.value() + " already belongs to a company.");
+                throw cannotInvite(email);
             }
             throw e;
         }
         return member;
+    }
+
+    /**
+     * The one answer for an address that has an account elsewhere, whatever the reason: it names
+     * no company and does not say whether the account is in a company, and its owner is told
+     * nothing, so an admin learns no more than that this address cannot be invited.
+     */
+    private static ApiException cannotInvite(EmailAddress email) {
+        return ApiException.conflict("cannot_invite", email.value() + " cannot be invited to this company. "
+                + "Ask the person to sign up with this address, or invite another address of theirs.");
     }
 
     /** Changes a member's role and/or active flag (an admin only; never the last active admin away). */

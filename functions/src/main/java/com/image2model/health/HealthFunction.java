@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.image2model.platform.ApiException;
 import com.image2model.platform.ApiResponses;
+import com.image2model.tenancy.Operators;
 import com.image2model.platform.Settings;
 
 /** GET /health: 200 when every configured resource answers, 503 naming the ones that do not. */
@@ -36,8 +38,20 @@ public final class HealthFunction implements Function<APIGatewayV2HTTPEvent, API
         return new HealthFunction(new HealthCheck(AwsProbes.configured(), executor, deadline));
     }
 
+    /**
+     * GET /health (anyone): "ok" or "degraded", overall and per component name, nothing more.
+     * GET /health/details (operators): each component's resource and error as well.
+     */
     @Override
     public APIGatewayV2HTTPResponse apply(APIGatewayV2HTTPEvent request) {
+        boolean details = "GET /health/details".equals(request.getRouteKey());
+        if (details) {
+            try {
+                Operators.require(request);
+            } catch (ApiException e) {
+                return ApiResponses.error(e.status(), e.code(), e.getMessage());
+            }
+        }
         HealthCheck.Report report = check.run();
         if (report.healthy()) {
             LOG.info("health: all {} components ok", report.components().size());
@@ -45,14 +59,16 @@ public final class HealthFunction implements Function<APIGatewayV2HTTPEvent, API
             LOG.warn("health: down {}", report.down());
         }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", report.healthy() ? "ok" : "down");
-        if (!report.healthy()) {
-            body.put("down", report.down());
-        }
+        body.put("status", report.healthy() ? "ok" : "degraded");
         Map<String, Object> components = new LinkedHashMap<>();
         report.components().forEach((name, status) -> {
+            String state = "ok".equals(status.status()) ? "ok" : "degraded";
+            if (!details) {
+                components.put(name, state);
+                return;
+            }
             Map<String, Object> component = new LinkedHashMap<>();
-            component.put("status", status.status());
+            component.put("status", state);
             component.put("resource", status.resource());
             if (status.error() != null) {
                 component.put("error", status.error());

@@ -67,8 +67,13 @@ public final class ImageCheck {
         this.maxPixels = maxPixels;
     }
 
-    /** Checks the first bytes of a file declared as {@code declared}. */
+    /** Checks the first bytes of a file declared as {@code declared} (the whole file, as far as the check is concerned). */
     public Image check(byte[] head, Format declared) throws Rejected {
+        return check(head, declared, head.length);
+    }
+
+    /** Checks the first bytes of a file of {@code fileSize} bytes declared as {@code declared}. */
+    public Image check(byte[] head, Format declared, long fileSize) throws Rejected {
         Format actual = sniff(head);
         if (actual == null) {
             throw new Rejected("The file is not a JPEG, PNG or WebP image.");
@@ -76,7 +81,7 @@ public final class ImageCheck {
         if (declared != null && actual != declared) {
             throw new Rejected("The file was declared as " + declared.contentType() + " but is a " + actual.contentType() + " image.");
         }
-        int[] size = actual == Format.WEBP ? webpSize(head) : imageIoSize(head, actual);
+        int[] size = actual == Format.WEBP ? webpSize(head, fileSize) : imageIoSize(head, actual);
         int width = size[0];
         int height = size[1];
         if (width < minSide || height < minSide) {
@@ -123,34 +128,110 @@ public final class ImageCheck {
         }
     }
 
-    /** WebP's RIFF container: the size is in the VP8X, VP8L or VP8 chunk header. */
-    private static int[] webpSize(byte[] b) throws Rejected {
-        if (b.length < 30) {
+    /**
+     * WebP's RIFF container, walked chunk by chunk: the RIFF size must be the file's, every chunk
+     * must lie within it, and the first frame's header must be whole, with its data present (a
+     * lossy frame's first partition fits its chunk; a lossless frame has a valid header and data
+     * after it). A file that is only a header, or whose chunks claim more than the file holds, is
+     * refused here, before anything is spent at FAL.
+     */
+    static int[] webpSize(byte[] b, long fileSize) throws Rejected {
+        if (b.length < 20) {
             throw new Rejected("The WebP image is damaged: its header is cut short.");
         }
-        String chunk = new String(b, 12, 4, java.nio.charset.StandardCharsets.US_ASCII);
-        switch (chunk) {
-            case "VP8X" -> {
-                int width = 1 + ((b[24] & 0xff) | (b[25] & 0xff) << 8 | (b[26] & 0xff) << 16);
-                int height = 1 + ((b[27] & 0xff) | (b[28] & 0xff) << 8 | (b[29] & 0xff) << 16);
-                return new int[] {width, height};
-            }
-            case "VP8L" -> {
-                if ((b[20] & 0xff) != 0x2F) {
-                    throw new Rejected("The WebP image is damaged: bad lossless signature.");
-                }
-                int bits = (b[21] & 0xff) | (b[22] & 0xff) << 8 | (b[23] & 0xff) << 16 | (b[24] & 0xff) << 24;
-                return new int[] {1 + (bits & 0x3FFF), 1 + ((bits >>> 14) & 0x3FFF)};
-            }
-            case "VP8 " -> {
-                if ((b[23] & 0xff) != 0x9D || (b[24] & 0xff) != 0x01 || (b[25] & 0xff) != 0x2A) {
-                    throw new Rejected("The WebP image is damaged: bad frame start code.");
-                }
-                int width = ((b[26] & 0xff) | (b[27] & 0xff) << 8) & 0x3FFF;
-                int height = ((b[28] & 0xff) | (b[29] & 0xff) << 8) & 0x3FFF;
-                return new int[] {width, height};
-            }
-            default -> throw new Rejected("The WebP image is damaged: unknown chunk '" + chunk.trim() + "'.");
+        long riffEnd = 8 + le32(b, 4);
+        if (riffEnd != fileSize || riffEnd < 20) {
+            throw new Rejected("The WebP image is damaged: it says it has " + riffEnd + " bytes but the file has " + fileSize + ".");
         }
+        int[] canvas = null;
+        long offset = 12;
+        while (offset + 8 <= riffEnd) {
+            if (offset + 8 > b.length) {
+                throw new Rejected("The WebP image has no picture in its first " + b.length + " bytes.");
+            }
+            int at = (int) offset;
+            String chunk = new String(b, at, 4, java.nio.charset.StandardCharsets.US_ASCII);
+            long size = le32(b, at + 4);
+            long dataEnd = offset + 8 + size;
+            if (dataEnd > riffEnd) {
+                throw new Rejected("The WebP image is damaged: its " + chunk.trim() + " chunk runs past the end of the file.");
+            }
+            int data = at + 8;
+            switch (chunk) {
+                case "VP8X" -> {
+                    if (size < 10 || data + 10 > b.length) {
+                        throw new Rejected("The WebP image is damaged: its extended header is cut short.");
+                    }
+                    if ((b[data] & 0x02) != 0) {
+                        throw new Rejected("Animated WebP images are not accepted: upload a still image.");
+                    }
+                    canvas = new int[] {1 + le24(b, data + 4), 1 + le24(b, data + 7)};
+                }
+                case "VP8 " -> {
+                    int[] frame = vp8Frame(b, data, size);
+                    return canvas == null ? frame : canvas;
+                }
+                case "VP8L" -> {
+                    int[] frame = vp8lFrame(b, data, size);
+                    return canvas == null ? frame : canvas;
+                }
+                case "ANMF" -> throw new Rejected("Animated WebP images are not accepted: upload a still image.");
+                default -> {
+                    // ICCP, ALPH, EXIF, XMP and unknown chunks come before the picture and are skipped.
+                }
+            }
+            offset = dataEnd + (size & 1);
+        }
+        throw new Rejected("The WebP image is damaged: it holds no picture.");
+    }
+
+    /** A lossy key frame: frame tag, start code, size, and the whole first partition within the chunk. */
+    private static int[] vp8Frame(byte[] b, int data, long size) throws Rejected {
+        if (size < 10 || data + 10 > b.length) {
+            throw new Rejected("The WebP image is damaged: its frame header is cut short.");
+        }
+        int tag = (b[data] & 0xff) | (b[data + 1] & 0xff) << 8 | (b[data + 2] & 0xff) << 16;
+        boolean keyFrame = (tag & 1) == 0;
+        int version = (tag >>> 1) & 7;
+        boolean shown = ((tag >>> 4) & 1) == 1;
+        long firstPartition = tag >>> 5;
+        if (!keyFrame || version > 3 || !shown) {
+            throw new Rejected("The WebP image is damaged: its frame is not a shown key frame.");
+        }
+        if ((b[data + 3] & 0xff) != 0x9D || (b[data + 4] & 0xff) != 0x01 || (b[data + 5] & 0xff) != 0x2A) {
+            throw new Rejected("The WebP image is damaged: bad frame start code.");
+        }
+        if (firstPartition == 0 || 10 + firstPartition >= size) {
+            throw new Rejected("The WebP image is damaged: its picture data is missing or cut short.");
+        }
+        int width = ((b[data + 6] & 0xff) | (b[data + 7] & 0xff) << 8) & 0x3FFF;
+        int height = ((b[data + 8] & 0xff) | (b[data + 9] & 0xff) << 8) & 0x3FFF;
+        return new int[] {width, height};
+    }
+
+    /** A lossless frame: signature, size, version 0, and data after the 5-byte header. */
+    private static int[] vp8lFrame(byte[] b, int data, long size) throws Rejected {
+        if (size < 5 || data + 5 > b.length) {
+            throw new Rejected("The WebP image is damaged: its lossless header is cut short.");
+        }
+        if ((b[data] & 0xff) != 0x2F) {
+            throw new Rejected("The WebP image is damaged: bad lossless signature.");
+        }
+        long bits = le32(b, data + 1);
+        if ((bits >>> 29) != 0) {
+            throw new Rejected("The WebP image is damaged: unknown lossless version.");
+        }
+        if (size <= 6) {
+            throw new Rejected("The WebP image is damaged: its picture data is missing.");
+        }
+        return new int[] {1 + (int) (bits & 0x3FFF), 1 + (int) ((bits >>> 14) & 0x3FFF)};
+    }
+
+    private static long le32(byte[] b, int at) {
+        return (b[at] & 0xffL) | (b[at + 1] & 0xffL) << 8 | (b[at + 2] & 0xffL) << 16 | (b[at + 3] & 0xffL) << 24;
+    }
+
+    private static int le24(byte[] b, int at) {
+        return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16;
     }
 }

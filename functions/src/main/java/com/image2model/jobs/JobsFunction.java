@@ -37,7 +37,6 @@ public final class JobsFunction implements Function<APIGatewayV2HTTPEvent, APIGa
 
     static final Pattern JOB_ID = Pattern.compile("j[0-9a-f]{19}");
     static final int PAGE = 20;
-    static final int MAX_NAME = 100;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Limits from the configuration. */
@@ -106,7 +105,7 @@ public final class JobsFunction implements Function<APIGatewayV2HTTPEvent, APIGa
             if (!body.get("name").isString()) {
                 throw ApiException.badRequest("invalid_name", "name must be text.");
             }
-            name = cleanName(body.get("name").asString());
+            name = com.image2model.platform.DisplayNames.text(body.get("name").asString());
         }
         JsonNode files = body.path("files");
         if (!files.isArray() || files.isEmpty() || files.size() > limits.maxFiles()) {
@@ -176,20 +175,11 @@ public final class JobsFunction implements Function<APIGatewayV2HTTPEvent, APIGa
                     + limits.maxFileBytes() + " bytes (" + limits.maxFileBytes() / (1024 * 1024) + " MB) per image.");
         }
         String rawName = ApiRequests.optionalText(file, "name", "name");
-        String name = rawName == null ? null : cleanName(rawName);
+        String name = rawName == null ? null : com.image2model.platform.DisplayNames.fileName(rawName);
         if (name == null || name.isEmpty()) {
             name = "image-" + (index + 1) + "." + format.extension();
         }
         return new JobStore.NewFile(String.format("f%03d", index + 1), name, format.contentType(), size);
-    }
-
-    /** A file or job name as shown back: no folders, no control or markup characters, at most 100 characters. */
-    static String cleanName(String raw) {
-        String name = raw.replace('\\', '/');
-        name = name.substring(name.lastIndexOf('/') + 1);
-        name = name.replaceAll("[\\p{Cntrl}]", "").replaceAll("[^\\p{L}\\p{N} ._()\\-]", "_").replaceAll("\\s+", " ").trim();
-        name = name.replaceAll("^\\.+", "");
-        return name.length() > MAX_NAME ? name.substring(0, MAX_NAME) : name;
     }
 
     static String newJobId() {

@@ -138,7 +138,7 @@ public final class Pipeline {
         }
         ImageCheck.Image image;
         try {
-            image = check.check(head, ImageCheck.Format.ofContentType(file.contentType()));
+            image = check.check(head, ImageCheck.Format.ofContentType(file.contentType()), size);
         } catch (ImageCheck.Rejected rejected) {
             store.markFailed(file, Set.of(FileState.AWAITING_UPLOAD), rejected.getMessage() + " Your credits were released.");
             return Outcome.REJECTED;

@@ -46,7 +46,7 @@ import com.sun.net.httpserver.HttpServer;
  *   same Lambda entry point as in AWS, with Cognito-shaped events.</li>
  * </ul>
  * In the devstack nobody owns an inbox: sign-up confirms the email at once, and the emails Cognito
- * would send (invitations with a temporary password) go to the console and to GET /outbox.
+ * would send (invitations with a temporary password) go to GET /outbox; the console names only recipient and subject.
  */
 public final class LocalCognito implements AutoCloseable {
 
@@ -677,7 +677,8 @@ public final class LocalCognito implements AutoCloseable {
 
     private void send(String to, String subject, String body) {
         outbox.add(new Email(to, subject, body, clock.instant().toString()));
-        System.out.println("[devstack email] to " + to + ": " + subject + " - " + body);
+        // The body may hold a temporary password: it is shown at /outbox, never in the log.
+        System.out.println("[devstack email] to " + to + ": " + subject + " (read it at " + url() + "/outbox)");
     }
 
     private static String temporaryPassword() {

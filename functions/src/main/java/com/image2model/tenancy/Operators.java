@@ -1,0 +1,32 @@
+package com.image2model.tenancy;
+
+import java.util.Map;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.image2model.platform.ApiException;
+
+/** The platform's operators: members of the Cognito group, as the verified access token's claims say. */
+public final class Operators {
+
+    public static final String GROUP = "operators";
+
+    private Operators() {
+    }
+
+    /** Refuses anyone but an operator: 401 without an access token, 403 {@code operators_only} for everyone else. */
+    public static void require(APIGatewayV2HTTPEvent event) {
+        Map<String, String> claims = event.getRequestContext() == null || event.getRequestContext().getAuthorizer() == null
+                || event.getRequestContext().getAuthorizer().getJwt() == null ? null : event.getRequestContext().getAuthorizer().getJwt().getClaims();
+        if (claims == null || !"access".equals(claims.get("token_use"))) {
+            throw ApiException.unauthorized("This API needs a signed-in user's access token.");
+        }
+        // API Gateway renders the list as "[a b]"; the devstack and tests may send "a,b".
+        String groups = claims.getOrDefault("cognito:groups", "");
+        for (String group : groups.replace("[", " ").replace("]", " ").replace(",", " ").trim().split("\\s+")) {
+            if (group.equals(GROUP)) {
+                return;
+            }
+        }
+        throw ApiException.forbidden("operators_only", "Only platform operators can see this.");
+    }
+}
