@@ -34,8 +34,11 @@ public final class ApiResponses {
                 .build();
     }
 
-    /** An error answer: {"error": {"code": "...", "message": "..."}}. */
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApiResponses.class);
+
+    /** An error answer: {"error": {"code": "...", "message": "..."}}, and one log line naming it (no trace, no message). */
     public static APIGatewayV2HTTPResponse error(int status, String code, String message) {
+        LOG.info("refused {} {}", status, code);
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("code", code);
         error.put("message", message);
