@@ -39,9 +39,11 @@ class TemplateTest {
 
     @BeforeAll
     static void load() throws Exception {
-        Path schemaFile = TestStack.root().resolveSibling("shared/schemas/sam.schema.json");
-        assertThat(schemaFile).as("the official SAM schema, in shared/ beside the project").exists();
-        samSchema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(JSON.readTree(schemaFile.toFile()));
+        // The official SAM schema, kept in the tests' resources (see schemas/NOTICE.md for its origin and licence).
+        try (java.io.InputStream schema = TemplateTest.class.getResourceAsStream("/schemas/sam.schema.json")) {
+            assertThat(schema).as("schemas/sam.schema.json in the tests' resources").isNotNull();
+            samSchema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(JSON.readTree(schema));
+        }
         template = CfnYaml.read(TestStack.root().resolve("template.yaml"));
     }
 
