@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.image2model.devstack.aws.LocalAws;
+import com.image2model.devstack.aws.LocalSecretsManager;
 import com.image2model.devstack.identity.CognitoConfig;
 import com.image2model.devstack.identity.JwtAuthorizer;
 import com.image2model.devstack.identity.LocalCognito;
@@ -32,8 +33,9 @@ public final class Stack implements AutoCloseable {
     /** Where things are and which ports to use; 0 picks free ports (tests run beside a devstack). */
     public record Options(Path template, Path site, LocalAws.Ports awsPorts, int frontPort, int cognitoPort,
                           Map<String, String> parameters, int falPort, FalStandIn.Faults falFaults, Integer sqsRetryDelaySeconds,
-                          boolean runSchedules, Map<String, String> functionEnvironment, int stripePort) {
+                          boolean runSchedules, Map<String, String> functionEnvironment, int stripePort, int secretsPort) {
         public static final int DEFAULT_FRONT_PORT = 8080;
+        public static final int DEFAULT_SECRETS_PORT = 4584;
         public static final int DEFAULT_COGNITO_PORT = 9229;
         public static final int DEFAULT_FAL_PORT = 9090;
         public static final int DEFAULT_STRIPE_PORT = 12111;
@@ -45,7 +47,8 @@ public final class Stack implements AutoCloseable {
                     intEnv("DEVSTACK_S3_PORT", LocalAws.Ports.DEFAULTS.s3())),
                     intEnv("DEVSTACK_PORT", DEFAULT_FRONT_PORT), intEnv("DEVSTACK_COGNITO_PORT", DEFAULT_COGNITO_PORT), Map.of(),
                     intEnv("DEVSTACK_FAL_PORT", DEFAULT_FAL_PORT), FalStandIn.Faults.parse(System.getenv("DEVSTACK_FAL_FAULTS")),
-                    null, true, Map.of(), intEnv("DEVSTACK_STRIPE_PORT", DEFAULT_STRIPE_PORT));
+                    null, true, Map.of(), intEnv("DEVSTACK_STRIPE_PORT", DEFAULT_STRIPE_PORT),
+                    intEnv("DEVSTACK_SECRETS_PORT", DEFAULT_SECRETS_PORT));
         }
 
         /**
@@ -58,7 +61,7 @@ public final class Stack implements AutoCloseable {
                     0, FalStandIn.Faults.NONE, 1, false, Map.of(
                             "FAL_POLL_AFTER_SECONDS", "2",
                             "FAL_POLL_EVERY_SECONDS", "1",
-                            "FAL_RETRY_BASE_MILLIS", "50"), 0);
+                            "FAL_RETRY_BASE_MILLIS", "50"), 0, 0);
         }
     }
 
@@ -70,11 +73,13 @@ public final class Stack implements AutoCloseable {
     private final LocalCognito cognito;
     private final FalStandIn fal;
     private final StripeStandIn stripe;
+    private final LocalSecretsManager secrets;
     private final SqsEventSources eventSources;
     private final Schedules schedules;
 
     private Stack(SamTemplate template, LocalAws aws, Provisioner provisioner, LocalFunctions functions, HttpFront front,
-                  LocalCognito cognito, FalStandIn fal, StripeStandIn stripe, SqsEventSources eventSources, Schedules schedules) {
+                  LocalCognito cognito, FalStandIn fal, StripeStandIn stripe, LocalSecretsManager secrets, SqsEventSources eventSources,
+                  Schedules schedules) {
         this.template = template;
         this.aws = aws;
         this.provisioner = provisioner;
@@ -83,6 +88,7 @@ public final class Stack implements AutoCloseable {
         this.cognito = cognito;
         this.fal = fal;
         this.stripe = stripe;
+        this.secrets = secrets;
         this.eventSources = eventSources;
         this.schedules = schedules;
     }
@@ -109,23 +115,42 @@ public final class Stack implements AutoCloseable {
             AtomicReference<LocalFunctions> functionsRef = new AtomicReference<>();
             LocalCognito cognito = new LocalCognito(options.cognitoPort(), CognitoConfig.from(template, provisioner.intrinsics()),
                     (functionId, event) -> invokeTrigger(functionsRef.get(), functionId, event), Clock.systemUTC());
-            LocalFunctions functions = new LocalFunctions(template.functions(), provisioner.intrinsics(), endpoints(aws, cognito.url()));
+            // The template's secrets, served by the Secrets Manager stand-in: the functions read them as in AWS.
+            LocalSecretsManager secrets = new LocalSecretsManager(options.secretsPort(), Clock.systemUTC()).start();
+            Map<String, String> endpoints = endpoints(aws, cognito.url());
+            endpoints.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", secrets.url());
+            LocalFunctions functions = new LocalFunctions(template.functions(), provisioner.intrinsics(), endpoints);
             functionsRef.set(functions);
             functions.applyEnvironment();
             options.functionEnvironment().forEach(System::setProperty);
-            // With no FAL key in the environment, the functions talk to the stand-in.
+            Map<String, String> secretValues = new LinkedHashMap<>();
+            // With no FAL key in the devstack's environment, the functions talk to the stand-in.
             FalStandIn fal = new FalStandIn(options.falPort(), FalStandIn.DEFAULT_KEY, options.falFaults(), Clock.systemUTC()).start();
-            if (System.getenv("FAL_KEY") == null || System.getenv("FAL_KEY").isBlank()) {
+            String falKey = System.getenv("FAL_KEY");
+            if (falKey == null || falKey.isBlank()) {
                 System.setProperty("FAL_QUEUE_URL", fal.url());
                 System.setProperty("FAL_JWKS_URL", fal.jwksUrl());
-                System.setProperty("FAL_KEY", fal.key());
+                falKey = fal.key();
             }
-            // With no Stripe key in the environment, billing talks to the Stripe stand-in (test mode).
+            secretValues.put("FalApiKeySecret", falKey);
+            // With no Stripe key in the devstack's environment, billing talks to the Stripe stand-in (test mode).
             StripeStandIn stripe = new StripeStandIn(options.stripePort(), com.image2model.credits.Catalog.load(), Clock.systemUTC());
-            if (System.getenv("STRIPE_SECRET_KEY") == null || System.getenv("STRIPE_SECRET_KEY").isBlank()) {
+            String stripeKey = System.getenv("STRIPE_SECRET_KEY");
+            String stripeWebhookSecret = System.getenv("STRIPE_WEBHOOK_SECRET");
+            if (stripeKey == null || stripeKey.isBlank()) {
                 System.setProperty("STRIPE_API_BASE", stripe.url());
-                System.setProperty("STRIPE_SECRET_KEY", StripeStandIn.SECRET_KEY);
-                System.setProperty("STRIPE_WEBHOOK_SECRET", StripeStandIn.WEBHOOK_SECRET);
+                stripeKey = StripeStandIn.SECRET_KEY;
+                stripeWebhookSecret = StripeStandIn.WEBHOOK_SECRET;
+            }
+            secretValues.put("StripeApiKeySecret", stripeKey);
+            secretValues.put("StripeWebhookSigningSecret", stripeWebhookSecret);
+            for (String secretId : template.resourcesOfType("AWS::SecretsManager::Secret").keySet()) {
+                String value = secretValues.get(secretId);
+                if (value == null || value.isBlank()) {
+                    secrets.declare(provisioner.secretName(secretId));
+                } else {
+                    secrets.put(provisioner.secretName(secretId), value);
+                }
             }
             cognito.start();
             HttpFront front = null;
@@ -157,7 +182,12 @@ public final class Stack implements AutoCloseable {
             if (front == null) {
                 stripe.start(null);
             }
-            return new Stack(template, aws, provisioner, functions, front, cognito, fal, stripe, eventSources, schedules);
+            // The company the sample events in events/ are signed in as: `invoke` and the tests replay them as its member.
+            Path root = options.template().toAbsolutePath().getParent();
+            if (Files.isRegularFile(root.resolve("events/company.json"))) {
+                com.image2model.devstack.samples.SampleEventsCompany.seed(aws, provisioner.ref("Table"), root);
+            }
+            return new Stack(template, aws, provisioner, functions, front, cognito, fal, stripe, secrets, eventSources, schedules);
         } catch (Exception | Error e) {
             aws.close();
             throw e;
@@ -226,6 +256,10 @@ public final class Stack implements AutoCloseable {
         return fal;
     }
 
+    public LocalSecretsManager secrets() {
+        return secrets;
+    }
+
     public StripeStandIn stripe() {
         return stripe;
     }
@@ -249,6 +283,7 @@ public final class Stack implements AutoCloseable {
         }
         fal.close();
         stripe.close();
+        secrets.close();
         if (front != null) {
             front.close();
         }

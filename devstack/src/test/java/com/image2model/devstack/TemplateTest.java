@@ -121,16 +121,39 @@ class TemplateTest {
         }
     }
 
+    /**
+     * Every setting a function reads is set for that very function in template.yaml (its own
+     * Environment or Globals), so that a variable forgotten in one function's section cannot hide
+     * behind the devstack's merged environment. What a function reads is recorded while it is
+     * built here, and must be among the settings its spec declares (which are checked at init).
+     */
     @Test
-    void functionDefaultsAreWhatTheDevstackCreatesFromTheTemplate() {
-        Map<String, String> environment = TestStack.get().functions().environment();
-        for (String name : List.of(Settings.TABLE_NAME, Settings.UPLOADS_BUCKET, Settings.RESULTS_BUCKET)) {
-            assertThat(environment.get(name)).as(name).isEqualTo(Settings.DEVSTACK_DEFAULTS.get(name));
+    @SuppressWarnings("unchecked")
+    void everySettingAFunctionReadsIsSetForItInTheTemplate() {
+        TestStack.get();
+        SamTemplate template = TestStack.get().template();
+        Map<String, Object> globals = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
+                template.document().get("Globals")).get("Function")).get("Environment")).get("Variables");
+        List<String> missing = new ArrayList<>();
+        for (SamTemplate.FunctionDef function : template.functions()) {
+            FunctionsApplication.FunctionSpec spec = FunctionsApplication.functions().get(function.definition());
+            Set<String> read = Settings.recordReads(() -> spec.factory().get());
+            for (String name : read) {
+                if (!name.equals(Settings.AWS_REGION) && !name.startsWith("AWS_ENDPOINT_URL") && !Settings.OPTIONAL.contains(name)) {
+                    assertThat(spec.settings()).as(function.logicalId() + " reads " + name + ": its spec must declare it").contains(name);
+                }
+            }
+            for (String name : spec.settings()) {
+                // AWS_REGION is set by Lambda itself; optional settings are absent by design.
+                if (name.equals(Settings.AWS_REGION) || Settings.OPTIONAL.contains(name)) {
+                    continue;
+                }
+                if (!function.environment().containsKey(name) && !globals.containsKey(name)) {
+                    missing.add(function.logicalId() + " reads " + name);
+                }
+            }
         }
-        // Queue URLs differ only by the port the test devstack was given.
-        for (String name : List.of(Settings.JOBS_QUEUE_URL, Settings.JOBS_DLQ_URL)) {
-            assertThat(environment.get(name).replaceFirst(":\\d+/", ":9324/")).as(name).isEqualTo(Settings.DEVSTACK_DEFAULTS.get(name));
-        }
+        assertThat(missing).as("settings read but not set for the function in template.yaml").isEmpty();
     }
 
     @SuppressWarnings("unchecked")

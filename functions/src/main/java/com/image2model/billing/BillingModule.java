@@ -1,5 +1,7 @@
 package com.image2model.billing;
 
+import com.image2model.platform.NotConfigured;
+import com.image2model.platform.Secrets;
 import java.time.Clock;
 
 import com.image2model.company.CompanyModule;
@@ -21,10 +23,9 @@ public final class BillingModule {
     public static Billing billing() {
         String table = Settings.get(Settings.TABLE_NAME);
         CompanyStore companies = new CompanyStore(AwsClients.dynamoDb(), table, Clock.systemUTC());
-        // STRIPE_API_BASE is set only where Stripe is stood in for (the devstack); real keys go to Stripe itself.
-        String apiBase = Settings.find(Settings.STRIPE_SECRET_KEY).isPresent() && Settings.find(Settings.STRIPE_API_BASE).isEmpty()
-                ? null : Settings.get(Settings.STRIPE_API_BASE);
-        StripeApi stripe = new StripeApi(Settings.get(Settings.STRIPE_SECRET_KEY), apiBase);
+        // STRIPE_API_BASE is set only where Stripe is stood in for; unset, stripe-java talks to Stripe itself.
+        StripeApi stripe = new StripeApi(Secrets.value(Settings.STRIPE_SECRET_KEY_ARN, Secrets.Kind.STRIPE_API_KEY),
+                Settings.find(Settings.STRIPE_API_BASE).orElse(null));
         SesMailer mailer = new SesMailer(Settings.get(Settings.NOTIFY_FROM));
         return new Billing(AwsClients.dynamoDb(), table, stripe, CreditsModule.ledger(), Catalog.load(),
                 companyId -> (int) companies.members(companyId).stream().filter(Member::active).count(),
@@ -37,8 +38,13 @@ public final class BillingModule {
         return new BillingFunction(CompanyModule.callers(), billing(), Settings.get(Settings.SITE_ORIGIN), Clock.systemUTC());
     }
 
-    public static StripeWebhookFunction webhook() {
-        return new StripeWebhookFunction(billing(), Settings.get(Settings.STRIPE_WEBHOOK_SECRET), Clock.systemUTC());
+    public static java.util.function.Function<com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent,
+            com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse> webhook() {
+        // Fail closed: without usable secrets the endpoint refuses everything (503) instead of guessing.
+        return Secrets.<java.util.function.Function<com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent,
+                com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse>>orElse(() -> new StripeWebhookFunction(billing(),
+                        Secrets.value(Settings.STRIPE_WEBHOOK_SECRET_ARN, Secrets.Kind.STRIPE_WEBHOOK_SECRET), Clock.systemUTC()),
+                why -> new NotConfigured("stripeWebhook", why));
     }
 
     /**
@@ -46,6 +52,8 @@ public final class BillingModule {
      * is built at the first membership change, not at start: most company requests are reads.
      */
     public static CompanyFunction company() {
+        // The key is read (and checked) at init like every secret; only stripe-java's set-up waits for its first use.
+        Secrets.value(Settings.STRIPE_SECRET_KEY_ARN, Secrets.Kind.STRIPE_API_KEY);
         java.util.concurrent.atomic.AtomicReference<Billing> billing = new java.util.concurrent.atomic.AtomicReference<>();
         return new CompanyFunction(CompanyModule.callers(), CompanyModule.memberships(), companyId -> billing.updateAndGet(b -> b == null ? billing() : b).syncSeats(companyId));
     }

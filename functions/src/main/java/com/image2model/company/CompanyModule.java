@@ -22,6 +22,8 @@ public final class CompanyModule {
     public static Memberships memberships() {
         return new Memberships(
                 new CompanyStore(AwsClients.dynamoDb(), Settings.get(Settings.TABLE_NAME), Clock.systemUTC()),
+                // Read when an invitation is made (the company function, which declares it): the Cognito
+                // triggers cannot be given the pool's id (the pool names them: a circular reference).
                 new CognitoUserDirectory(AwsClients::cognito, () -> Settings.get(Settings.USER_POOL_ID)),
                 new SignUpPolicy(Settings.get(Settings.FREE_MAIL_DOMAINS), Settings.get(Settings.BLOCKED_EMAIL_DOMAINS)),
                 Catalog.load().trialCredits(),

@@ -42,6 +42,10 @@ public final class FalWebhookFunction implements Function<APIGatewayV2HTTPEvent,
         } catch (FalWebhookVerifier.Refused e) {
             LOG.warn("Refused a FAL webhook: {}", e.getMessage());
             return ApiResponses.error(401, "invalid_signature", e.getMessage());
+        } catch (FalWebhookVerifier.KeysUnavailable e) {
+            // Fail closed: no key, no verification, nothing accepted; FAL delivers again.
+            LOG.error("Refused a FAL webhook, not configured: {}", e.getMessage());
+            return com.image2model.platform.NotConfigured.response();
         }
         JsonNode json;
         try {

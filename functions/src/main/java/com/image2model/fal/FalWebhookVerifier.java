@@ -36,6 +36,13 @@ public final class FalWebhookVerifier {
     private static final byte[] ED25519_SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /** FAL's keys could not be had (the JWKS is unreachable or holds no Ed25519 key): nothing can be verified. */
+    public static final class KeysUnavailable extends RuntimeException {
+        public KeysUnavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** Why a webhook is refused. */
     public static final class Refused extends Exception {
         public Refused(String message) {
@@ -129,6 +136,9 @@ public final class FalWebhookVerifier {
                         fresh.add(KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(spki)));
                     }
                 }
+                if (fresh.isEmpty()) {
+                    throw new IllegalStateException("the JWKS holds no Ed25519 key");
+                }
                 keys = List.copyOf(fresh);
                 fetchedAt = now;
                 return keys;
@@ -139,7 +149,7 @@ public final class FalWebhookVerifier {
                 if (!keys.isEmpty()) {
                     return keys;
                 }
-                throw new IllegalStateException("FAL's JWKS could not be fetched from " + jwksUrl + ": " + e.getMessage(), e);
+                throw new KeysUnavailable("FAL's JWKS could not be fetched from " + jwksUrl + ": " + e.getMessage(), e);
             }
         }
     }

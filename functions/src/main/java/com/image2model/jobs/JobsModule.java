@@ -1,5 +1,9 @@
 package com.image2model.jobs;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.image2model.platform.NotConfigured;
+import com.image2model.platform.Secrets;
 import java.time.Clock;
 import java.util.List;
 
@@ -27,7 +31,8 @@ public final class JobsModule {
     static Pipeline pipeline(CreditLedger ledger, Catalog catalog) {
         String table = Settings.get(Settings.TABLE_NAME);
         JobStore store = new JobStore(AwsClients.dynamoDb(), table, ledger, Clock.systemUTC());
-        FalClient fal = new FalClient(FalClient.httpClient(), Settings.get(Settings.FAL_QUEUE_URL), Settings.get(Settings.FAL_KEY),
+        FalClient fal = new FalClient(FalClient.httpClient(), Settings.get(Settings.FAL_QUEUE_URL),
+                Secrets.value(Settings.FAL_KEY_ARN, Secrets.Kind.FAL_KEY),
                 Settings.getInt(Settings.FAL_RETRY_ATTEMPTS), Settings.getLong(Settings.FAL_RETRY_BASE_MILLIS));
         ImageCheck check = new ImageCheck(Settings.getInt(Settings.IMAGE_MIN_SIDE), Settings.getInt(Settings.IMAGE_MAX_SIDE),
                 Settings.getLong(Settings.IMAGE_MAX_PIXELS));
@@ -56,9 +61,11 @@ public final class JobsModule {
         return new WorkerFunction(pipeline(CreditsModule.ledger()));
     }
 
-    public static FalWebhookFunction falWebhook() {
-        return new FalWebhookFunction(new FalWebhookVerifier(FalClient.httpClient(), Settings.get(Settings.FAL_JWKS_URL), Clock.systemUTC()),
-                pipeline(CreditsModule.ledger()));
+    /** Fail closed: without a usable FAL key the endpoint refuses everything (503) instead of guessing. */
+    public static java.util.function.Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> falWebhook() {
+        String jwks = Settings.get(Settings.FAL_JWKS_URL);
+        return Secrets.<java.util.function.Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>>orElse(() -> new FalWebhookFunction(new FalWebhookVerifier(FalClient.httpClient(), jwks, Clock.systemUTC()),
+                pipeline(CreditsModule.ledger())), why -> new NotConfigured("falWebhook", why));
     }
 
     /** Job-aware: a job file's expired hold fails the file too; files whose webhook is late are polled. */

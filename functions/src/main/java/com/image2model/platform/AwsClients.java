@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityPr
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -75,6 +76,15 @@ public final class AwsClients {
         return builder.build();
     });
 
+    private static final Lazy<SecretsManagerClient> SECRETS = new Lazy<>(() -> {
+        var builder = SecretsManagerClient.builder()
+                .httpClient(HTTP.get())
+                .region(region())
+                .overrideConfiguration(overrides());
+        Settings.endpointFor("SECRETS_MANAGER").ifPresent(url -> builder.endpointOverride(URI.create(url)));
+        return builder.build();
+    });
+
     /** The clients a function can ask to have ready before its first invocation. */
     public enum Service {
         DYNAMODB, S3, S3_PRESIGNER, SQS, COGNITO
@@ -116,6 +126,10 @@ public final class AwsClients {
     /** The shared HTTP client, for the few AWS calls made without a service client. */
     public static SdkHttpClient http() {
         return HTTP.get();
+    }
+
+    public static SecretsManagerClient secretsManager() {
+        return SECRETS.get();
     }
 
     public static DynamoDbClient dynamoDb() {

@@ -5,6 +5,7 @@ import java.lang.reflect.Type;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -45,9 +46,13 @@ public class FunctionsApplication implements ApplicationContextInitializer<Gener
     /** How template.yaml tells each Lambda which function of this jar it runs. */
     public static final String DEFINITION_VARIABLE = "SPRING_CLOUD_FUNCTION_DEFINITION";
 
-    /** A function's bean: its name (the definition in template.yaml), its types and how to build it. */
+    /**
+     * A function's bean: its name (the definition in template.yaml), its types, the settings it
+     * reads (every one must be set for it in template.yaml; the required ones are checked before
+     * anything is built, so a missing one fails the Lambda's init naming it) and how to build it.
+     */
     public record FunctionSpec(String name, Class<?> input, Class<?> output, Set<AwsClients.Service> clients,
-                               Supplier<? extends Function<?, ?>> factory) {
+                               List<String> settings, Supplier<? extends Function<?, ?>> factory) {
         /** What Spring Cloud Function sees: a function of the raw invocation (see {@link LambdaEvents}). */
         Type type() {
             return ResolvableType.forClassWithGenerics(Function.class, InputStream.class, output).getType();
@@ -56,39 +61,66 @@ public class FunctionsApplication implements ApplicationContextInitializer<Gener
         /** The function as registered: its event read from the invocation's bytes by {@link LambdaEvents}. */
         @SuppressWarnings({"unchecked", "rawtypes"})
         Function<InputStream, ?> build() {
+            Settings.requireAll(settings);
             return LambdaEvents.reading((Class) input, (Function) factory.get());
         }
+    }
+
+    private static final List<String> MEMBERSHIP = List.of(Settings.TABLE_NAME, Settings.FREE_MAIL_DOMAINS, Settings.BLOCKED_EMAIL_DOMAINS);
+    private static final List<String> LEDGER = List.of(Settings.TABLE_NAME, Settings.NOTIFY_FROM, Settings.LOW_BALANCE_THRESHOLD);
+    private static final List<String> STRIPE = List.of(Settings.STRIPE_SECRET_KEY_ARN, Settings.STRIPE_API_BASE);
+    private static final List<String> PIPELINE = List.of(Settings.UPLOADS_BUCKET, Settings.RESULTS_BUCKET,
+            Settings.JOBS_MAX_RECEIVES, Settings.IMAGE_MIN_SIDE, Settings.IMAGE_MAX_SIDE, Settings.IMAGE_MAX_PIXELS,
+            Settings.FAL_QUEUE_URL, Settings.FAL_KEY_ARN, Settings.FAL_WEBHOOK_URL, Settings.FAL_IMAGE_URL_SECONDS,
+            Settings.FAL_POLL_AFTER_SECONDS, Settings.FAL_POLL_EVERY_SECONDS, Settings.FAL_MAX_WAIT_SECONDS, Settings.FAL_MAX_GLB_BYTES,
+            Settings.FAL_RETRY_ATTEMPTS, Settings.FAL_RETRY_BASE_MILLIS);
+    private static final List<String> JOB_LIMITS = List.of(Settings.JOBS_MAX_FILES, Settings.JOBS_MAX_FILE_BYTES,
+            Settings.JOBS_UPLOAD_WINDOW_SECONDS, Settings.JOBS_HOLD_GRACE_SECONDS, Settings.JOBS_RESULT_URL_SECONDS);
+
+    @SafeVarargs
+    private static List<String> settings(List<String>... groups) {
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>();
+        for (List<String> group : groups) {
+            all.addAll(group);
+        }
+        return List.copyOf(all);
     }
 
     private static final Map<String, FunctionSpec> FUNCTIONS = catalog(
             new FunctionSpec("health", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class,
                     EnumSet.of(AwsClients.Service.DYNAMODB, AwsClients.Service.S3, AwsClients.Service.SQS),
+                    List.of(Settings.TABLE_NAME, Settings.UPLOADS_BUCKET, Settings.RESULTS_BUCKET, Settings.JOBS_QUEUE_URL,
+                            Settings.JOBS_DLQ_URL, Settings.HEALTH_TIMEOUT_MILLIS),
                     HealthFunction::fromEnvironment),
             new FunctionSpec("company", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class,
                     EnumSet.of(AwsClients.Service.DYNAMODB, AwsClients.Service.COGNITO),
-                    BillingModule::company),
+                    settings(MEMBERSHIP, List.of(Settings.USER_POOL_ID), LEDGER, STRIPE), BillingModule::company),
             new FunctionSpec("billing", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class,
-                    EnumSet.of(AwsClients.Service.DYNAMODB), BillingModule::api),
+                    EnumSet.of(AwsClients.Service.DYNAMODB), settings(LEDGER, STRIPE, List.of(Settings.SITE_ORIGIN)), BillingModule::api),
             new FunctionSpec("stripeWebhook", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class,
-                    EnumSet.of(AwsClients.Service.DYNAMODB), BillingModule::webhook),
+                    EnumSet.of(AwsClients.Service.DYNAMODB), settings(LEDGER, STRIPE, List.of(Settings.STRIPE_WEBHOOK_SECRET_ARN)),
+                    BillingModule::webhook),
             new FunctionSpec("credits", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class,
-                    EnumSet.of(AwsClients.Service.DYNAMODB), CreditsModule::api),
+                    EnumSet.of(AwsClients.Service.DYNAMODB), LEDGER, CreditsModule::api),
             new FunctionSpec("jobs", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class,
-                    EnumSet.of(AwsClients.Service.DYNAMODB, AwsClients.Service.S3_PRESIGNER), JobsModule::api),
+                    EnumSet.of(AwsClients.Service.DYNAMODB, AwsClients.Service.S3_PRESIGNER), settings(LEDGER, PIPELINE, JOB_LIMITS),
+                    JobsModule::api),
             new FunctionSpec("worker", Map.class, SQSBatchResponse.class,
-                    EnumSet.of(AwsClients.Service.DYNAMODB, AwsClients.Service.S3, AwsClients.Service.S3_PRESIGNER), JobsModule::worker),
+                    EnumSet.of(AwsClients.Service.DYNAMODB, AwsClients.Service.S3, AwsClients.Service.S3_PRESIGNER),
+                    settings(LEDGER, PIPELINE), JobsModule::worker),
             new FunctionSpec("falWebhook", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class,
-                    EnumSet.of(AwsClients.Service.DYNAMODB, AwsClients.Service.S3), JobsModule::falWebhook),
+                    EnumSet.of(AwsClients.Service.DYNAMODB, AwsClients.Service.S3), settings(LEDGER, PIPELINE, List.of(Settings.FAL_JWKS_URL)),
+                    JobsModule::falWebhook),
             new FunctionSpec("sweeper", Map.class, Map.class, EnumSet.of(AwsClients.Service.DYNAMODB, AwsClients.Service.S3),
-                    JobsModule::sweeper),
+                    settings(LEDGER, PIPELINE), JobsModule::sweeper),
             new FunctionSpec("preSignUp", CognitoUserPoolPreSignUpEvent.class, CognitoUserPoolPreSignUpEvent.class,
-                    EnumSet.of(AwsClients.Service.DYNAMODB),
+                    EnumSet.of(AwsClients.Service.DYNAMODB), MEMBERSHIP,
                     () -> new PreSignUpFunction(CompanyModule.memberships())),
             new FunctionSpec("postConfirmation", CognitoUserPoolPostConfirmationEvent.class, CognitoUserPoolPostConfirmationEvent.class,
-                    EnumSet.of(AwsClients.Service.DYNAMODB),
+                    EnumSet.of(AwsClients.Service.DYNAMODB), MEMBERSHIP,
                     () -> new PostConfirmationFunction(CompanyModule.memberships())),
             new FunctionSpec("preTokenGeneration", CognitoUserPoolPreTokenGenerationEventV2.class,
-                    CognitoUserPoolPreTokenGenerationEventV2.class, EnumSet.of(AwsClients.Service.DYNAMODB),
+                    CognitoUserPoolPreTokenGenerationEventV2.class, EnumSet.of(AwsClients.Service.DYNAMODB), MEMBERSHIP,
                     () -> new PreTokenGenerationFunction(CompanyModule.memberships())));
 
     /** Every function this jar offers, by definition name. */
@@ -96,10 +128,27 @@ public class FunctionsApplication implements ApplicationContextInitializer<Gener
         return FUNCTIONS;
     }
 
+    /**
+     * In a Lambda (SPRING_CLOUD_FUNCTION_DEFINITION set) only that function is registered, and it is
+     * built at init: Spring Cloud Function's catalog instantiates every registration when it
+     * starts, so registering the others would build them all (and read their settings) in every
+     * Lambda. Without a definition (the devstack, which names the function to each invoker, and
+     * tests) all are registered, each built on its first invocation.
+     */
     @Override
     public void initialize(GenericApplicationContext context) {
-        for (FunctionSpec spec : functions().values()) {
+        java.util.Optional<String> definition = Settings.find(DEFINITION_VARIABLE);
+        if (definition.isPresent()) {
+            FunctionSpec spec = functions().get(definition.get());
+            if (spec == null) {
+                throw new IllegalStateException(DEFINITION_VARIABLE + " is '" + definition.get() + "', which is no function of this jar "
+                        + functions().keySet());
+            }
             register(context, spec);
+        } else {
+            for (FunctionSpec spec : functions().values()) {
+                registerLazily(context, spec);
+            }
         }
         // Without a router, a missing or unknown definition fails the Lambda's init instead of letting
         // a caller choose the function with a 'spring.cloud.function.definition' header.
@@ -110,10 +159,33 @@ public class FunctionsApplication implements ApplicationContextInitializer<Gener
         });
     }
 
+    /** Registers the function, built (its settings checked) when the catalog starts: at the Lambda's init. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     protected static void register(GenericApplicationContext context, FunctionSpec spec) {
         context.registerBean(spec.name(), FunctionRegistration.class,
                 () -> new FunctionRegistration(spec.build(), spec.name()).type(spec.type()),
+                definition -> definition.setLazyInit(true));
+    }
+
+    /** Registers the function, built on its first invocation. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void registerLazily(GenericApplicationContext context, FunctionSpec spec) {
+        java.util.concurrent.atomic.AtomicReference<Function<InputStream, ?>> built = new java.util.concurrent.atomic.AtomicReference<>();
+        Function<InputStream, Object> lazy = input -> {
+            Function<InputStream, ?> function = built.get();
+            if (function == null) {
+                synchronized (built) {
+                    function = built.get();
+                    if (function == null) {
+                        function = spec.build();
+                        built.set(function);
+                    }
+                }
+            }
+            return function.apply(input);
+        };
+        context.registerBean(spec.name(), FunctionRegistration.class,
+                () -> new FunctionRegistration(lazy, spec.name()).type(spec.type()),
                 definition -> definition.setLazyInit(true));
     }
 

@@ -7,8 +7,12 @@ import java.util.Optional;
  * Configuration read from environment variables (the names used in template.yaml).
  *
  * <p>A JVM system property of the same name wins over the environment: the devstack runs many
- * functions in one JVM and cannot give each its own environment. Every default is the value
- * the devstack creates, so a function started with no configuration talks to the local stack.
+ * functions in one JVM and cannot give each its own environment.
+ *
+ * <p>Fail closed: a setting is either required (no value, or an empty one, stops the function at
+ * init with one line naming it) or has a production-safe default below: limits, policies and
+ * FAL's public addresses, never one of our resource names, URLs or keys. Secrets are never
+ * settings: the environment holds their Secrets Manager ARNs ({@link Secrets}).
  */
 public final class Settings {
 
@@ -34,12 +38,16 @@ public final class Settings {
     public static final String IMAGE_MIN_SIDE = "IMAGE_MIN_SIDE";
     public static final String IMAGE_MAX_SIDE = "IMAGE_MAX_SIDE";
     public static final String IMAGE_MAX_PIXELS = "IMAGE_MAX_PIXELS";
-    public static final String STRIPE_SECRET_KEY = "STRIPE_SECRET_KEY";
+    /** The Secrets Manager ARN of Stripe's secret API key (sk_test_... or sk_live_...). */
+    public static final String STRIPE_SECRET_KEY_ARN = "STRIPE_SECRET_KEY_ARN";
+    /** The Secrets Manager ARN of the signing secret (whsec_...) of the endpoint at /webhooks/stripe. */
+    public static final String STRIPE_WEBHOOK_SECRET_ARN = "STRIPE_WEBHOOK_SECRET_ARN";
+    /** Optional: where stripe-java sends its requests (unset: api.stripe.com). */
     public static final String STRIPE_API_BASE = "STRIPE_API_BASE";
-    public static final String STRIPE_WEBHOOK_SECRET = "STRIPE_WEBHOOK_SECRET";
     public static final String SITE_ORIGIN = "SITE_ORIGIN";
     public static final String FAL_QUEUE_URL = "FAL_QUEUE_URL";
-    public static final String FAL_KEY = "FAL_KEY";
+    /** The Secrets Manager ARN of FAL's API key. */
+    public static final String FAL_KEY_ARN = "FAL_KEY_ARN";
     public static final String FAL_JWKS_URL = "FAL_JWKS_URL";
     public static final String FAL_WEBHOOK_URL = "FAL_WEBHOOK_URL";
     public static final String FAL_IMAGE_URL_SECONDS = "FAL_IMAGE_URL_SECONDS";
@@ -50,19 +58,11 @@ public final class Settings {
     public static final String FAL_RETRY_ATTEMPTS = "FAL_RETRY_ATTEMPTS";
     public static final String FAL_RETRY_BASE_MILLIS = "FAL_RETRY_BASE_MILLIS";
 
-    /** What the devstack creates from template.yaml with stack name image2model and stage dev. */
-    public static final Map<String, String> DEVSTACK_DEFAULTS = Map.ofEntries(
-            Map.entry(USER_POOL_ID, "us-east-1_devstack"),
+    /** Production-safe defaults: limits, policies and FAL's public addresses. Everything else is required. */
+    public static final Map<String, String> DEFAULTS = Map.ofEntries(
             Map.entry(FREE_MAIL_DOMAINS, com.image2model.company.SignUpPolicy.DEFAULT_FREE_MAIL),
             Map.entry(BLOCKED_EMAIL_DOMAINS, com.image2model.company.SignUpPolicy.DEFAULT_BLOCKED),
             Map.entry(LOW_BALANCE_THRESHOLD, "70"),
-            Map.entry(NOTIFY_FROM, "Image2Model <no-reply@image2model.dev>"),
-            Map.entry(TABLE_NAME, "image2model-dev"),
-            Map.entry(UPLOADS_BUCKET, "image2model-dev-uploads-000000000000"),
-            Map.entry(RESULTS_BUCKET, "image2model-dev-results-000000000000"),
-            Map.entry(JOBS_QUEUE_URL, "http://localhost:9324/000000000000/image2model-dev-jobs"),
-            Map.entry(JOBS_DLQ_URL, "http://localhost:9324/000000000000/image2model-dev-jobs-dlq"),
-            Map.entry(AWS_REGION, "us-east-1"),
             Map.entry(HEALTH_TIMEOUT_MILLIS, "2000"),
             Map.entry(JOBS_MAX_FILES, "100"),
             Map.entry(JOBS_MAX_FILE_BYTES, "20971520"),
@@ -73,29 +73,37 @@ public final class Settings {
             Map.entry(IMAGE_MIN_SIDE, "64"),
             Map.entry(IMAGE_MAX_SIDE, "8192"),
             Map.entry(IMAGE_MAX_PIXELS, "40000000"),
-            // The devstack's FAL stand-in (devstack/ FalStandIn) and its HTTP front.
-            Map.entry(FAL_QUEUE_URL, "http://localhost:9090"),
-            Map.entry(FAL_KEY, "devstack-fal-key"),
-            Map.entry(FAL_JWKS_URL, "http://localhost:9090/.well-known/jwks.json"),
-            Map.entry(FAL_WEBHOOK_URL, "http://localhost:8080/webhooks/fal"),
+            Map.entry(FAL_QUEUE_URL, "https://queue.fal.run"),
+            Map.entry(FAL_JWKS_URL, "https://rest.alpha.fal.ai/.well-known/jwks.json"),
             Map.entry(FAL_IMAGE_URL_SECONDS, "21600"),
             Map.entry(FAL_POLL_AFTER_SECONDS, "600"),
             Map.entry(FAL_POLL_EVERY_SECONDS, "300"),
             Map.entry(FAL_MAX_WAIT_SECONDS, "7200"),
             Map.entry(FAL_MAX_GLB_BYTES, "104857600"),
             Map.entry(FAL_RETRY_ATTEMPTS, "3"),
-            Map.entry(FAL_RETRY_BASE_MILLIS, "250"),
-            // The devstack's Stripe stand-in (test mode) and the web app's origin.
-            Map.entry(STRIPE_SECRET_KEY, "sk_test_devstack"),
-            Map.entry(STRIPE_API_BASE, "http://localhost:12111"),
-            Map.entry(STRIPE_WEBHOOK_SECRET, "whsec_devstack"),
-            Map.entry(SITE_ORIGIN, "http://localhost:8080"));
+            Map.entry(FAL_RETRY_BASE_MILLIS, "250"));
 
+    /** Settings that may be absent, with nothing in their place (an endpoint override, a path-style switch). */
+    public static final java.util.Set<String> OPTIONAL = java.util.Set.of(STRIPE_API_BASE, S3_FORCE_PATH_STYLE);
+
+    /** A required setting that is missing or empty: the function cannot start. */
+    public static final class Missing extends IllegalStateException {
+        public Missing(String name) {
+            super("Missing configuration: set the environment variable " + name + " (it is unset or empty)");
+        }
+    }
+
+    /** Names read on this thread while {@link #recordReads} runs (for the test that template.yaml sets them all). */
+    private static final ThreadLocal<java.util.Set<String>> READS = new ThreadLocal<>();
 
     private Settings() {
     }
 
     public static Optional<String> find(String name) {
+        java.util.Set<String> reads = READS.get();
+        if (reads != null) {
+            reads.add(name);
+        }
         String value = System.getProperty(name);
         if (value == null || value.isBlank()) {
             value = System.getenv(name);
@@ -103,14 +111,41 @@ public final class Settings {
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }
 
+    /** The setting's value, else its production-safe default; a required setting that is missing stops the caller. */
     public static String get(String name) {
         return find(name).orElseGet(() -> {
-            String fallback = DEVSTACK_DEFAULTS.get(name);
+            String fallback = DEFAULTS.get(name);
             if (fallback == null) {
-                throw new IllegalStateException("Missing configuration: set the environment variable " + name);
+                throw new Missing(name);
             }
             return fallback;
         });
+    }
+
+    /** Whether the setting must be given (it has no default). */
+    public static boolean required(String name) {
+        return !DEFAULTS.containsKey(name) && !OPTIONAL.contains(name);
+    }
+
+    /** Checks that every required one of {@code names} is set, before anything is built from them. */
+    public static void requireAll(java.util.Collection<String> names) {
+        for (String name : names) {
+            if (required(name) && find(name).isEmpty()) {
+                throw new Missing(name);
+            }
+        }
+    }
+
+    /** Runs {@code action} and answers every setting name it read on this thread. */
+    public static java.util.Set<String> recordReads(Runnable action) {
+        java.util.Set<String> reads = new java.util.TreeSet<>();
+        READS.set(reads);
+        try {
+            action.run();
+        } finally {
+            READS.remove();
+        }
+        return reads;
     }
 
     public static long getLong(String name) {

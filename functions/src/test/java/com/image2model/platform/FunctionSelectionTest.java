@@ -28,9 +28,9 @@ class FunctionSelectionTest {
         @Override
         public void initialize(GenericApplicationContext context) {
             super.initialize(context);
-            register(context, new FunctionSpec("publicEcho", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class, java.util.Set.of(),
+            register(context, new FunctionSpec("publicEcho", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class, java.util.Set.of(), java.util.List.of(),
                     () -> (Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>) e -> ApiResponses.json(200, java.util.Map.of("ran", "publicEcho"))));
-            register(context, new FunctionSpec("privileged", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class, java.util.Set.of(),
+            register(context, new FunctionSpec("privileged", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class, java.util.Set.of(), java.util.List.of(),
                     () -> (Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>) e -> ApiResponses.json(200, java.util.Map.of("ran", "privileged"))));
         }
     }

@@ -273,6 +273,8 @@ public final class Provisioner implements Intrinsics.Resources {
             case "AWS::Cognito::UserPool" -> LOCAL_USER_POOL_ID;
             case "AWS::Cognito::UserPoolClient" -> LOCAL_CLIENT_ID;
             case "AWS::Cognito::UserPoolDomain" -> nameOr(p.get("Domain"), logicalId.toLowerCase());
+            // Ref of a secret is its ARN.
+            case "AWS::SecretsManager::Secret" -> LocalSecretsManager.arnOf(secretName(logicalId));
             default -> logicalId;
         };
     }
@@ -301,6 +303,11 @@ public final class Provisioner implements Intrinsics.Resources {
 
     private String queueName(String logicalId) {
         return nameOr(SamTemplate.properties(template.resources().get(logicalId)).get("QueueName"), logicalId);
+    }
+
+    /** A secret's name: its Name property, else the logical id. */
+    public String secretName(String logicalId) {
+        return nameOr(SamTemplate.properties(template.resources().get(logicalId)).get("Name"), logicalId);
     }
 
     private String nameOr(Object nameProperty, String fallback) {

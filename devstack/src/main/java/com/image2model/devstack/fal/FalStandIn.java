@@ -54,7 +54,9 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class FalStandIn implements AutoCloseable {
 
-    public static final String DEFAULT_KEY = "devstack-fal-key";
+    /** New for every devstack run, shaped like FAL's keys ("key id:secret"): no public devstack key exists. */
+    public static final String DEFAULT_KEY = java.util.UUID.randomUUID() + ":"
+            + java.util.HexFormat.of().formatHex(java.security.SecureRandom.getSeed(16));
     public static final String USER_ID = "devstack-fal-user";
     private static final ObjectMapper JSON = new ObjectMapper();
 

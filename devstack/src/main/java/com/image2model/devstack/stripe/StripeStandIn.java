@@ -46,8 +46,22 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class StripeStandIn implements AutoCloseable {
 
-    public static final String SECRET_KEY = "sk_test_devstack";
-    public static final String WEBHOOK_SECRET = "whsec_devstack";
+    /**
+     * The stand-in's keys, new for every devstack run and shaped like Stripe's (the functions refuse
+     * keys that are not): there is no public devstack key that a deployed stack could be given.
+     */
+    public static final String SECRET_KEY = "sk_test_" + random(32);
+    public static final String WEBHOOK_SECRET = "whsec_" + random(32);
+
+    private static String random(int length) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        java.security.SecureRandom random = new java.security.SecureRandom();
+        StringBuilder out = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            out.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return out.toString();
+    }
     static final String API_VERSION = "2026-05-27.dahlia";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -223,12 +237,7 @@ public final class StripeStandIn implements AutoCloseable {
                 page(exchange, method, path, form(raw));
                 return;
             }
-            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-            if (authorization == null || !authorization.equals("Bearer " + SECRET_KEY)) {
-                error(exchange, 401, "invalid_request_error", "Invalid API Key provided.");
-                return;
-            }
-            // The devstack's own controls (not Stripe's API): a month passes for a subscription.
+            // The devstack's own controls (not Stripe's API, so no key; loopback only): a month passes for a subscription.
             if (method.equals("POST") && path.matches("/_devstack/subscriptions/sub_[A-Za-z0-9]+/(renew|fail)")) {
                 String id = path.split("/")[3];
                 if (path.endsWith("/renew")) {
@@ -237,6 +246,11 @@ public final class StripeStandIn implements AutoCloseable {
                     failRenewal(id);
                     send(exchange, 200, "application/json", JSON.writeValueAsBytes(find(id)));
                 }
+                return;
+            }
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            if (authorization == null || !authorization.equals("Bearer " + SECRET_KEY)) {
+                error(exchange, 401, "invalid_request_error", "Invalid API Key provided.");
                 return;
             }
             String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
