@@ -36,7 +36,14 @@ async function signIn(page) {
   const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-quic',
     '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--use-gl=swiftshader', '--enable-unsafe-swiftshader'] });
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  // Every Content-Security-Policy violation the site's pages report (the policy is the one CloudFront serves).
+  const cspViolations = [];
+  await context.exposeBinding('__reportCspViolation', (source, what) => cspViolations.push(what));
+  await context.addInitScript(() => document.addEventListener('securitypolicyviolation',
+    (e) => window.__reportCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} on ${document.location.pathname}`)));
   const page = await context.newPage();
+  let sitePolicy = null;
+  page.on('response', (r) => { if (r.url() === site + '/' && r.request().resourceType() === 'document') sitePolicy = r.headers()['content-security-policy'] || ''; });
   page.on('console', (m) => { if (m.type() === 'error') problems.push('console error: ' + m.text()); });
   page.on('pageerror', (e) => problems.push('page error: ' + e.message));
   page.on('response', (r) => { if (r.status() >= 400 && !r.url().includes('/webhooks/')) problems.push(`HTTP ${r.status()} for ${r.request().method()} ${r.url()}`); });
@@ -119,9 +126,13 @@ async function signIn(page) {
     await snap(page, 'team');
 
     step('the legal pages and the status page');
-    for (const name of ['terms', 'privacy', 'status']) {
+    // Each page's own heading (a hash change keeps the previous page's h1 until the new one renders).
+    for (const [name, title] of [['terms', 'Terms of service'], ['privacy', 'Privacy'], ['status', 'System status']]) {
       await page.goto(site + '/#/' + name);
-      await page.locator('main h1').waitFor();
+      await page.locator('main h1', { hasText: title }).waitFor();
+      if (name === 'status') {
+        await page.getByText('All systems working.').waitFor();
+      }
       await snap(page, name);
     }
 
@@ -141,6 +152,11 @@ async function signIn(page) {
   } finally {
     await browser.close();
   }
+  if (sitePolicy === null || !sitePolicy.includes("script-src 'self'")) {
+    problems.push('the site was served without its Content-Security-Policy: ' + sitePolicy);
+  }
+  cspViolations.forEach((v) => problems.push('CSP violation: ' + v));
+  process.stdout.write(`CSP violations: ${cspViolations.length}\n`);
   if (problems.length) {
     process.stderr.write('E2E problems:\n' + problems.map((p) => '  ' + p).join('\n') + '\n');
     process.exit(1);

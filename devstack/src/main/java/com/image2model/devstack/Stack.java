@@ -171,6 +171,9 @@ public final class Stack implements AutoCloseable {
                 siteConfig.put("clientId", cognito.config().clientId());
                 siteConfig.put("redirectUri", front.url() + "/callback.html");
                 front.setSiteConfig(siteConfig);
+                String s3Origin = aws.s3Endpoint().getScheme() + "://" + aws.s3Endpoint().getAuthority();
+                front.setSiteHeaders(com.image2model.devstack.front.SecurityHeaders.fromTemplate(template, Map.of(
+                        "Api", front.url(), "Auth", cognito.url(), "Uploads", s3Origin, "Results", s3Origin)));
                 stripe.start(front.url() + "/webhooks/stripe");
                 eventSources = new SqsEventSources(functions, aws.sqs(),
                         SqsEventSources.fromTemplate(template, provisioner.intrinsics(), provisioner::queueUrlOfArn),

@@ -39,7 +39,7 @@ class HttpFrontTest {
                 .containsExactly("table", "uploadsBucket", "resultsBucket", "jobsQueue", "jobsDeadLetterQueue");
         body.get("components").forEach(c -> assertThat(c.asText()).isEqualTo("ok"));
         // Anonymous: no table name, bucket or queue URL.
-        assertThat(response.body()).doesNotContain(Settings.get(Settings.TABLE_NAME)).doesNotContain(Settings.get(Settings.RESULTS_BUCKET))
+        assertThat(response.body()).doesNotContain(com.image2model.devstack.TestStack.setting(Settings.TABLE_NAME)).doesNotContain(com.image2model.devstack.TestStack.setting(Settings.RESULTS_BUCKET))
                 .doesNotContain("http").doesNotContain("resource");
     }
 
@@ -56,12 +56,12 @@ class HttpFrontTest {
         String operator = com.image2model.devstack.identity.Api.login().signIn(email, com.image2model.devstack.identity.Api.PASSWORD).accessToken();
         HttpResponse<String> details = get("/health/details", "Authorization", "Bearer " + operator);
         assertThat(details.statusCode()).as(details.body()).isEqualTo(200);
-        assertThat(JSON.readTree(details.body()).at("/components/table/resource").asText()).isEqualTo(Settings.get(Settings.TABLE_NAME));
+        assertThat(JSON.readTree(details.body()).at("/components/table/resource").asText()).isEqualTo(com.image2model.devstack.TestStack.setting(Settings.TABLE_NAME));
     }
 
     @Test
     void healthAnswers503NamingWhatIsDegraded() throws Exception {
-        String bucket = Settings.get(Settings.RESULTS_BUCKET);
+        String bucket = com.image2model.devstack.TestStack.setting(Settings.RESULTS_BUCKET);
         // Only an empty bucket can be deleted: the models other tests made (and already checked) go first.
         var s3 = TestStack.get().aws().s3();
         s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents().forEach(o -> s3.deleteObject(r -> r.bucket(bucket).key(o.key())));
@@ -98,6 +98,38 @@ class HttpFrontTest {
 
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(JSON.readTree(response.body()).get("message").asText()).isEqualTo("Not Found");
+    }
+
+    @Test
+    void theSiteCarriesTheSecurityHeadersOfTheTemplatesResponseHeadersPolicy() throws Exception {
+        HttpResponse<String> page = get("/");
+        assertThat(page.headers().firstValue("strict-transport-security")).hasValue("max-age=31536000; includeSubDomains");
+        assertThat(page.headers().firstValue("x-content-type-options")).hasValue("nosniff");
+        assertThat(page.headers().firstValue("x-frame-options")).hasValue("DENY");
+        assertThat(page.headers().firstValue("referrer-policy")).hasValue("strict-origin-when-cross-origin");
+        assertThat(page.headers().firstValue("permissions-policy").orElse("")).contains("camera=()");
+        String csp = page.headers().firstValue("content-security-policy").orElseThrow();
+        assertThat(csp).contains("script-src 'self' 'wasm-unsafe-eval';").contains("frame-ancestors 'none'")
+                .contains(TestStack.get().front().url()).contains(TestStack.get().cognito().url()).doesNotContain("unsafe-inline';  script")
+                .doesNotContain("${");
+        // Only the site itself, the API, the sign-in domain and the buckets: no other host.
+        java.util.Set<String> hosts = new java.util.TreeSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("https?://[^ ;]+").matcher(csp);
+        while (m.find()) {
+            hosts.add(m.group());
+        }
+        String s3 = TestStack.get().aws().s3Endpoint().getScheme() + "://" + TestStack.get().aws().s3Endpoint().getAuthority();
+        assertThat(hosts).containsOnly(TestStack.get().front().url(), TestStack.get().cognito().url(), s3);
+        assertThat(csp.replace("style-src 'self' 'unsafe-inline'", "")).doesNotContain("unsafe-inline").doesNotContain("'unsafe-eval'");
+
+        HttpResponse<String> api = get("/health");
+        assertThat(api.headers().firstValue("x-content-type-options")).hasValue("nosniff");
+        assertThat(api.headers().firstValue("cache-control")).hasValue("no-store");
+
+        HttpResponse<String> missing = get("/no-such-page.html");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).contains("This page does not exist");
+        assertThat(missing.headers().firstValue("content-security-policy")).isPresent();
     }
 
     @Test

@@ -32,6 +32,12 @@ public final class TestStack {
         return stack;
     }
 
+    /** A setting as the devstack gives it to its functions (the stack is started first). */
+    public static String setting(String name) {
+        String value = get().functions().environment().get(name);
+        return value != null ? value : com.image2model.platform.Settings.get(name);
+    }
+
     /** The project folder (tests run in devstack/). */
     public static Path root() {
         Path dir = Path.of("").toAbsolutePath();

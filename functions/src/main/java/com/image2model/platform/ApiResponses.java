@@ -26,6 +26,7 @@ public final class ApiResponses {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("content-type", "application/json");
         headers.put("cache-control", "no-store");
+        headers.put("x-content-type-options", "nosniff");
         return APIGatewayV2HTTPResponse.builder()
                 .withStatusCode(status)
                 .withHeaders(headers)

@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 
 import com.image2model.credits.CreditLedger;
 import com.image2model.devstack.Stack;
-import com.image2model.platform.Settings;
 
 /**
  * Credit reservations per second against ONE company's balance (the contended case: every
@@ -36,7 +35,7 @@ public final class ReserveBench {
 
     public void run(PrintStream out) throws Exception {
         try (Stack stack = Stack.start(Stack.Options.forTests(root), false)) {
-            CreditLedger ledger = new CreditLedger(stack.aws().dynamoDb(), Settings.get(Settings.TABLE_NAME), Clock.systemUTC());
+            CreditLedger ledger = new CreditLedger(stack.aws().dynamoDb(), stack.provisioner().ref("Table"), Clock.systemUTC());
             out.printf("Reservations against one company's balance: %d callers, %d s, DynamoDB Local in this JVM, %d cores%n",
                     threads, seconds, Runtime.getRuntime().availableProcessors());
             for (int callers : List.of(1, threads)) {

@@ -334,6 +334,12 @@ public final class HttpFront implements AutoCloseable {
     }
 
     private volatile Map<String, Object> siteConfig;
+    private volatile Map<String, String> siteHeaders = Map.of();
+
+    /** The security headers every page and file of the web app is served with (as CloudFront adds them). */
+    public void setSiteHeaders(Map<String, String> headers) {
+        this.siteHeaders = Map.copyOf(headers);
+    }
 
     /** What the web app reads at /config.json: this stage's API and sign-in settings. */
     public void setSiteConfig(Map<String, Object> config) {
@@ -341,6 +347,7 @@ public final class HttpFront implements AutoCloseable {
     }
 
     private boolean serveSite(HttpExchange exchange, String rawPath, boolean headOnly) throws IOException {
+        siteHeaders.forEach(exchange.getResponseHeaders()::set);
         if (rawPath.equals("/config.json") && siteConfig != null) {
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.getResponseHeaders().set("Cache-Control", "no-cache");
@@ -359,6 +366,13 @@ public final class HttpFront implements AutoCloseable {
             file = file.resolve("index.html");
         }
         if (!Files.isRegularFile(file)) {
+            // As CloudFront's error response: the site's own 404 page.
+            Path notFound = siteRoot.resolve("404.html");
+            if (Files.isRegularFile(notFound)) {
+                exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+                send(exchange, 404, headOnly ? new byte[0] : Files.readAllBytes(notFound));
+                return true;
+            }
             return false;
         }
         String type = Optional.ofNullable(Files.probeContentType(file)).orElse(contentType(file.toString()));

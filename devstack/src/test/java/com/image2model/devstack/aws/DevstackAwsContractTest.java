@@ -28,7 +28,7 @@ class DevstackAwsContractTest extends AwsContractTest {
         Map<String, Object> redrive = Provisioner.map(Provisioner.map(stack.template().resources().get("JobsQueue").get("Properties"))
                 .get("RedrivePolicy"));
         return new Under(AwsClients.dynamoDb(), AwsClients.sqs(), AwsClients.s3(), AwsClients.s3Presigner(),
-                Settings.get(Settings.TABLE_NAME), Settings.get(Settings.JOBS_QUEUE_URL), Settings.get(Settings.JOBS_DLQ_URL),
-                Settings.get(Settings.UPLOADS_BUCKET), Integer.parseInt(String.valueOf(redrive.get("maxReceiveCount"))));
+                com.image2model.devstack.TestStack.setting(Settings.TABLE_NAME), com.image2model.devstack.TestStack.setting(Settings.JOBS_QUEUE_URL), com.image2model.devstack.TestStack.setting(Settings.JOBS_DLQ_URL),
+                com.image2model.devstack.TestStack.setting(Settings.UPLOADS_BUCKET), Integer.parseInt(String.valueOf(redrive.get("maxReceiveCount"))));
     }
 }

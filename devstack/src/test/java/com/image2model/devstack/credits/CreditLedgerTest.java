@@ -30,7 +30,7 @@ class CreditLedgerTest {
         TestStack.get();
     }
 
-    private final CreditLedger ledger = new CreditLedger(AwsClients.dynamoDb(), Settings.get(Settings.TABLE_NAME), Clock.systemUTC());
+    private final CreditLedger ledger = new CreditLedger(AwsClients.dynamoDb(), com.image2model.devstack.TestStack.setting(Settings.TABLE_NAME), Clock.systemUTC());
     private final String company = "ledger-" + UUID.randomUUID();
 
     @Test

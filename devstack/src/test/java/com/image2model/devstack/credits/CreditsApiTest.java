@@ -29,7 +29,7 @@ class CreditsApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private final CreditLedger ledger = new CreditLedger(AwsClients.dynamoDb(), Settings.get(Settings.TABLE_NAME), Clock.systemUTC());
+    private final CreditLedger ledger = new CreditLedger(AwsClients.dynamoDb(), com.image2model.devstack.TestStack.setting(Settings.TABLE_NAME), Clock.systemUTC());
 
     @Test
     void aNewCompanySeesItsTrialCreditsEstimatesUsageAndLedger() throws Exception {

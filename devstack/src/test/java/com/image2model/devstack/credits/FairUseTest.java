@@ -21,7 +21,7 @@ class FairUseTest {
     }
 
     private final Catalog catalog = Catalog.load();
-    private final FairUse fairUse = new FairUse(AwsClients.dynamoDb(), Settings.get(Settings.TABLE_NAME),
+    private final FairUse fairUse = new FairUse(AwsClients.dynamoDb(), com.image2model.devstack.TestStack.setting(Settings.TABLE_NAME),
             catalog.fairUseImagesPerMonth(), catalog.fairUseWarnAtPercent(), Clock.systemUTC());
 
     @Test

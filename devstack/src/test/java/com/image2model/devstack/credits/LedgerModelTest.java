@@ -79,7 +79,7 @@ class LedgerModelTest {
                 .endpointOverride(TestStack.get().aws().dynamoDbEndpoint()).region(Region.of(LocalAws.REGION))
                 .credentialsProvider(LocalAws.credentials()).httpClient(UrlConnectionHttpClient.create())
                 .overrideConfiguration(c -> c.addExecutionInterceptor(crasher)).build();
-        CreditLedger ledger = new CreditLedger(client, Settings.get(Settings.TABLE_NAME), Clock.systemUTC());
+        CreditLedger ledger = new CreditLedger(client, com.image2model.devstack.TestStack.setting(Settings.TABLE_NAME), Clock.systemUTC());
         String company = "model-" + UUID.randomUUID();
         List<String> holds = new ArrayList<>();
         List<String> grantKeys = new ArrayList<>();

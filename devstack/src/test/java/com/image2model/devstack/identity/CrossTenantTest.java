@@ -135,7 +135,7 @@ class CrossTenantTest {
     /** Every item of both companies, and whether each person can still sign in. */
     private static Map<String, Object> snapshot() throws Exception {
         Map<String, Object> state = new LinkedHashMap<>();
-        String table = Settings.get(Settings.TABLE_NAME);
+        String table = com.image2model.devstack.TestStack.setting(Settings.TABLE_NAME);
         for (String company : List.of(acmeCompany, globexCompany)) {
             state.put(company, TestStack.get().aws().dynamoDb().query(q -> q.tableName(table).consistentRead(true)
                     .keyConditionExpression("PK = :pk").expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("C#" + company))))

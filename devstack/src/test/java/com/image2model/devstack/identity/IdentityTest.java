@@ -143,7 +143,7 @@ class IdentityTest {
     }
 
     private static void assertTrialGrantedOnce(String companyId) {
-        String table = Settings.get(Settings.TABLE_NAME);
+        String table = com.image2model.devstack.TestStack.setting(Settings.TABLE_NAME);
         List<Map<String, AttributeValue>> ledger = TestStack.get().aws().dynamoDb().query(q -> q.tableName(table)
                 .keyConditionExpression("PK = :pk AND begins_with(SK, :ledger)")
                 .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("C#" + companyId), ":ledger", AttributeValue.fromS("LEDGER#"))))
@@ -157,7 +157,7 @@ class IdentityTest {
     }
 
     private static long memberCount(String companyId) {
-        String table = Settings.get(Settings.TABLE_NAME);
+        String table = com.image2model.devstack.TestStack.setting(Settings.TABLE_NAME);
         return StreamSupport.stream(TestStack.get().aws().dynamoDb().queryPaginator(q -> q.tableName(table)
                 .keyConditionExpression("PK = :pk AND begins_with(SK, :m)")
                 .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("C#" + companyId), ":m", AttributeValue.fromS("MEMBER#"))))

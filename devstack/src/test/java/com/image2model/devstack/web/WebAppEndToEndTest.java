@@ -43,6 +43,8 @@ class WebAppEndToEndTest {
         System.out.println(output);
         assertThat(finished).as("the suite finished within 5 minutes").isTrue();
         assertThat(process.exitValue()).as(output).isZero();
+        // The app and its 3D viewer ran under the site's Content-Security-Policy, and nothing broke it.
+        assertThat(output).contains("CSP violations: 0");
         try (var files = Files.list(screenshots)) {
             assertThat(files.filter(f -> f.toString().endsWith(".png")).count()).isGreaterThanOrEqualTo(16);
         }
