@@ -139,7 +139,7 @@ public final class DevStack {
         System.out.println("Image2Model devstack is ready in " + readyMillis + " ms (template: " + options.template() + ")");
         System.out.println("  Web app          " + api + "/");
         System.out.println("  API              " + api + "   (try: curl " + api + "/health)");
-        System.out.println("  DynamoDB Local   " + stack.aws().dynamoDbEndpoint() + "   table "
+        System.out.println("  DynamoDB         " + stack.aws().dynamoDbEndpoint() + "   table "
                 + String.join(", ", stack.template().resourcesOfType("AWS::DynamoDB::Table").keySet().stream()
                 .map(stack.provisioner()::ref).toList()));
         System.out.println("  Sign-in          " + stack.cognito().url() + "/oauth2/authorize   (Cognito stand-in; JWKS "

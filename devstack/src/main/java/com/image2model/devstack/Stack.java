@@ -28,6 +28,11 @@ import com.image2model.devstack.template.SamTemplate;
 /** The devstack assembled: emulators provisioned from template.yaml, the functions, and the HTTP front. */
 public final class Stack implements AutoCloseable {
 
+    static {
+        // Every HTTP server of the devstack answers small requests at once (see DynamoServer).
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Where things are and which ports to use; 0 picks free ports (tests run beside a devstack). */

@@ -11,8 +11,6 @@ import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 
-import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -23,8 +21,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The AWS services of the devstack, in this JVM: DynamoDB Local (AWS's own, in memory),
- * ElasticMQ (the SQS protocol) and S3Proxy (the S3 protocol, SigV4 checked), the latter sending
+ * The AWS services of the devstack, in this JVM: the devstack's own DynamoDB engine
+ * ({@link com.image2model.devstack.dynamodb.DynamoServer}), ElasticMQ (the SQS protocol) and
+ * S3Proxy (the S3 protocol, SigV4 checked), the latter sending
  * S3-shaped ObjectCreated events to SQS as the bucket's notification configuration says.
  */
 public final class LocalAws implements Endpoints, AutoCloseable {
@@ -41,7 +40,7 @@ public final class LocalAws implements Endpoints, AutoCloseable {
         public static final Ports ANY_FREE = new Ports(0, 0, 0);
     }
 
-    private final DynamoDBProxyServer dynamoDb;
+    private final com.image2model.devstack.dynamodb.DynamoServer dynamoDb;
     private final SQSRestServer sqs;
     private final S3Proxy s3;
     private final S3Notifications notifications;
@@ -55,11 +54,9 @@ public final class LocalAws implements Endpoints, AutoCloseable {
     private final S3Client s3Client;
 
     private LocalAws(Ports ports, CrossOriginResourceSharing cors) throws Exception {
-        int dynamoPort = ports.dynamoDb() == 0 ? FreePort.find() : ports.dynamoDb();
-        dynamoDb = ServerRunner.createServerFromCommandLineArgs(new String[] {
-                "-inMemory", "-sharedDb", "-port", String.valueOf(dynamoPort), "-disableTelemetry"});
-        dynamoDb.start();
-        dynamoDbEndpoint = URI.create("http://localhost:" + dynamoPort);
+        dynamoDb = com.image2model.devstack.dynamodb.DynamoServer.start(ports.dynamoDb(), java.time.Clock.systemUTC(),
+                com.image2model.devstack.dynamodb.Journal.NONE);
+        dynamoDbEndpoint = dynamoDb.endpoint();
 
         var sqsBuilder = SQSRestServerBuilder.withInterface("localhost").withAWSRegion(REGION)
                 .withAWSAccountId(ACCOUNT_ID);
@@ -142,6 +139,6 @@ public final class LocalAws implements Endpoints, AutoCloseable {
         s3.stop();
         notificationSender.shutdownNow();
         sqs.stopAndWait();
-        dynamoDb.stop();
+        dynamoDb.close();
     }
 }

@@ -18,7 +18,7 @@ import com.image2model.devstack.Stack;
 
 /**
  * Credit reservations per second against ONE company's balance (the contended case: every
- * reservation moves the same balance item) in the devstack's DynamoDB Local, through the ledger the
+ * reservation moves the same balance item) in the devstack's DynamoDB engine, through the ledger the
  * functions use, with N concurrent callers for a fixed time.
  */
 public final class ReserveBench {
@@ -36,7 +36,7 @@ public final class ReserveBench {
     public void run(PrintStream out) throws Exception {
         try (Stack stack = Stack.start(Stack.Options.forTests(root), false)) {
             CreditLedger ledger = new CreditLedger(stack.aws().dynamoDb(), stack.provisioner().ref("Table"), Clock.systemUTC());
-            out.printf("Reservations against one company's balance: %d callers, %d s, DynamoDB Local in this JVM, %d cores%n",
+            out.printf("Reservations against one company's balance: %d callers, %d s, the devstack's DynamoDB engine in this JVM, %d cores%n",
                     threads, seconds, Runtime.getRuntime().availableProcessors());
             for (int callers : List.of(1, threads)) {
                 String company = "bench-" + UUID.randomUUID();

@@ -23,7 +23,7 @@ import com.image2model.devstack.TestStack;
 import com.image2model.platform.AwsClients;
 import com.image2model.platform.Settings;
 
-/** The ledger against DynamoDB Local, through the functions' own SDK client. */
+/** The ledger against the devstack's DynamoDB engine, through the functions' own SDK client. */
 class CreditLedgerTest {
 
     static {

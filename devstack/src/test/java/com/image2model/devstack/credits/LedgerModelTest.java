@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 
 /**
- * Thousands of random credit operations against DynamoDB Local: reserve, capture, release, grant,
+ * Thousands of random credit operations against the devstack's DynamoDB engine: reserve, capture, release, grant,
  * adjust, extend and sweep, with duplicates of each, and crashes injected around the commits (the
  * caller never hears back, then retries as Lambda and SQS would). After every step the invariant is
  * checked; the whole ledger is replayed regularly and at the end.
