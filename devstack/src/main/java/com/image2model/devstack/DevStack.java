@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -49,7 +50,8 @@ public final class DevStack {
         // generate talks to an API only: it needs the project folder for nothing but the local defaults.
         Path root = projectRoot(!command.equals("generate"));
         switch (command) {
-            case "up" -> up(root);
+            case "up", "--data", "--in-memory" -> up(root, command.equals("up") ? Arrays.copyOfRange(args, Math.min(1, args.length), args.length) : args);
+            case "reset" -> reset(root, args);
             case "invoke" -> {
                 if (args.length != 3) {
                     usage("invoke needs a function's logical id and an event file");
@@ -109,9 +111,56 @@ public final class DevStack {
         }
     }
 
-    private static void up(Path root) throws Exception {
+    /** Where `up` keeps its data unless told otherwise: .devstack-data in the project folder. */
+    static Path defaultDataDir(Path root) {
+        return root.resolve(".devstack-data");
+    }
+
+    /** `reset [--data DIR]`: says what it will delete, then deletes the devstack's kept data. */
+    private static void reset(Path root, String[] args) throws Exception {
+        Path dir = defaultDataDir(root);
+        for (int i = 1; i < args.length - 1; i++) {
+            if (args[i].equals("--data")) {
+                dir = Path.of(args[i + 1]);
+            }
+        }
+        if (!java.nio.file.Files.exists(dir)) {
+            System.out.println("Nothing to reset: " + dir.toAbsolutePath() + " does not exist.");
+            return;
+        }
+        long files;
+        long bytes;
+        try (var walk = java.nio.file.Files.walk(dir)) {
+            List<Path> all = walk.filter(java.nio.file.Files::isRegularFile).toList();
+            files = all.size();
+            bytes = 0;
+            for (Path file : all) {
+                bytes += java.nio.file.Files.size(file);
+            }
+        }
+        System.out.println("Deleting the devstack's data in " + dir.toAbsolutePath() + ": " + files + " files, " + bytes
+                + " bytes (tables, uploaded images and models, users and their passwords, Stripe's objects).");
+        try (var walk = java.nio.file.Files.walk(dir)) {
+            for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(path);
+            }
+        }
+        System.out.println("Done: the next `up` starts empty (and seeds the demo company again).");
+    }
+
+    private static void up(Path root, String[] args) throws Exception {
         long started = System.nanoTime();
-        Stack.Options options = Stack.Options.defaults(root);
+        Path dataDir = defaultDataDir(root);
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--in-memory")) {
+                dataDir = null;
+            } else if (args[i].equals("--data") && i + 1 < args.length) {
+                dataDir = Path.of(args[++i]).toAbsolutePath();
+            } else {
+                usage("up takes --data DIR or --in-memory, not '" + args[i] + "'");
+            }
+        }
+        Stack.Options options = dataDir == null ? Stack.Options.defaults(root) : Stack.Options.defaults(root).withData(dataDir);
         Stack stack;
         try {
             stack = Stack.start(options);
@@ -153,7 +202,8 @@ public final class DevStack {
                 + ", secret " + LocalAws.SECRET_KEY);
         System.out.println("  Routes           " + stack.functions().functions().values().stream()
                 .flatMap(f -> f.routes().stream()).map(r -> r.routeKey() + " -> " + r.functionId()).toList());
-        System.out.println("Press Ctrl-C to stop. Everything is in memory: it is gone when the devstack stops.");
+        System.out.println(options.dataDir() == null ? "Press Ctrl-C to stop. Everything is in memory: it is gone when the devstack stops."
+                : "Press Ctrl-C to stop. The data is kept in " + options.dataDir() + " (java -jar devstack/target/image2model-devstack.jar reset wipes it).");
         stopped.await();
     }
 
@@ -378,7 +428,9 @@ public final class DevStack {
         }
         System.err.println(String.join(System.lineSeparator(), Arrays.asList(
                 "usage: java -jar devstack/target/image2model-devstack.jar [command]",
-                "  up                                   run the whole system locally (the default)",
+                "  up [--data DIR | --in-memory]        run the whole system locally (the default), keeping its data in DIR",
+                "                                       (default ./.devstack-data in the project folder) or in memory only",
+                "  reset [--data DIR]                   delete the kept data, after saying what it deletes",
                 "  invoke <FunctionLogicalId> <event>   run one function once with an event file",
                 "  bench coldstart [--runs N]           cold-start time of every function (default 5 runs)",
                 "  bench reserve [--threads N] [--seconds S]  credit reservations per second on one company (default 8, 10)",

@@ -38,7 +38,7 @@ public final class Stack implements AutoCloseable {
     /** Where things are and which ports to use; 0 picks free ports (tests run beside a devstack). */
     public record Options(Path template, Path site, LocalAws.Ports awsPorts, int frontPort, int cognitoPort,
                           Map<String, String> parameters, int falPort, FalStandIn.Faults falFaults, Integer sqsRetryDelaySeconds,
-                          boolean runSchedules, Map<String, String> functionEnvironment, int stripePort, int secretsPort) {
+                          boolean runSchedules, Map<String, String> functionEnvironment, int stripePort, int secretsPort, Path dataDir) {
         public static final int DEFAULT_FRONT_PORT = 8080;
         public static final int DEFAULT_SECRETS_PORT = 4584;
         public static final int DEFAULT_COGNITO_PORT = 9229;
@@ -53,7 +53,7 @@ public final class Stack implements AutoCloseable {
                     intEnv("DEVSTACK_PORT", DEFAULT_FRONT_PORT), intEnv("DEVSTACK_COGNITO_PORT", DEFAULT_COGNITO_PORT), Map.of(),
                     intEnv("DEVSTACK_FAL_PORT", DEFAULT_FAL_PORT), FalStandIn.Faults.parse(System.getenv("DEVSTACK_FAL_FAULTS")),
                     null, true, Map.of(), intEnv("DEVSTACK_STRIPE_PORT", DEFAULT_STRIPE_PORT),
-                    intEnv("DEVSTACK_SECRETS_PORT", DEFAULT_SECRETS_PORT));
+                    intEnv("DEVSTACK_SECRETS_PORT", DEFAULT_SECRETS_PORT), null);
         }
 
         /**
@@ -61,12 +61,18 @@ public final class Stack implements AutoCloseable {
          * back after 1 s instead of the queue's visibility timeout; FAL's late answers are polled
          * after 2 s and retries wait tens of milliseconds, so that failure tests take seconds.
          */
+        /** The same options, keeping the data in {@code dir} (tables, objects, users, Stripe's objects) across restarts. */
+        public Options withData(Path dir) {
+            return new Options(template, site, awsPorts, frontPort, cognitoPort, parameters, falPort, falFaults, sqsRetryDelaySeconds,
+                    runSchedules, functionEnvironment, stripePort, secretsPort, dir);
+        }
+
         public static Options forTests(Path root) {
             return new Options(root.resolve("template.yaml"), root.resolve("static-site"), LocalAws.Ports.ANY_FREE, 0, 0, Map.of(),
                     0, FalStandIn.Faults.NONE, 1, false, Map.of(
                             "FAL_POLL_AFTER_SECONDS", "2",
                             "FAL_POLL_EVERY_SECONDS", "1",
-                            "FAL_RETRY_BASE_MILLIS", "50"), 0, 0);
+                            "FAL_RETRY_BASE_MILLIS", "50"), 0, 0, null);
         }
     }
 
@@ -79,6 +85,7 @@ public final class Stack implements AutoCloseable {
     private final FalStandIn fal;
     private final StripeStandIn stripe;
     private final LocalSecretsManager secrets;
+    private final List<com.image2model.devstack.persist.StateFile> stateFiles = new java.util.ArrayList<>();
     private final SqsEventSources eventSources;
     private final Schedules schedules;
 
@@ -112,7 +119,7 @@ public final class Stack implements AutoCloseable {
             overrides.putIfAbsent("SiteOrigin", "http://localhost:" + frontPort);
         }
         Map<String, String> parameters = template.parameters(overrides);
-        LocalAws aws = LocalAws.start(options.awsPorts(), Provisioner.cors(template, parameters));
+        LocalAws aws = LocalAws.start(options.awsPorts(), Provisioner.cors(template, parameters), options.dataDir());
         try {
             Provisioner provisioner = new Provisioner(template, parameters, aws);
             provisioner.provisionAll();
@@ -120,6 +127,12 @@ public final class Stack implements AutoCloseable {
             AtomicReference<LocalFunctions> functionsRef = new AtomicReference<>();
             LocalCognito cognito = new LocalCognito(options.cognitoPort(), CognitoConfig.from(template, provisioner.intrinsics()),
                     (functionId, event) -> invokeTrigger(functionsRef.get(), functionId, event), Clock.systemUTC());
+            List<com.image2model.devstack.persist.StateFile> stateFiles = new java.util.ArrayList<>();
+            if (options.dataDir() != null) {
+                Path cognitoState = options.dataDir().resolve("cognito.json");
+                cognito.restore(com.image2model.devstack.persist.StateFile.load(cognitoState));
+                stateFiles.add(new com.image2model.devstack.persist.StateFile(cognitoState, cognito::state).start());
+            }
             // The template's secrets, served by the Secrets Manager stand-in: the functions read them as in AWS.
             LocalSecretsManager secrets = new LocalSecretsManager(options.secretsPort(), Clock.systemUTC()).start();
             Map<String, String> endpoints = endpoints(aws, cognito.url());
@@ -140,6 +153,11 @@ public final class Stack implements AutoCloseable {
             secretValues.put("FalApiKeySecret", falKey);
             // With no Stripe key in the devstack's environment, billing talks to the Stripe stand-in (test mode).
             StripeStandIn stripe = new StripeStandIn(options.stripePort(), com.image2model.credits.Catalog.load(), Clock.systemUTC());
+            if (options.dataDir() != null) {
+                Path stripeState = options.dataDir().resolve("stripe.json");
+                stripe.restore(com.image2model.devstack.persist.StateFile.load(stripeState));
+                stateFiles.add(new com.image2model.devstack.persist.StateFile(stripeState, stripe::state).start());
+            }
             String stripeKey = System.getenv("STRIPE_SECRET_KEY");
             String stripeWebhookSecret = System.getenv("STRIPE_WEBHOOK_SECRET");
             if (stripeKey == null || stripeKey.isBlank()) {
@@ -195,7 +213,9 @@ public final class Stack implements AutoCloseable {
             if (Files.isRegularFile(root.resolve("events/company.json"))) {
                 com.image2model.devstack.samples.SampleEventsCompany.seed(aws, provisioner.ref("Table"), root);
             }
-            return new Stack(template, aws, provisioner, functions, front, cognito, fal, stripe, secrets, eventSources, schedules);
+            Stack stack = new Stack(template, aws, provisioner, functions, front, cognito, fal, stripe, secrets, eventSources, schedules);
+            stack.stateFiles.addAll(stateFiles);
+            return stack;
         } catch (Exception | Error e) {
             aws.close();
             throw e;
@@ -292,6 +312,7 @@ public final class Stack implements AutoCloseable {
         fal.close();
         stripe.close();
         secrets.close();
+        stateFiles.forEach(com.image2model.devstack.persist.StateFile::close);
         if (front != null) {
             front.close();
         }

@@ -53,9 +53,11 @@ public final class LocalAws implements Endpoints, AutoCloseable {
     private final SqsClient sqsClient;
     private final S3Client s3Client;
 
-    private LocalAws(Ports ports, CrossOriginResourceSharing cors) throws Exception {
+    private LocalAws(Ports ports, CrossOriginResourceSharing cors, java.nio.file.Path dataDir) throws Exception {
+        // Kept in the data folder when there is one: the engine's journal, and S3Proxy's filesystem store.
         dynamoDb = com.image2model.devstack.dynamodb.DynamoServer.start(ports.dynamoDb(), java.time.Clock.systemUTC(),
-                com.image2model.devstack.dynamodb.Journal.NONE);
+                dataDir == null ? com.image2model.devstack.dynamodb.Journal.NONE
+                        : com.image2model.devstack.dynamodb.Journal.file(dataDir.resolve("dynamodb").resolve("journal.jsonl")));
         dynamoDbEndpoint = dynamoDb.endpoint();
 
         var sqsBuilder = SQSRestServerBuilder.withInterface("localhost").withAWSRegion(REGION)
@@ -71,7 +73,15 @@ public final class LocalAws implements Endpoints, AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        notifications = new S3Notifications(new TransientNio2BlobStore(), sqsClient, notificationSender);
+        org.gaul.s3proxy.blobstore.BlobStore store;
+        if (dataDir == null) {
+            store = new TransientNio2BlobStore();
+        } else {
+            java.nio.file.Path objects = dataDir.resolve("s3");
+            java.nio.file.Files.createDirectories(objects);
+            store = new org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore(objects.toAbsolutePath().toString());
+        }
+        notifications = new S3Notifications(store, sqsClient, notificationSender);
         int s3Port = ports.s3() == 0 ? FreePort.find() : ports.s3();
         s3Endpoint = URI.create("http://localhost:" + s3Port);
         s3 = S3Proxy.builder()
@@ -93,7 +103,12 @@ public final class LocalAws implements Endpoints, AutoCloseable {
 
     /** Starts the three servers; S3 answers CORS with the given rules (S3Proxy has one set for all buckets). */
     public static LocalAws start(Ports ports, CrossOriginResourceSharing cors) throws Exception {
-        return new LocalAws(ports, cors);
+        return new LocalAws(ports, cors, null);
+    }
+
+    /** With {@code dataDir}, tables and objects are kept there across restarts; null keeps everything in memory. */
+    public static LocalAws start(Ports ports, CrossOriginResourceSharing cors, java.nio.file.Path dataDir) throws Exception {
+        return new LocalAws(ports, cors, dataDir);
     }
 
     public static StaticCredentialsProvider credentials() {

@@ -649,6 +649,47 @@ public final class LocalCognito implements AutoCloseable {
         return Optional.ofNullable(id == null ? null : usersById.get(id));
     }
 
+    /** The users (and the outbox) as JSON, for the devstack's data folder. */
+    public synchronized com.fasterxml.jackson.databind.JsonNode state() {
+        com.fasterxml.jackson.databind.node.ObjectNode out = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode users = out.putArray("users");
+        for (User user : usersById.values()) {
+            com.fasterxml.jackson.databind.node.ObjectNode u = users.addObject();
+            u.put("id", user.id).put("email", user.email).put("passwordHash", user.passwordHash).put("status", user.status)
+                    .put("enabled", user.enabled).put("created", user.created.toString()).put("modified", user.modified.toString());
+            com.fasterxml.jackson.databind.node.ObjectNode attributes = u.putObject("attributes");
+            user.attributes.forEach(attributes::put);
+            com.fasterxml.jackson.databind.node.ArrayNode groups = u.putArray("groups");
+            user.groups.forEach(groups::add);
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode emails = out.putArray("outbox");
+        for (Email email : outbox) {
+            emails.addObject().put("to", email.to()).put("subject", email.subject()).put("body", email.body()).put("at", email.at());
+        }
+        return out;
+    }
+
+    /** Takes back the users and outbox a previous run kept. */
+    public synchronized void restore(com.fasterxml.jackson.databind.JsonNode state) {
+        if (state == null) {
+            return;
+        }
+        for (com.fasterxml.jackson.databind.JsonNode u : state.path("users")) {
+            User user = new User(u.get("id").asText(), u.get("email").asText(), Instant.parse(u.get("created").asText()));
+            user.passwordHash = u.get("passwordHash").asText();
+            user.status = u.get("status").asText();
+            user.enabled = u.get("enabled").asBoolean(true);
+            user.modified = Instant.parse(u.get("modified").asText());
+            u.path("attributes").fields().forEachRemaining(e -> user.attributes.put(e.getKey(), e.getValue().asText()));
+            u.path("groups").forEach(g -> user.groups.add(g.asText()));
+            usersById.put(user.id, user);
+            idByEmail.put(user.email, user.id);
+        }
+        for (com.fasterxml.jackson.databind.JsonNode e : state.path("outbox")) {
+            outbox.add(new Email(e.get("to").asText(), e.get("subject").asText(), e.get("body").asText(), e.get("at").asText()));
+        }
+    }
+
     /** Adds a user to a group (operators): a devstack convenience, as the console would do in AWS. */
     public void addToGroup(String email, String group) {
         userByLogin(email).orElseThrow(() -> new IllegalArgumentException("No user " + email)).groups.add(group);

@@ -618,6 +618,24 @@ public final class StripeStandIn implements AutoCloseable {
 
     private final AtomicInteger sequence = new AtomicInteger();
 
+    /** Every Stripe object and the id sequence, as JSON, for the devstack's data folder. */
+    public synchronized com.fasterxml.jackson.databind.JsonNode state() {
+        ObjectNode out = JSON.createObjectNode();
+        out.put("sequence", sequence.get());
+        ObjectNode all = out.putObject("objects");
+        objects.forEach(all::set);
+        return out;
+    }
+
+    /** Takes back the objects a previous run kept (customers, sessions, subscriptions, invoices, charges). */
+    public synchronized void restore(com.fasterxml.jackson.databind.JsonNode state) {
+        if (state == null) {
+            return;
+        }
+        sequence.set(state.path("sequence").asInt());
+        state.path("objects").fields().forEachRemaining(e -> objects.put(e.getKey(), (ObjectNode) e.getValue()));
+    }
+
     private String id(String prefix) {
         byte[] random = new byte[8];
         RANDOM.nextBytes(random);
