@@ -87,7 +87,8 @@ public final class AwsClients {
 
     /** The clients a function can ask to have ready before its first invocation. */
     public enum Service {
-        DYNAMODB, S3, S3_PRESIGNER, SQS, COGNITO
+        /** First: the secrets are read while Spring starts, so their client is built before anything else. */
+        SECRETS_MANAGER, DYNAMODB, S3, S3_PRESIGNER, SQS, COGNITO
     }
 
     private AwsClients() {
@@ -113,6 +114,7 @@ public final class AwsClients {
                         case S3_PRESIGNER -> s3Presigner();
                         case SQS -> sqs().getQueueUrl(r -> r.queueName(queueName(Settings.get(Settings.JOBS_QUEUE_URL))));
                         case COGNITO -> cognito().describeUserPool(r -> r.userPoolId(Settings.get(Settings.USER_POOL_ID)));
+                        case SECRETS_MANAGER -> secretsManager();
                     }
                 } catch (RuntimeException e) {
                     // Priming is best effort: the first real call meets the same problem and reports it.
