@@ -293,14 +293,24 @@ public final class Engine {
         ObjectNode key = table.keyOf(item, false);
         normaliseKey(item, key);
         checkSize(item);
+        return replace(table, key, item, request, mutations);
+    }
+
+    /** PutItem and DeleteItem ({@code item} null): the condition on the current item, the write, ALL_OLD when asked. */
+    private ObjectNode replace(Table table, ObjectNode key, ObjectNode item, ObjectNode request, List<ObjectNode> mutations) {
         String returnValues = returnValues(request, Set.of("NONE", "ALL_OLD"));
         Context context = new Context(request.get("ExpressionAttributeNames"), request.get("ExpressionAttributeValues"));
         Condition condition = condition(request, context);
         context.checkAllUsed();
         ObjectNode old = table.get(key);
         check(condition, old, request);
-        table.put(item);
-        mutations.add(putMutation(table, item));
+        if (item != null) {
+            table.put(item);
+            mutations.add(putMutation(table, item));
+        } else if (old != null) {
+            table.delete(key);
+            mutations.add(deleteMutation(table, key));
+        }
         ObjectNode out = Values.NODES.objectNode();
         if (returnValues.equals("ALL_OLD") && old != null) {
             out.set("Attributes", old.deepCopy());
@@ -311,21 +321,7 @@ public final class Engine {
     private ObjectNode deleteItem(ObjectNode request, List<ObjectNode> mutations) {
         Table table = table(request);
         ObjectNode key = table.keyOf(validateItem(request.path("Key")), true);
-        String returnValues = returnValues(request, Set.of("NONE", "ALL_OLD"));
-        Context context = new Context(request.get("ExpressionAttributeNames"), request.get("ExpressionAttributeValues"));
-        Condition condition = condition(request, context);
-        context.checkAllUsed();
-        ObjectNode old = table.get(key);
-        check(condition, old, request);
-        if (old != null) {
-            table.delete(key);
-            mutations.add(deleteMutation(table, key));
-        }
-        ObjectNode out = Values.NODES.objectNode();
-        if (returnValues.equals("ALL_OLD") && old != null) {
-            out.set("Attributes", old.deepCopy());
-        }
-        return out;
+        return replace(table, key, null, request, mutations);
     }
 
     private ObjectNode updateItem(ObjectNode request, List<ObjectNode> mutations) {

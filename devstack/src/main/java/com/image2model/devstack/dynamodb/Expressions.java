@@ -66,29 +66,23 @@ public final class Expressions {
 
         /** After every expression of the request is parsed: an unused name or value is an error, as on AWS. */
         public void checkAllUsed() {
-            if (names != null) {
-                Set<String> unused = new java.util.TreeSet<>();
-                names.fieldNames().forEachRemaining(n -> {
-                    if (!usedNames.contains(n)) {
-                        unused.add(n);
-                    }
-                });
-                if (!unused.isEmpty()) {
-                    throw DynamoException.validation("Value provided in ExpressionAttributeNames unused in expressions: keys: {"
-                            + String.join(", ", unused) + "}");
-                }
+            checkUsed(names, usedNames, "ExpressionAttributeNames");
+            checkUsed(values, usedValues, "ExpressionAttributeValues");
+        }
+
+        private static void checkUsed(JsonNode given, Set<String> used, String parameter) {
+            if (given == null) {
+                return;
             }
-            if (values != null) {
-                Set<String> unused = new java.util.TreeSet<>();
-                values.fieldNames().forEachRemaining(n -> {
-                    if (!usedValues.contains(n)) {
-                        unused.add(n);
-                    }
-                });
-                if (!unused.isEmpty()) {
-                    throw DynamoException.validation("Value provided in ExpressionAttributeValues unused in expressions: keys: {"
-                            + String.join(", ", unused) + "}");
+            Set<String> unused = new java.util.TreeSet<>();
+            given.fieldNames().forEachRemaining(n -> {
+                if (!used.contains(n)) {
+                    unused.add(n);
                 }
+            });
+            if (!unused.isEmpty()) {
+                throw DynamoException.validation("Value provided in " + parameter + " unused in expressions: keys: {"
+                        + String.join(", ", unused) + "}");
             }
         }
     }

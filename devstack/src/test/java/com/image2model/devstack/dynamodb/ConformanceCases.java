@@ -572,35 +572,28 @@ final class ConformanceCases {
         return new Case(c.name(), c.reference(), steps);
     }
 
-    private static String keys(int n) {
+    /** {@code n} copies of {@code template} (with # the copy's number), comma-separated. */
+    private static String repeat(int n, String template) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < n; i++) {
-            out.append(i == 0 ? "" : ",").append("{'pk':{'S':'k").append(i).append("'}}");
+            out.append(i == 0 ? "" : ",").append(template.replace("#", String.valueOf(i)));
         }
         return out.toString();
+    }
+
+    private static String keys(int n) {
+        return repeat(n, "{'pk':{'S':'k#'}}");
     }
 
     private static String puts(int n) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            out.append(i == 0 ? "" : ",").append("{'PutRequest':{'Item':{'pk':{'S':'k").append(i).append("'}}}}");
-        }
-        return out.toString();
+        return repeat(n, "{'PutRequest':{'Item':{'pk':{'S':'k#'}}}}");
     }
 
     private static String gets(int n) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            out.append(i == 0 ? "" : ",").append("{'Get':{'TableName':'$s','Key':{'pk':{'S':'k").append(i).append("'}}}}");
-        }
-        return out.toString();
+        return repeat(n, "{'Get':{'TableName':'$s','Key':{'pk':{'S':'k#'}}}}");
     }
 
     private static String transactPuts(int n) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            out.append(i == 0 ? "" : ",").append("{'Put':{'TableName':'$s','Item':{'pk':{'S':'k").append(i).append("'}}}}");
-        }
-        return out.toString();
+        return repeat(n, "{'Put':{'TableName':'$s','Item':{'pk':{'S':'k#'}}}}");
     }
 }
