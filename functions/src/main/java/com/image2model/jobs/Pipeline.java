@@ -121,6 +121,7 @@ public final class Pipeline {
 
     /** Checks the bytes and moves the file to UPLOADED; answers an outcome only when it stops here. */
     private Outcome checkUpload(JobFile file) {
+        com.image2model.platform.LogKeys.job(file.companyId(), file.jobId(), file.fileId());
         byte[] head;
         long size;
         try {
@@ -203,6 +204,7 @@ public final class Pipeline {
      * we gave FAL; they count only because the file there holds this very (signed) request id.
      */
     public WebhookOutcome webhook(String companyId, String jobId, String fileId, String requestId, JsonNode body) {
+        com.image2model.platform.LogKeys.job(companyId, jobId, fileId);
         if (companyId == null || jobId == null || fileId == null) {
             return WebhookOutcome.UNKNOWN;
         }

@@ -53,16 +53,18 @@ public class FunctionsApplication implements ApplicationContextInitializer<Gener
      */
     public record FunctionSpec(String name, Class<?> input, Class<?> output, Set<AwsClients.Service> clients,
                                List<String> settings, Supplier<? extends Function<?, ?>> factory) {
-        /** What Spring Cloud Function sees: a function of the raw invocation (see {@link LambdaEvents}). */
+        /** What Spring Cloud Function sees: a function of the raw invocation with its Lambda context (see {@link LambdaEvents}). */
         Type type() {
-            return ResolvableType.forClassWithGenerics(Function.class, InputStream.class, output).getType();
+            return ResolvableType.forClassWithGenerics(Function.class,
+                    ResolvableType.forClassWithGenerics(org.springframework.messaging.Message.class, InputStream.class),
+                    ResolvableType.forClass(output)).getType();
         }
 
-        /** The function as registered: its event read from the invocation's bytes by {@link LambdaEvents}. */
+        /** The function as registered: its event read from the invocation's bytes by {@link LambdaEvents}, logged with its context. */
         @SuppressWarnings({"unchecked", "rawtypes"})
-        Function<InputStream, ?> build() {
+        Function<org.springframework.messaging.Message<InputStream>, ?> build() {
             Settings.requireAll(settings);
-            return LambdaEvents.reading((Class) input, (Function) factory.get());
+            return LambdaEvents.withContext((Class) input, (Function) factory.get());
         }
     }
 
@@ -170,9 +172,10 @@ public class FunctionsApplication implements ApplicationContextInitializer<Gener
     /** Registers the function, built on its first invocation. */
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static void registerLazily(GenericApplicationContext context, FunctionSpec spec) {
-        java.util.concurrent.atomic.AtomicReference<Function<InputStream, ?>> built = new java.util.concurrent.atomic.AtomicReference<>();
-        Function<InputStream, Object> lazy = input -> {
-            Function<InputStream, ?> function = built.get();
+        java.util.concurrent.atomic.AtomicReference<Function<org.springframework.messaging.Message<InputStream>, ?>> built =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        Function<org.springframework.messaging.Message<InputStream>, Object> lazy = input -> {
+            Function<org.springframework.messaging.Message<InputStream>, ?> function = built.get();
             if (function == null) {
                 synchronized (built) {
                     function = built.get();

@@ -41,6 +41,72 @@ public final class LambdaEvents {
         return input -> typed.apply(read(input, type));
     }
 
+    /**
+     * The same, as Spring Cloud Function hands it over with the Lambda context (the message's
+     * {@code aws-context} header): each invocation logs through Powertools with that context
+     * (request id, cold start, function name and version) and a correlation id taken from the
+     * event (see {@link #correlationId}); keys the handlers add (company_id, job_id, file_id) are
+     * cleared after it.
+     */
+    public static <I, O> Function<org.springframework.messaging.Message<InputStream>, O> withContext(Class<I> type, Function<I, O> typed) {
+        return message -> {
+            Object header = message.getHeaders().get("aws-context");
+            I event = read(message.getPayload(), type);
+            if (!(header instanceof com.amazonaws.services.lambda.runtime.Context context)) {
+                return typed.apply(event);
+            }
+            try {
+                return software.amazon.lambda.powertools.logging.PowertoolsLogging.withLogging(context, () -> {
+                    String correlation = correlationId(event);
+                    if (correlation != null) {
+                        org.slf4j.MDC.put("correlation_id", correlation);
+                    }
+                    return typed.apply(event);
+                });
+            } finally {
+                org.slf4j.MDC.remove("correlation_id");
+                org.slf4j.MDC.remove(LogKeys.COMPANY);
+                org.slf4j.MDC.remove(LogKeys.JOB);
+                org.slf4j.MDC.remove(LogKeys.FILE);
+            }
+        };
+    }
+
+    /**
+     * What ties an invocation's log lines to the rest of its story: the API request id; for a
+     * webhook, FAL's request id or Stripe's event id header; for the worker, the first message's
+     * S3 key; for a schedule, its event id; for a Cognito trigger, the user.
+     */
+    static String correlationId(Object event) {
+        if (event instanceof com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent api) {
+            String fal = ApiRequests.header(api.getHeaders(), "x-fal-webhook-request-id");
+            if (fal != null) {
+                return fal;
+            }
+            return api.getRequestContext() == null ? null : api.getRequestContext().getRequestId();
+        }
+        if (event instanceof java.util.Map<?, ?> map) {
+            Object records = map.get("Records");
+            if (records instanceof java.util.List<?> list && !list.isEmpty() && list.get(0) instanceof java.util.Map<?, ?> record) {
+                Object body = record.get("body");
+                if (body instanceof String text) {
+                    java.util.regex.Matcher key = java.util.regex.Pattern.compile("\"key\"\\s*:\\s*\"([^\"]+)\"").matcher(text);
+                    if (key.find()) {
+                        return key.group(1);
+                    }
+                }
+                Object id = record.get("messageId");
+                return id == null ? null : String.valueOf(id);
+            }
+            Object id = map.get("id");
+            return id == null ? null : String.valueOf(id);
+        }
+        if (event instanceof com.amazonaws.services.lambda.runtime.events.CognitoUserPoolEvent cognito) {
+            return cognito.getUserName();
+        }
+        return null;
+    }
+
     /** The invocation's event: one JSON object, as Lambda delivers every event this jar handles. */
     public static <T> T read(InputStream input, Class<T> type) {
         JsonNode node;

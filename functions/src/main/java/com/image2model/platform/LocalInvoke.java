@@ -45,7 +45,7 @@ public final class LocalInvoke {
     private static String invoke(FunctionInvoker invoker, byte[] event) throws java.io.IOException {
         ByteArrayOutputStream answer = new ByteArrayOutputStream();
         try (InputStream in = new java.io.ByteArrayInputStream(event)) {
-            invoker.handleRequest(in, answer, new LocalContext("local", 1024, 30));
+            invoker.handleRequest(in, answer, new LocalContext(System.getenv().getOrDefault("SPRING_CLOUD_FUNCTION_DEFINITION", "local"), 1024, 30));
         } catch (RuntimeException e) {
             // Lambda reports a failed invocation as an error object: so does this, on its own line.
             return "{\"errorType\":\"" + e.getClass().getName() + "\"}";

@@ -50,6 +50,7 @@ public final class Callers {
             throw revoked("Your role in this company has changed: sign in again.");
         }
         Role role = standing.role() == Role.ADMIN && claimed.role() == Role.ADMIN ? Role.ADMIN : Role.MEMBER;
+        com.image2model.platform.LogKeys.company(claimed.companyId());
         return new TenantContext(claimed.companyId(), claimed.userId(), claimed.email(), role);
     }
 
