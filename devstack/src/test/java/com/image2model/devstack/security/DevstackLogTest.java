@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +25,10 @@ import com.image2model.devstack.identity.Api;
 import com.image2model.devstack.identity.LoginFlow;
 
 /**
- * The devstack's own log (what `java -jar ... up` prints) holds no password: an invitation's
- * temporary password is shown at /outbox only, and the demo user's password is in the README.
+ * The devstack's own log (what `java -jar ... up` prints, the functions' logs among it) holds no
+ * password, token or secret: an invitation's temporary password is shown at /outbox only, the demo
+ * user's password is in the README, and a pipeline run and a paid checkout log no bearer token,
+ * presigned URL signature, webhook secret or API key.
  * The devstack runs here as its own process, as a developer starts it, and its whole output is read.
  */
 class DevstackLogTest {
@@ -76,6 +79,28 @@ class DevstackLogTest {
             assertThat(body).as("the invitation is in the outbox").isNotNull();
             temporary = body.substring(body.lastIndexOf(' ') + 1);
             assertThat(temporary).hasSizeGreaterThan(7);
+
+            // A whole pipeline run (presigned upload, worker, FAL, signed webhook, model) and a paid checkout (signed Stripe events).
+            Path image = Files.createTempFile("log-check", ".jpg");
+            Files.write(image, com.image2model.devstack.samples.SampleImages.photoJpeg(3, 320, 240));
+            com.image2model.devstack.generate.GenerateCommand.Result generated = new com.image2model.devstack.generate.GenerateCommand(api, token,
+                    new java.io.PrintStream(new ByteArrayOutputStream())).run(List.of(image), "low", Files.createTempDirectory("log-models"),
+                    java.time.Duration.ofSeconds(60));
+            assertThat(generated.state()).isEqualTo("DONE");
+            HttpResponse<String> checkout = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/billing/checkout"))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"item\": \"pack_5000\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(checkout.statusCode()).as(checkout.body()).isEqualTo(201);
+            String checkoutUrl = Api.JSON.readTree(checkout.body()).get("url").asText();
+            HttpResponse<String> paid = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build().send(
+                    HttpRequest.newBuilder(URI.create(checkoutUrl + "/pay")).header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString("card=4242424242424242")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(paid.statusCode()).isEqualTo(303);
+            long paidBy = System.currentTimeMillis() + 20_000;
+            while (System.currentTimeMillis() < paidBy
+                    && Api.JSON.readTree(get(api + "/credits", token)).path("available").asLong() < 5000) {
+                Thread.sleep(200);
+            }
         } finally {
             process.destroy();
             process.waitFor(20, TimeUnit.SECONDS);
@@ -85,10 +110,18 @@ class DevstackLogTest {
         assertThat(output).contains("[devstack email] to guest@");
         assertThat(output).doesNotContain(temporary).doesNotContain(DemoCompany.PASSWORD).doesNotContain(token)
                 .doesNotContain("Bearer ey");
+        // No token, presigned URL signature, webhook secret, Stripe key or API key in any line of a pipeline and a payment.
+        assertThat(output).doesNotContain("eyJ").doesNotContain("X-Amz-Signature").doesNotContain("whsec_").doesNotContain("sk_test_")
+                .doesNotContain("sk_live_").doesNotContain("i2m_").doesNotContain(com.image2model.devstack.stripe.StripeStandIn.WEBHOOK_SECRET);
     }
 
     private static String get(String url) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static String get(String url, String token) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static void copy(InputStream in, ByteArrayOutputStream out) {
