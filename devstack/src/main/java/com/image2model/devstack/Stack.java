@@ -111,6 +111,8 @@ public final class Stack implements AutoCloseable {
 
     /** Starts the emulators and provisions them; with {@code withFront} also the HTTP front. */
     public static Stack start(Options options, boolean withFront) throws Exception {
+        // The functions' EMF metric lines are counted as CloudWatch would (shown at /_devstack/metrics).
+        com.image2model.devstack.metrics.EmfCollector.install();
         SamTemplate template = SamTemplate.load(options.template());
         Map<String, String> overrides = new LinkedHashMap<>(options.parameters());
         // The site's origin must be known before the front starts (CORS, Cognito's callback URL): a free port is picked now.

@@ -71,12 +71,14 @@ public final class StripeWebhookFunction implements Function<APIGatewayV2HTTPEve
         String skew = timestampSkew(signature, clock.instant().getEpochSecond());
         if (skew != null) {
             LOG.warn("Refused a Stripe webhook: {}", skew);
+            com.image2model.platform.Metrics.count("WebhookRejected", 1, "Source", "stripe");
             return ApiResponses.error(400, "invalid_signature", "The Stripe signature does not verify: " + skew);
         }
         try {
             Webhook.Signature.verifyHeader(payload, signature, secret, TOLERANCE_SECONDS);
         } catch (SignatureVerificationException e) {
             LOG.warn("Refused a Stripe webhook: {}", e.getMessage());
+            com.image2model.platform.Metrics.count("WebhookRejected", 1, "Source", "stripe");
             return ApiResponses.error(400, "invalid_signature", "The Stripe signature does not verify: " + e.getMessage());
         }
         JsonNode json;

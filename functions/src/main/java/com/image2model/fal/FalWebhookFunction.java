@@ -41,6 +41,7 @@ public final class FalWebhookFunction implements Function<APIGatewayV2HTTPEvent,
             requestId = verifier.verify(event.getHeaders(), body);
         } catch (FalWebhookVerifier.Refused e) {
             LOG.warn("Refused a FAL webhook: {}", e.getMessage());
+            com.image2model.platform.Metrics.count("WebhookRejected", 1, "Source", "fal");
             return ApiResponses.error(401, "invalid_signature", e.getMessage());
         } catch (FalWebhookVerifier.KeysUnavailable e) {
             // Fail closed: no key, no verification, nothing accepted; FAL delivers again.

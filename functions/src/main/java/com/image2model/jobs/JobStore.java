@@ -241,6 +241,8 @@ public final class JobStore {
                 "completedAt = :at, reason = :reason", values, "failed");
         try {
             ledger.expire(file.companyId(), file.holdId(), alongside);
+            com.image2model.platform.Metrics.count("CreditsReleased", file.cost());
+            com.image2model.platform.Metrics.count("ImagesFailed", 1, "Reason", "expired");
             return true;
         } catch (CreditLedger.AlongsideRefused movedOn) {
             return false;
@@ -264,8 +266,10 @@ public final class JobStore {
         try {
             if (to == FileState.DONE) {
                 ledger.capture(file.companyId(), file.holdId(), alongside);
+                com.image2model.platform.Metrics.count("CreditsCaptured", file.cost());
             } else {
                 ledger.release(file.companyId(), file.holdId(), reason, alongside);
+                com.image2model.platform.Metrics.count("CreditsReleased", file.cost());
             }
             return true;
         } catch (CreditLedger.AlongsideRefused movedOn) {

@@ -125,6 +125,7 @@ public final class JobsFunction implements Function<APIGatewayV2HTTPEvent, APIGa
             try {
                 fairUse.count(caller.companyId(), jobId, newFiles.size());
             } catch (FairUse.CapReached e) {
+                com.image2model.platform.Metrics.count("InsufficientCredits", 1);
                 throw PaymentRequired.of(e);
             }
         } else {
@@ -133,10 +134,12 @@ public final class JobsFunction implements Function<APIGatewayV2HTTPEvent, APIGa
             try {
                 ledger.reserveAll(caller.companyId(), holds, uploadsUntil.plus(limits.holdGrace()), caller.userId());
             } catch (CreditLedger.InsufficientCredits e) {
+                com.image2model.platform.Metrics.count("InsufficientCredits", 1);
                 throw PaymentRequired.of(e);
             }
         }
         JobStore.Job job = store.create(caller.companyId(), jobId, name, quality, costPerFile, caller.userId(), newFiles);
+        com.image2model.platform.Metrics.count("ImagesAccepted", newFiles.size());
 
         Map<String, Object> out = summary(job);
         List<Map<String, Object>> uploads = new ArrayList<>();

@@ -133,15 +133,16 @@ public final class Pipeline {
             return Outcome.IGNORED;
         }
         if (size != file.size()) {
-            store.markFailed(file, Set.of(FileState.AWAITING_UPLOAD),
-                    "The upload has " + size + " bytes, not the " + file.size() + " announced. Your credits were released.");
+            failed(store.markFailed(file, Set.of(FileState.AWAITING_UPLOAD),
+                    "The upload has " + size + " bytes, not the " + file.size() + " announced. Your credits were released."), "invalid_upload");
             return Outcome.REJECTED;
         }
         ImageCheck.Image image;
         try {
             image = check.check(head, ImageCheck.Format.ofContentType(file.contentType()), size);
         } catch (ImageCheck.Rejected rejected) {
-            store.markFailed(file, Set.of(FileState.AWAITING_UPLOAD), rejected.getMessage() + " Your credits were released.");
+            failed(store.markFailed(file, Set.of(FileState.AWAITING_UPLOAD), rejected.getMessage() + " Your credits were released."),
+                    "invalid_image");
             return Outcome.REJECTED;
         }
         if (file.holdId() != null) {
@@ -158,6 +159,14 @@ public final class Pipeline {
         return null;
     }
 
+    /** Counts a file that failed (once: only when this call made it FAILED), by the class of its reason. */
+    private static boolean failed(boolean madeFailed, String reasonClass) {
+        if (madeFailed) {
+            com.image2model.platform.Metrics.count("ImagesFailed", 1, "Reason", reasonClass);
+        }
+        return madeFailed;
+    }
+
     private Outcome submit(JobFile file, int receiveCount) {
         JobStore.Job job = store.job(file.companyId(), file.jobId()).orElseThrow();
         Catalog.Generation generation = catalog.generation(job.quality());
@@ -167,17 +176,19 @@ public final class Pipeline {
         input.put("image_url", imageUrl);
         FalClient.Submission submission;
         try {
+            long submitStarted = System.nanoTime();
             submission = fal.submit(generation.app(), input, webhookUrl(file));
+            com.image2model.platform.Metrics.milliseconds("FalSubmitLatency", (System.nanoTime() - submitStarted) / 1_000_000);
         } catch (FalClient.FalException e) {
             boolean imageFault = e.status() == 400 || e.status() == 413 || e.status() == 422;
             if (imageFault) {
-                store.markFailed(file, Set.of(FileState.UPLOADED),
-                        "The generator refused the image: " + e.getMessage() + ". Your credits were released.");
+                failed(store.markFailed(file, Set.of(FileState.UPLOADED),
+                        "The generator refused the image: " + e.getMessage() + ". Your credits were released."), "generator_refused");
                 return Outcome.FAILED;
             }
             if (receiveCount >= config.maxReceives()) {
-                store.markFailed(file, Set.of(FileState.UPLOADED), "The generator could not be reached after " + receiveCount
-                        + " attempts. Your credits were released; please try again later.");
+                failed(store.markFailed(file, Set.of(FileState.UPLOADED), "The generator could not be reached after " + receiveCount
+                        + " attempts. Your credits were released; please try again later."), "generator_unreachable");
                 throw new RetryLater("Giving up on " + file.uploadKey() + " after " + receiveCount + " attempts: " + e.getMessage(), e);
             }
             throw new RetryLater("FAL did not take " + file.uploadKey() + ": " + e.getMessage(), e);
@@ -254,11 +265,20 @@ public final class Pipeline {
         s3.putObject(p -> p.bucket(resultsBucket).key(file.resultKey()).contentType("model/gltf-binary")
                 .contentDisposition("attachment; filename=\"" + downloadName(file.name()) + "\"")
                 .metadata(Map.of("job", file.jobId(), "file", file.fileId(), "fal-request", file.falRequestId())), RequestBody.fromBytes(glb));
-        return store.markDone(file, info.faces(), info.vertices(), glb.length) ? WebhookOutcome.DONE : WebhookOutcome.DUPLICATE;
+        if (!store.markDone(file, info.faces(), info.vertices(), glb.length)) {
+            return WebhookOutcome.DUPLICATE;
+        }
+        com.image2model.platform.Metrics.count("ImagesDone", 1);
+        if (file.submittedAt() != null) {
+            com.image2model.platform.Metrics.seconds("FalTurnaround",
+                    java.time.Duration.between(Instant.parse(file.submittedAt()), clock.instant()).toSeconds());
+        }
+        return WebhookOutcome.DONE;
     }
 
     private WebhookOutcome fail(JobFile file, String reason) {
-        return store.markFailed(file, Set.of(FileState.SUBMITTED, FileState.UPLOADED), reason) ? WebhookOutcome.FAILED : WebhookOutcome.DUPLICATE;
+        return failed(store.markFailed(file, Set.of(FileState.SUBMITTED, FileState.UPLOADED), reason), "generation_failed")
+                ? WebhookOutcome.FAILED : WebhookOutcome.DUPLICATE;
     }
 
     static String errorOf(JsonNode body) {

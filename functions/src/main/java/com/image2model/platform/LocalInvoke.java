@@ -28,17 +28,20 @@ public final class LocalInvoke {
         long mainStarted = System.currentTimeMillis();
         // Before Log4j starts (with FunctionInvoker): logs to stderr, the answer alone on stdout.
         System.setProperty("lambda.log.target", "SYSTEM_ERR");
+        // Metrics (EMF lines) go to standard output in Lambda; here to stderr with the logs: stdout is the answers'.
+        java.io.PrintStream answers = System.out;
+        System.setOut(System.err);
         byte[] event = Files.readAllBytes(Path.of(args[0]));
         FunctionInvoker invoker = new FunctionInvoker();
         long initialised = System.currentTimeMillis();
-        System.out.println(invoke(invoker, event));
+        answers.println(invoke(invoker, event));
         long answered = System.currentTimeMillis();
         for (int i = 1; i < args.length; i++) {
-            System.out.println(invoke(invoker, Files.readAllBytes(Path.of(args[i]))));
+            answers.println(invoke(invoker, Files.readAllBytes(Path.of(args[i]))));
         }
         // On stderr, so that stdout carries the answer alone.
         System.err.printf("timing: init %d ms, first invoke %d ms%n", initialised - mainStarted, answered - initialised);
-        System.out.flush();
+        answers.flush();
         System.exit(0);
     }
 

@@ -143,6 +143,11 @@ public final class HttpFront implements AutoCloseable {
                 preflight(exchange, origin);
                 return;
             }
+            if (path.equals("/_devstack/metrics") && method.equals("GET")) {
+                // The devstack's CloudWatch: totals of the functions' EMF metrics.
+                sendJson(exchange, 200, JSON.writeValueAsString(com.image2model.devstack.metrics.EmfCollector.install().totals()));
+                return;
+            }
             CompiledRoute matched = null;
             Matcher matcher = null;
             for (CompiledRoute candidate : routes) {
