@@ -231,14 +231,17 @@ public final class Billing {
         String eventId = event.path("id").asString("");
         String type = event.path("type").asString("");
         JsonNode object = event.path("data").path("object");
-        boolean session = type.startsWith("checkout.session.");
-        String companyId = session ? sessionCompany(object) : companyOf(object);
+        // A checkout session's company is the one that created it (our record), never what the event says.
+        Map<String, AttributeValue> sessionRecord = type.startsWith("checkout.session.")
+                ? get(SESSION_PREFIX + object.path("id").asString(""), "SESSION") : null;
+        String companyId = type.startsWith("checkout.session.") ? (sessionRecord == null ? null : str(sessionRecord, "companyId"))
+                : companyOf(object);
         String recordPk = companyId == null ? "SYSTEM#STRIPE" : "C#" + companyId;
         if (get(recordPk, "STRIPEEVENT#" + eventId) != null) {
             return "duplicate";
         }
         String outcome = switch (type) {
-            case "checkout.session.completed", "checkout.session.async_payment_succeeded" -> sessionPaid(companyId, object);
+            case "checkout.session.completed", "checkout.session.async_payment_succeeded" -> sessionPaid(companyId, sessionRecord, object);
             case "invoice.paid" -> invoicePaid(companyId, object);
             case "invoice.payment_failed" -> paymentFailed(companyId, object);
             case "customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted" ->
@@ -259,15 +262,9 @@ public final class Billing {
         return outcome;
     }
 
-    /** The company that created this checkout session (our record of it), or null when we made no such session. */
-    private String sessionCompany(JsonNode session) {
-        Map<String, AttributeValue> record = get(SESSION_PREFIX + session.path("id").asString(""), "SESSION");
-        return record == null ? null : str(record, "companyId");
-    }
-
-    private String sessionPaid(String companyId, JsonNode session) {
+    /** {@code record}: what we stored when we created the session ({@link #rememberSession}), or null. */
+    private String sessionPaid(String companyId, Map<String, AttributeValue> record, JsonNode session) {
         String sessionId = session.path("id").asString("");
-        Map<String, AttributeValue> record = get(SESSION_PREFIX + sessionId, "SESSION");
         if (companyId == null || record == null) {
             return refused("unknown session", "Paid checkout session " + sessionId + " was not created by us");
         }
@@ -470,9 +467,9 @@ public final class Billing {
                             .conditionExpression("attribute_not_exists(PK) OR companyId = :co")
                             .expressionAttributeValues(Map.of(":co", s(companyId)))).build(),
                     TransactWriteItem.builder().update(u -> u.tableName(table).key(key("C#" + companyId, "COMPANY"))
-                            .updateExpression("SET stripeCustomerId = :c, GSI1PK = :g, GSI1SK = :s")
+                            .updateExpression("SET stripeCustomerId = :c")
                             .conditionExpression("attribute_exists(PK) AND attribute_not_exists(stripeCustomerId)")
-                            .expressionAttributeValues(Map.of(":c", s(customer), ":g", s(CUSTOMER_PREFIX + customer), ":s", s("COMPANY"))))
+                            .expressionAttributeValues(Map.of(":c", s(customer))))
                             .build()));
             return true;
         } catch (TransactionCanceledException cancelled) {
@@ -517,14 +514,6 @@ public final class Billing {
         }
         if (company == null) {
             company = object.at("/subscription_details/metadata/company").asString(null);
-        }
-        String customer = object.path("customer").asString(null);
-        if (company == null && customer != null) {
-            var found = db.query(q -> q.tableName(table).indexName("GSI1").keyConditionExpression("GSI1PK = :g AND GSI1SK = :s")
-                    .expressionAttributeValues(Map.of(":g", s("STRIPECUS#" + customer), ":s", s("COMPANY")))).items();
-            if (!found.isEmpty()) {
-                company = found.get(0).get("PK").s().substring(2);
-            }
         }
         if (company == null && object.has("payment_intent")) {
             company = payment(object.path("payment_intent").asString(null)).map(p -> str(p, "companyId")).orElse(null);

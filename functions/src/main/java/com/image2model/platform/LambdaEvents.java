@@ -33,12 +33,10 @@ public final class LambdaEvents {
             .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
 
-    private LambdaEvents() {
-    }
+    /** The object key in an S3 event notification (the worker's messages). */
+    private static final java.util.regex.Pattern S3_KEY = java.util.regex.Pattern.compile("\"key\"\\s*:\\s*\"([^\"]+)\"");
 
-    /** {@code typed} behind a function of the raw invocation bytes, which it reads as one {@code type} event. */
-    public static <I, O> Function<InputStream, O> reading(Class<I> type, Function<I, O> typed) {
-        return input -> typed.apply(read(input, type));
+    private LambdaEvents() {
     }
 
     /**
@@ -90,7 +88,7 @@ public final class LambdaEvents {
             if (records instanceof java.util.List<?> list && !list.isEmpty() && list.get(0) instanceof java.util.Map<?, ?> record) {
                 Object body = record.get("body");
                 if (body instanceof String text) {
-                    java.util.regex.Matcher key = java.util.regex.Pattern.compile("\"key\"\\s*:\\s*\"([^\"]+)\"").matcher(text);
+                    java.util.regex.Matcher key = S3_KEY.matcher(text);
                     if (key.find()) {
                         return key.group(1);
                     }

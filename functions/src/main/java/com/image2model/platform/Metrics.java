@@ -13,6 +13,7 @@ import java.util.Map;
 public final class Metrics {
 
     public static final String NAMESPACE = "Image2Model";
+    private static final String SERVICE = Settings.find("POWERTOOLS_SERVICE_NAME").orElse("image2model");
 
     private Metrics() {
     }
@@ -37,7 +38,6 @@ public final class Metrics {
         if (value == 0 && unit.equals("Count")) {
             return;
         }
-        String service = Settings.find("POWERTOOLS_SERVICE_NAME").orElse("image2model");
         Map<String, Object> metric = new LinkedHashMap<>();
         metric.put("Name", name);
         metric.put("Unit", unit);
@@ -50,7 +50,7 @@ public final class Metrics {
         aws.put("CloudWatchMetrics", List.of(directive));
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("_aws", aws);
-        line.put("Service", service);
+        line.put("Service", SERVICE);
         if (dimension != null) {
             line.put(dimension, dimensionValue);
         }

@@ -6,7 +6,6 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * The functions' secrets, read from AWS Secrets Manager: the environment holds only each secret's
@@ -55,13 +54,13 @@ public final class Secrets {
     /** The secret whose ARN the setting {@code arnSetting} holds, checked for its kind's shape. */
     public static String value(String arnSetting, Kind kind) {
         String arn = Settings.get(arnSetting);
-        return VALUES.computeIfAbsent(arnSetting + "|" + arn, k -> fetch(arnSetting, arn, kind, AwsClients::secretsManager));
+        return VALUES.computeIfAbsent(arnSetting + "|" + arn, k -> fetch(arnSetting, arn, kind));
     }
 
-    static String fetch(String arnSetting, String arn, Kind kind, java.util.function.Supplier<SecretsManagerClient> client) {
+    private static String fetch(String arnSetting, String arn, Kind kind) {
         String value;
         try {
-            value = client.get().getSecretValue(r -> r.secretId(arn)).secretString();
+            value = AwsClients.secretsManager().getSecretValue(r -> r.secretId(arn)).secretString();
         } catch (SdkException e) {
             throw new Unusable("The secret of " + arnSetting + " (" + arn + ") cannot be read: " + firstLine(e.getMessage()));
         }
