@@ -53,6 +53,13 @@ class WebhookTrustTest {
         return copy;
     }
 
+    /** Pays a checkout for {@code item} with Stripe's deliveries held; answers the event of {@code type} it made. */
+    private static ObjectNode paidAndHeld(Company company, String item, String type) throws Exception {
+        stripe().holdDeliveries(true);
+        pay(checkout(company, "{\"item\": \"" + item + "\"}"));
+        return lastEvent(type);
+    }
+
     private static long available(Company company) {
         return ledger().balance(company.companyId()).available();
     }
@@ -67,9 +74,7 @@ class WebhookTrustTest {
     void aPaidSessionReAddressedToAnotherCompanyCreditsOnlyItsCreatorOnce() throws Exception {
         Company payer = company("Payer");
         Company bystander = company("Bystander");
-        stripe().holdDeliveries(true);
-        pay(checkout(payer, "{\"item\": \"pack_5000\"}"));
-        ObjectNode genuine = lastEvent("checkout.session.completed");
+        ObjectNode genuine = paidAndHeld(payer, "pack_5000", "checkout.session.completed");
         long payerBefore = available(payer);
         long bystanderBefore = available(bystander);
         assertThat(signedNow(genuine).statusCode()).isEqualTo(200);
@@ -102,9 +107,7 @@ class WebhookTrustTest {
     @Test
     void aSessionPaidWithAnotherAmountOrCurrencyGrantsNothing() throws Exception {
         Company company = company("Cheapskate");
-        stripe().holdDeliveries(true);
-        pay(checkout(company, "{\"item\": \"pack_5000\"}"));
-        ObjectNode genuine = lastEvent("checkout.session.completed");
+        ObjectNode genuine = paidAndHeld(company, "pack_5000", "checkout.session.completed");
         long before = available(company);
 
         HttpResponse<String> oneCent = signedNow(variant(genuine, session -> session.put("amount_total", 1)));
@@ -144,9 +147,7 @@ class WebhookTrustTest {
     @Test
     void aSignatureFromTheFutureIsRefused() throws Exception {
         Company company = company("Time Traveller");
-        stripe().holdDeliveries(true);
-        pay(checkout(company, "{\"item\": \"pack_5000\"}"));
-        String payload = Api.JSON.writeValueAsString(lastEvent("checkout.session.completed"));
+        String payload = Api.JSON.writeValueAsString(paidAndHeld(company, "pack_5000", "checkout.session.completed"));
         long before = available(company);
 
         HttpResponse<String> future = webhook(payload, StripeStandIn.signature(payload, Instant.now().getEpochSecond() + 600,
@@ -155,5 +156,31 @@ class WebhookTrustTest {
         assertThat(future.statusCode()).isEqualTo(400);
         assertThat(Api.JSON.readTree(future.body()).at("/error/code").asText()).isEqualTo("invalid_signature");
         assertThat(available(company)).isEqualTo(before);
+    }
+
+    @Test
+    void anInvoiceWithAnotherAmountOrReAddressedGrantsNothingAndTheGenuineOneGrantsOnce() throws Exception {
+        Company payer = company("Plan Payer");
+        Company bystander = company("Plan Bystander");
+        ObjectNode genuine = paidAndHeld(payer, "plan_starter", "invoice.paid");
+        long payerBefore = available(payer);
+        long bystanderBefore = available(bystander);
+
+        HttpResponse<String> cheaper = signedNow(variant(genuine, invoice -> ((ObjectNode) invoice.at("/lines/data/0")).put("amount", 1)));
+        HttpResponse<String> euros = signedNow(variant(genuine, invoice -> invoice.put("currency", "eur")));
+        HttpResponse<String> readdressed = signedNow(variant(genuine, invoice ->
+                ((ObjectNode) invoice.at("/parent/subscription_details/metadata")).put("company", bystander.companyId())));
+
+        assertThat(cheaper.body()).contains("refused: amount differs");
+        assertThat(euros.body()).contains("refused: amount differs");
+        assertThat(readdressed.body()).contains("unknown company");
+        assertThat(available(payer)).isEqualTo(payerBefore);
+        assertThat(available(bystander)).isEqualTo(bystanderBefore);
+        // The genuine invoice, twice: its seat's credits once.
+        assertThat(signedNow(genuine).body()).contains("granted 1000");
+        assertThat(signedNow(variant(genuine, invoice -> { })).statusCode()).isEqualTo(200);
+        assertThat(available(payer)).isEqualTo(payerBefore + 1000);
+        assertThat(entries(payer, EntryType.GRANT)).isEqualTo(2); // the trial, and this invoice once
+        assertThat(entries(bystander, EntryType.GRANT)).isEqualTo(1); // the trial only
     }
 }
