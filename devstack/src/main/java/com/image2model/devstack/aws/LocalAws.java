@@ -68,11 +68,7 @@ public final class LocalAws implements Endpoints, AutoCloseable {
         sqsClient = SqsClient.builder().endpointOverride(sqsEndpoint).region(Region.of(REGION))
                 .credentialsProvider(credentials()).httpClient(ApacheHttpClient.create()).build();
 
-        notificationSender = Executors.newSingleThreadExecutor(r -> {
-            Thread thread = new Thread(r, "s3-notifications");
-            thread.setDaemon(true);
-            return thread;
-        });
+        notificationSender = Executors.newSingleThreadExecutor(com.image2model.devstack.Daemons.named("s3-notifications"));
         org.gaul.s3proxy.blobstore.BlobStore store;
         if (dataDir == null) {
             store = new TransientNio2BlobStore();

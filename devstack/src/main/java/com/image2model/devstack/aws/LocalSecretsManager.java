@@ -39,11 +39,7 @@ public final class LocalSecretsManager implements AutoCloseable {
     public LocalSecretsManager(int port, Clock clock) throws IOException {
         this.clock = clock;
         server = HttpServer.create(new InetSocketAddress("localhost", port), 32);
-        server.setExecutor(Executors.newFixedThreadPool(4, r -> {
-            Thread thread = new Thread(r, "secrets-manager");
-            thread.setDaemon(true);
-            return thread;
-        }));
+        server.setExecutor(Executors.newFixedThreadPool(4, com.image2model.devstack.Daemons.named("secrets-manager")));
         server.createContext("/", this::handle);
     }
 

@@ -44,18 +44,10 @@ public final class DynamoServer implements AutoCloseable {
     public DynamoServer(int port, Engine engine) throws IOException {
         this.engine = engine;
         server = HttpServer.create(new InetSocketAddress("localhost", port), 256);
-        executor = Executors.newFixedThreadPool(16, r -> {
-            Thread thread = new Thread(r, "dynamodb");
-            thread.setDaemon(true);
-            return thread;
-        });
+        executor = Executors.newFixedThreadPool(16, com.image2model.devstack.Daemons.named("dynamodb"));
         server.setExecutor(executor);
         server.createContext("/", this::handle);
-        expiry = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "dynamodb-ttl");
-            thread.setDaemon(true);
-            return thread;
-        });
+        expiry = Executors.newSingleThreadScheduledExecutor(com.image2model.devstack.Daemons.named("dynamodb-ttl"));
     }
 
     public static DynamoServer start(int port, Clock clock, Journal journal) throws IOException {

@@ -359,8 +359,8 @@ public final class Engine {
         ObjectNode attributes = switch (returnValues) {
             case "ALL_OLD" -> old == null ? null : old.deepCopy();
             case "ALL_NEW" -> after.deepCopy();
-            case "UPDATED_OLD" -> old == null || update == null ? null : Expressions.updatedAttributes(old, update.paths());
-            case "UPDATED_NEW" -> update == null ? null : Expressions.updatedAttributes(after, update.paths());
+            case "UPDATED_OLD" -> old == null || update == null ? null : Expressions.project(old, update.paths());
+            case "UPDATED_NEW" -> update == null ? null : Expressions.project(after, update.paths());
             default -> null;
         };
         if (attributes != null && !attributes.isEmpty()) {
@@ -673,7 +673,7 @@ public final class Engine {
         // All conditions first, against the items as they are: all or nothing.
         ArrayNode reasons = Values.NODES.arrayNode();
         boolean cancelled = false;
-        Map<Planned, ObjectNode> results = new LinkedHashMap<>();
+        Map<Planned, ObjectNode> results = new java.util.IdentityHashMap<>();
         for (Planned p : plan) {
             ObjectNode current = p.table().get(p.key());
             ObjectNode reason = reasons.addObject();

@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,11 +35,14 @@ public final class Expressions {
         private final Set<String> usedNames = new HashSet<>();
         private final Set<String> usedValues = new HashSet<>();
 
+        /** Each value validated (and numbers normalised) once, up front: an invalid one is an error even if unused. */
+        private final Map<String, JsonNode> validated = new LinkedHashMap<>();
+
         public Context(JsonNode names, JsonNode values) {
             this.names = names == null || names.isNull() ? null : names;
             this.values = values == null || values.isNull() ? null : values;
             if (this.values != null) {
-                this.values.fields().forEachRemaining(e -> Values.validate(e.getValue()));
+                this.values.fields().forEachRemaining(e -> validated.put(e.getKey(), Values.validate(e.getValue())));
             }
         }
 
@@ -55,13 +57,13 @@ public final class Expressions {
         }
 
         JsonNode value(String token, String expression) {
-            JsonNode value = values == null ? null : values.get(token);
+            JsonNode value = validated.get(token);
             if (value == null) {
                 throw DynamoException.validation("Invalid " + expression + ": An expression attribute value used in expression is not "
                         + "defined; attribute value: " + token);
             }
             usedValues.add(token);
-            return Values.validate(value);
+            return value;
         }
 
         /** After every expression of the request is parsed: an unused name or value is an error, as on AWS. */
@@ -1017,12 +1019,4 @@ public final class Expressions {
         return null;
     }
 
-    /** For UPDATED_OLD / UPDATED_NEW: the written paths' values. */
-    public static ObjectNode updatedAttributes(ObjectNode item, List<Path> paths) {
-        return project(item, paths);
-    }
-
-    static Iterator<String> names(ObjectNode node) {
-        return node.fieldNames();
-    }
 }

@@ -87,6 +87,13 @@ public interface Journal {
             }
         }
 
+        /** One request's writes as one line of the journal. */
+        private static String line(List<ObjectNode> mutations) throws IOException {
+            ObjectNode entry = JSON.createObjectNode();
+            entry.putArray("m").addAll(mutations);
+            return JSON.writeValueAsString(entry) + "\n";
+        }
+
         @Override
         public synchronized void append(List<ObjectNode> mutations) {
             try {
@@ -94,9 +101,7 @@ public interface Journal {
                     Files.createDirectories(file.toAbsolutePath().getParent());
                     channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
                 }
-                ObjectNode entry = JSON.createObjectNode();
-                entry.putArray("m").addAll(mutations);
-                byte[] line = (JSON.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
+                byte[] line = line(mutations).getBytes(StandardCharsets.UTF_8);
                 java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(line);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
@@ -113,9 +118,7 @@ public interface Journal {
                 Path aside = file.resolveSibling(file.getFileName() + ".compacting");
                 StringBuilder out = new StringBuilder();
                 for (ObjectNode mutation : snapshot) {
-                    ObjectNode entry = JSON.createObjectNode();
-                    entry.putArray("m").add(mutation);
-                    out.append(JSON.writeValueAsString(entry)).append('\n');
+                    out.append(line(List.of(mutation)));
                 }
                 Files.writeString(aside, out, StandardCharsets.UTF_8);
                 try (FileChannel sync = FileChannel.open(aside, StandardOpenOption.WRITE)) {

@@ -78,11 +78,7 @@ public final class HttpFront implements AutoCloseable {
         routes.sort((a, b) -> Integer.compare(b.route().path().replaceAll("\\{[^}]+}", "").length(),
                 a.route().path().replaceAll("\\{[^}]+}", "").length()));
         server = HttpServer.create(new InetSocketAddress("localhost", port), 128);
-        executor = Executors.newFixedThreadPool(16, r -> {
-            Thread thread = new Thread(r, "http-front");
-            thread.setDaemon(true);
-            return thread;
-        });
+        executor = Executors.newFixedThreadPool(16, com.image2model.devstack.Daemons.named("http-front"));
         server.setExecutor(executor);
         server.createContext("/", this::handle);
     }

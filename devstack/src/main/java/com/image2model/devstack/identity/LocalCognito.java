@@ -111,11 +111,7 @@ public final class LocalCognito implements AutoCloseable {
         this.triggers = triggers;
         this.clock = clock;
         server = HttpServer.create(new InetSocketAddress("localhost", port), 64);
-        server.setExecutor(Executors.newFixedThreadPool(8, r -> {
-            Thread thread = new Thread(r, "local-cognito");
-            thread.setDaemon(true);
-            return thread;
-        }));
+        server.setExecutor(Executors.newFixedThreadPool(8, com.image2model.devstack.Daemons.named("local-cognito")));
         server.createContext("/", this::handle);
     }
 

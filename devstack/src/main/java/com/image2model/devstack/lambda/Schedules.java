@@ -25,11 +25,7 @@ public final class Schedules implements AutoCloseable {
 
     private final LocalFunctions functions;
     private final List<String[]> schedules = new ArrayList<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "schedules");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(com.image2model.devstack.Daemons.named("schedules"));
 
     public Schedules(LocalFunctions functions, SamTemplate template) {
         this.functions = functions;

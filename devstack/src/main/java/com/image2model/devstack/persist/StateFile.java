@@ -32,11 +32,7 @@ public final class StateFile implements AutoCloseable {
     public StateFile(Path file, Supplier<JsonNode> state) {
         this.file = file;
         this.state = state;
-        this.saver = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "state-" + file.getFileName());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.saver = Executors.newSingleThreadScheduledExecutor(com.image2model.devstack.Daemons.named("state-" + file.getFileName()));
     }
 
     /** The state last saved, or null when there is none. */

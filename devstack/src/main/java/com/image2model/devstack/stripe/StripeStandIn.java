@@ -73,11 +73,7 @@ public final class StripeStandIn implements AutoCloseable {
     private final Map<String, byte[]> idempotent = new ConcurrentHashMap<>();
     private final List<ObjectNode> events = java.util.Collections.synchronizedList(new ArrayList<>());
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final ScheduledExecutorService deliveries = Executors.newScheduledThreadPool(1, r -> {
-        Thread thread = new Thread(r, "stripe-webhooks");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService deliveries = Executors.newScheduledThreadPool(1, com.image2model.devstack.Daemons.named("stripe-webhooks"));
     private volatile String webhookUrl;
     /** While held, events are recorded but not sent (tests deliver them in an order of their choosing). */
     private volatile boolean held;
@@ -89,11 +85,7 @@ public final class StripeStandIn implements AutoCloseable {
         }
         this.server = HttpServer.create(new InetSocketAddress("localhost", port), 64);
         this.server.createContext("/", this::handle);
-        this.server.setExecutor(Executors.newFixedThreadPool(4, r -> {
-            Thread thread = new Thread(r, "stripe-http");
-            thread.setDaemon(true);
-            return thread;
-        }));
+        this.server.setExecutor(Executors.newFixedThreadPool(4, com.image2model.devstack.Daemons.named("stripe-http")));
     }
 
     public StripeStandIn start(String webhookUrl) {
