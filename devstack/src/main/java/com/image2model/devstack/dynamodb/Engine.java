@@ -878,9 +878,4 @@ public final class Engine {
         }
         return out;
     }
-
-    /** Writes the journal compacted, now (large journals are compacted at start too). */
-    public synchronized void compact() {
-        journal.compact(snapshot());
-    }
 }

@@ -127,15 +127,12 @@ class EventInjectionTest {
                             if (withClaims && route.authorizerNone()) {
                                 continue;
                             }
+                            // Without claims on a JWT route: API Gateway never sends that, and the function must still refuse it.
                             Map<String, String> claims = withClaims ? attackerClaims : null;
-                            if (!withClaims && !route.authorizerNone()) {
-                                // API Gateway never invokes a JWT route without claims; the function must still refuse.
-                                claims = null;
-                            }
                             String raw = base64 ? Base64.getEncoder().encodeToString(body.getValue().getBytes(StandardCharsets.UTF_8))
                                     : body.getValue();
                             Path file = dir.resolve(function.logicalId() + "-" + args.size() + ".json");
-                            Files.write(file, Api.JSON.writeValueAsBytes(event(route, pathFor(route), claims, raw, base64)));
+                            Files.write(file, Api.JSON.writeValueAsBytes(event(route, victimPathFor(route), claims, raw, base64)));
                             args.add(file.toString());
                             routes.add(route);
                             names.add(route.routeKey() + " " + body.getKey() + (base64 ? " (base64)" : "")
@@ -247,16 +244,12 @@ class EventInjectionTest {
         };
     }
 
+    /** The victim's ids for a route's {id}: in the forged events, and in the outer request (a foreign id must answer 404). */
     private static Map<String, String> victimPathFor(SamTemplate.HttpRoute route) {
         if (!route.path().contains("{id}")) {
             return Map.of();
         }
         return Map.of("id", route.path().startsWith("/jobs") ? victimJob : victimMemberSub);
-    }
-
-    /** The outer request's path parameters: the victim's ids (a foreign id must answer 404). */
-    private static Map<String, String> pathFor(SamTemplate.HttpRoute route) {
-        return victimPathFor(route);
     }
 
     /** An API Gateway HTTP API (2.0) event, as the front or API Gateway builds it. */
@@ -307,7 +300,7 @@ class EventInjectionTest {
 
     private static HttpResponse<String> send(SamTemplate.HttpRoute route, String body, boolean base64, String token) throws Exception {
         String path = route.path();
-        for (Map.Entry<String, String> p : pathFor(route).entrySet()) {
+        for (Map.Entry<String, String> p : victimPathFor(route).entrySet()) {
             path = path.replace("{" + p.getKey() + "}", p.getValue());
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(TestStack.get().front().url() + path))
