@@ -61,7 +61,7 @@ public final class BillingFunction implements Function<APIGatewayV2HTTPEvent, AP
             return ApiResponses.error(502, "payment_provider_unavailable",
                     "The payment provider did not answer as expected; nothing was charged. Try again in a minute.");
         } catch (ApiException e) {
-            return ApiResponses.error(e.status(), e.code(), e.getMessage());
+            return ApiResponses.error(e);
         }
     }
 

@@ -85,7 +85,7 @@ public final class CompanyFunction implements Function<APIGatewayV2HTTPEvent, AP
                 default -> throw ApiException.notFound("Route " + event.getRouteKey());
             };
         } catch (ApiException e) {
-            return ApiResponses.error(e.status(), e.code(), e.getMessage());
+            return ApiResponses.error(e);
         }
     }
 

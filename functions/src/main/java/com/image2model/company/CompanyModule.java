@@ -16,7 +16,26 @@ public final class CompanyModule {
     /** Checks every API caller's membership against the table (see {@link Callers}). */
     public static Callers callers() {
         CompanyStore store = new CompanyStore(AwsClients.dynamoDb(), Settings.get(Settings.TABLE_NAME), Clock.systemUTC());
-        return new Callers(store::standing);
+        com.image2model.limits.RateLimiter limiter = rateLimiter();
+        com.image2model.limits.RateLimit requests = rateLimits().requests();
+        return new Callers(store::standing, caller -> {
+            try {
+                limiter.take(caller.companyId(), caller.userId(), requests);
+            } catch (com.image2model.limits.LimitExceeded e) {
+                throw com.image2model.limits.TooManyRequests.of(e);
+            }
+        });
+    }
+
+    /** The per-person limits, from RATE_JOBS_PER_MINUTE, RATE_IMAGES_PER_HOUR and RATE_REQUESTS_PER_HOUR. */
+    public static com.image2model.limits.RateLimits rateLimits() {
+        return com.image2model.limits.RateLimits.of(Settings.getLong(Settings.RATE_JOBS_PER_MINUTE),
+                Settings.getLong(Settings.RATE_IMAGES_PER_HOUR), Settings.getLong(Settings.RATE_REQUESTS_PER_HOUR));
+    }
+
+    public static com.image2model.limits.RateLimiter rateLimiter() {
+        return new com.image2model.limits.RateLimiter(
+                new com.image2model.limits.DynamoRateCounters(AwsClients.dynamoDb(), Settings.get(Settings.TABLE_NAME)), Clock.systemUTC());
     }
 
     public static Memberships memberships() {

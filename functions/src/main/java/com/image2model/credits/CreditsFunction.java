@@ -36,8 +36,9 @@ public final class CreditsFunction implements Function<APIGatewayV2HTTPEvent, AP
     private final Clock clock;
 
     private final com.image2model.tenancy.Callers callers;
+    private final com.image2model.limits.PersonalLimits personal;
 
-    public CreditsFunction(com.image2model.tenancy.Callers callers, CreditLedger ledger, FairUse fairUse, CompanyStore companies, Catalog catalog, long lowBalanceThreshold,
+    public CreditsFunction(com.image2model.tenancy.Callers callers, CreditLedger ledger, FairUse fairUse, CompanyStore companies, Catalog catalog, long lowBalanceThreshold, com.image2model.limits.PersonalLimits personal,
                            Clock clock) {
         this.callers = callers;
         this.ledger = ledger;
@@ -46,6 +47,7 @@ public final class CreditsFunction implements Function<APIGatewayV2HTTPEvent, AP
         this.catalog = catalog;
         this.lowBalanceThreshold = lowBalanceThreshold;
         this.clock = clock;
+        this.personal = personal;
     }
 
     @Override
@@ -61,7 +63,7 @@ public final class CreditsFunction implements Function<APIGatewayV2HTTPEvent, AP
                 default -> throw ApiException.notFound("Route " + event.getRouteKey());
             };
         } catch (ApiException e) {
-            return ApiResponses.error(e.status(), e.code(), e.getMessage());
+            return ApiResponses.error(e);
         }
     }
 
@@ -88,6 +90,8 @@ public final class CreditsFunction implements Function<APIGatewayV2HTTPEvent, AP
         out.put("usedThisMonth", usedThisMonth);
         out.put("lowBalance", balance.available() < lowBalanceThreshold);
         out.put("lowBalanceThreshold", lowBalanceThreshold);
+        // The caller's own limits (this request already counted).
+        out.put("limits", personal.view(caller.companyId(), caller.userId()));
         return out;
     }
 

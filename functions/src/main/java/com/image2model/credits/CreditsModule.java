@@ -33,7 +33,9 @@ public final class CreditsModule {
     public static CreditsFunction api() {
         Catalog catalog = Catalog.load();
         return new CreditsFunction(com.image2model.company.CompanyModule.callers(), ledger(), fairUse(catalog), new CompanyStore(AwsClients.dynamoDb(), Settings.get(Settings.TABLE_NAME), Clock.systemUTC()),
-                catalog, Long.parseLong(Settings.get(Settings.LOW_BALANCE_THRESHOLD)), Clock.systemUTC());
+                catalog, Long.parseLong(Settings.get(Settings.LOW_BALANCE_THRESHOLD)),
+                new com.image2model.limits.PersonalLimits(com.image2model.company.CompanyModule.rateLimiter(),
+                        com.image2model.company.CompanyModule.rateLimits()), Clock.systemUTC());
     }
 
 }

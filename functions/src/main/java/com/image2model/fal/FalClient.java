@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
+import com.image2model.platform.InvocationDeadline;
+
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -18,10 +20,22 @@ import tools.jackson.databind.json.JsonMapper;
  * FAL's queue API: submit with a webhook, then follow the URLs the submission answered (status,
  * result, cancel). 429 and 5xx are retried here with exponential backoff and full jitter, a few
  * times, never long: beyond that the caller's own retry (SQS, the webhook's redelivery) takes over.
+ *
+ * <p>Every attempt and every wait also fits in what is left of the invocation
+ * ({@link InvocationDeadline}), keeping {@link #RESERVE_MILLIS} to record the outcome: a worker's
+ * batch against a FAL that answers slowly ends before Lambda's timeout, and what it could not
+ * submit is left to SQS instead of being cut off mid-write.
  */
 public final class FalClient {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** Kept free at the end of an invocation for what follows a FAL call (the table writes, the answer). */
+    public static final long RESERVE_MILLIS = 3_000;
+    /** No attempt is started with less time than this. */
+    static final long MIN_ATTEMPT_MILLIS = 1_000;
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+    private static final Duration DOWNLOAD_TIMEOUT = Duration.ofSeconds(60);
 
     public record Submission(String requestId, String statusUrl, String responseUrl, String cancelUrl) {
     }
@@ -129,14 +143,14 @@ public final class FalClient {
     /** Downloads a result file, refusing one larger than {@code maxBytes}. */
     public byte[] download(String url, long maxBytes) {
         for (int attempt = 1; ; attempt++) {
+            Duration timeout = attemptTimeout(DOWNLOAD_TIMEOUT, "download the model");
             try {
-                HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).GET().build(),
+                HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build(),
                         HttpResponse.BodyHandlers.ofInputStream());
                 try (InputStream in = response.body()) {
                     if (response.statusCode() != 200) {
                         boolean retryable = response.statusCode() == 429 || response.statusCode() >= 500;
-                        if (retryable && attempt < attempts) {
-                            backOff(attempt, null);
+                        if (retryable && attempt < attempts && backOff(attempt, null)) {
                             continue;
                         }
                         throw new FalException(response.statusCode(), retryable, "Downloading the model answered " + response.statusCode());
@@ -152,10 +166,9 @@ public final class FalClient {
                     return bytes;
                 }
             } catch (IOException e) {
-                if (attempt >= attempts) {
+                if (attempt >= attempts || !backOff(attempt, null)) {
                     throw new FalException(0, true, "Downloading the model failed: " + e.getMessage());
                 }
-                backOff(attempt, null);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new FalException(0, true, "Interrupted");
@@ -164,25 +177,26 @@ public final class FalClient {
     }
 
     private HttpRequest.Builder authorized(URI uri) {
-        return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(15)).header("Authorization", "Key " + key)
+        return HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).header("Authorization", "Key " + key)
                 .header("Accept", "application/json");
     }
 
     private HttpResponse<String> send(java.util.function.Supplier<HttpRequest> request) {
         for (int attempt = 1; ; attempt++) {
+            Duration timeout = attemptTimeout(REQUEST_TIMEOUT, "call FAL");
             try {
-                HttpResponse<String> response = http.send(request.get(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(request.get(), (name, value) -> true).timeout(timeout).build(),
+                        HttpResponse.BodyHandlers.ofString());
                 int status = response.statusCode();
-                if ((status == 429 || status >= 500) && attempt < attempts) {
-                    backOff(attempt, response.headers().firstValue("retry-after").orElse(null));
+                if ((status == 429 || status >= 500) && attempt < attempts
+                        && backOff(attempt, response.headers().firstValue("retry-after").orElse(null))) {
                     continue;
                 }
                 return response;
             } catch (IOException e) {
-                if (attempt >= attempts) {
+                if (attempt >= attempts || !backOff(attempt, null)) {
                     throw new FalException(0, true, "FAL could not be reached: " + e.getMessage());
                 }
-                backOff(attempt, null);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new FalException(0, true, "Interrupted");
@@ -190,7 +204,17 @@ public final class FalClient {
         }
     }
 
-    private void backOff(int attempt, String retryAfter) {
+    /** The timeout of the next attempt: {@code most}, or less to end before the invocation's reserve; none when too little is left. */
+    private static Duration attemptTimeout(Duration most, String what) {
+        long left = InvocationDeadline.remainingMillis() - RESERVE_MILLIS;
+        if (left < MIN_ATTEMPT_MILLIS) {
+            throw new FalException(0, true, "No time left in this invocation to " + what + "; it is retried later");
+        }
+        return left >= most.toMillis() ? most : Duration.ofMillis(left);
+    }
+
+    /** Waits before the next attempt; answers false (without waiting) when the wait and an attempt no longer fit in the invocation. */
+    private boolean backOff(int attempt, String retryAfter) {
         long cap = baseBackoffMillis << Math.min(attempt - 1, 6);
         long wait = ThreadLocalRandom.current().nextLong(cap + 1);
         if (retryAfter != null) {
@@ -201,12 +225,16 @@ public final class FalClient {
                 // An HTTP date: the jittered wait stands.
             }
         }
+        if (wait + MIN_ATTEMPT_MILLIS > InvocationDeadline.remainingMillis() - RESERVE_MILLIS) {
+            return false;
+        }
         try {
             Thread.sleep(wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new FalException(0, true, "Interrupted");
         }
+        return true;
     }
 
     private static FalException refused(String what, HttpResponse<String> response) {

@@ -49,7 +49,7 @@ public final class HealthFunction implements Function<APIGatewayV2HTTPEvent, API
             try {
                 Operators.require(request);
             } catch (ApiException e) {
-                return ApiResponses.error(e.status(), e.code(), e.getMessage());
+                return ApiResponses.error(e);
             }
         }
         HealthCheck.Report report = check.run();

@@ -56,9 +56,12 @@ public final class JobsFunction implements Function<APIGatewayV2HTTPEvent, APIGa
     private final Clock clock;
 
     private final com.image2model.tenancy.Callers callers;
+    private final com.image2model.limits.PersonalLimits personal;
 
     public JobsFunction(com.image2model.tenancy.Callers callers, JobStore store, Pipeline pipeline, CreditLedger ledger, FairUse fairUse, CompanyStore companies, Catalog catalog,
-                        S3Presigner presigner, String uploadsBucket, String resultsBucket, Limits limits, Clock clock) {
+                        S3Presigner presigner, String uploadsBucket, String resultsBucket, Limits limits,
+                        com.image2model.limits.PersonalLimits personal, Clock clock) {
+        this.personal = personal;
         this.callers = callers;
         this.store = store;
         this.pipeline = pipeline;
@@ -87,7 +90,7 @@ public final class JobsFunction implements Function<APIGatewayV2HTTPEvent, APIGa
                 default -> throw ApiException.notFound("Route " + event.getRouteKey());
             };
         } catch (ApiException e) {
-            return ApiResponses.error(e.status(), e.code(), e.getMessage());
+            return ApiResponses.error(e);
         }
     }
 
@@ -116,6 +119,8 @@ public final class JobsFunction implements Function<APIGatewayV2HTTPEvent, APIGa
             newFiles.add(newFile(files.get(i), i));
         }
 
+        // After the request is known to be well formed, before any credit is held: a refused job holds nothing.
+        personal.takeJob(caller.companyId(), caller.userId(), newFiles.size());
         String jobId = newJobId();
         boolean unlimited = Catalog.UNLIMITED_PLAN.equals(companies.company(caller.companyId()).map(Company::plan).orElse(null));
         long costPerFile = unlimited ? 0 : perImage.getAsLong();

@@ -54,6 +54,8 @@ public final class JobsModule {
         return new JobsFunction(com.image2model.company.CompanyModule.callers(), new JobStore(AwsClients.dynamoDb(), table, ledger, Clock.systemUTC()), pipeline(ledger, catalog), ledger,
                 CreditsModule.fairUse(catalog), new CompanyStore(AwsClients.dynamoDb(), table, Clock.systemUTC()), catalog,
                 AwsClients.s3Presigner(), Settings.get(Settings.UPLOADS_BUCKET), Settings.get(Settings.RESULTS_BUCKET), limits,
+                new com.image2model.limits.PersonalLimits(com.image2model.company.CompanyModule.rateLimiter(),
+                        com.image2model.company.CompanyModule.rateLimits()),
                 Clock.systemUTC());
     }
 

@@ -29,6 +29,9 @@ public final class WorkerFunction implements Function<Map<String, Object>, SQSBa
     private static final Logger LOG = LoggerFactory.getLogger(WorkerFunction.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
+    /** A message is started only with this much of the invocation left: one short FAL attempt and the reserve after it. */
+    static final long LEAVE_WHEN_LESS_MILLIS = com.image2model.fal.FalClient.RESERVE_MILLIS + 2_000;
+
     private final Pipeline pipeline;
 
     public WorkerFunction(Pipeline pipeline) {
@@ -38,7 +41,17 @@ public final class WorkerFunction implements Function<Map<String, Object>, SQSBa
     @Override
     public SQSBatchResponse apply(Map<String, Object> event) {
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-        for (SQSEvent.SQSMessage message : messages(event)) {
+        List<SQSEvent.SQSMessage> messages = messages(event);
+        for (int i = 0; i < messages.size(); i++) {
+            SQSEvent.SQSMessage message = messages.get(i);
+            if (com.image2model.platform.InvocationDeadline.remainingMillis() < LEAVE_WHEN_LESS_MILLIS) {
+                // Too little time for another FAL call: the rest go back to SQS untouched rather than be cut off.
+                LOG.warn("No time left in this invocation: {} of {} messages are left for SQS to deliver again", messages.size() - i, messages.size());
+                for (int j = i; j < messages.size(); j++) {
+                    failures.add(SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(messages.get(j).getMessageId()).build());
+                }
+                break;
+            }
             try {
                 handle(message);
             } catch (RuntimeException e) {

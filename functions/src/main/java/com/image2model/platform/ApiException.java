@@ -5,6 +5,7 @@ public class ApiException extends RuntimeException {
 
     private final int status;
     private final String code;
+    private final java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
 
     public ApiException(int status, String code, String message) {
         super(message);
@@ -18,6 +19,16 @@ public class ApiException extends RuntimeException {
 
     public String code() {
         return code;
+    }
+
+    /** Headers the answer carries besides the body (Retry-After on a 429). */
+    public java.util.Map<String, String> headers() {
+        return java.util.Collections.unmodifiableMap(headers);
+    }
+
+    public ApiException withHeader(String name, String value) {
+        headers.put(name.toLowerCase(java.util.Locale.ROOT), value);
+        return this;
     }
 
     public static ApiException badRequest(String code, String message) {

@@ -37,6 +37,13 @@ public final class ApiResponses {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApiResponses.class);
 
+    /** The answer for a refused request, with the headers it carries. */
+    public static APIGatewayV2HTTPResponse error(ApiException e) {
+        APIGatewayV2HTTPResponse answer = error(e.status(), e.code(), e.getMessage());
+        answer.getHeaders().putAll(e.headers());
+        return answer;
+    }
+
     /** An error answer: {"error": {"code": "...", "message": "..."}}, and one log line naming it (no trace, no message). */
     public static APIGatewayV2HTTPResponse error(int status, String code, String message) {
         LOG.info("refused {} {}", status, code);

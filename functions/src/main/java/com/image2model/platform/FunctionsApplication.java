@@ -76,6 +76,9 @@ public class FunctionsApplication implements ApplicationContextInitializer<Gener
             Settings.FAL_QUEUE_URL, Settings.FAL_KEY_ARN, Settings.FAL_WEBHOOK_URL, Settings.FAL_IMAGE_URL_SECONDS,
             Settings.FAL_POLL_AFTER_SECONDS, Settings.FAL_POLL_EVERY_SECONDS, Settings.FAL_MAX_WAIT_SECONDS, Settings.FAL_MAX_GLB_BYTES,
             Settings.FAL_RETRY_ATTEMPTS, Settings.FAL_RETRY_BASE_MILLIS);
+    /** Every API function's callers are counted against the per-person limits. */
+    private static final List<String> RATE_LIMITS = List.of(Settings.RATE_JOBS_PER_MINUTE, Settings.RATE_IMAGES_PER_HOUR,
+            Settings.RATE_REQUESTS_PER_HOUR);
     private static final List<String> JOB_LIMITS = List.of(Settings.JOBS_MAX_FILES, Settings.JOBS_MAX_FILE_BYTES,
             Settings.JOBS_UPLOAD_WINDOW_SECONDS, Settings.JOBS_HOLD_GRACE_SECONDS, Settings.JOBS_RESULT_URL_SECONDS);
 
@@ -96,16 +99,16 @@ public class FunctionsApplication implements ApplicationContextInitializer<Gener
                     HealthFunction::fromEnvironment),
             new FunctionSpec("company", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class,
                     EnumSet.of(AwsClients.Service.SECRETS_MANAGER, AwsClients.Service.DYNAMODB, AwsClients.Service.COGNITO),
-                    settings(MEMBERSHIP, List.of(Settings.USER_POOL_ID), LEDGER, STRIPE), BillingModule::company),
+                    settings(MEMBERSHIP, List.of(Settings.USER_POOL_ID), LEDGER, STRIPE, RATE_LIMITS), BillingModule::company),
             new FunctionSpec("billing", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class,
-                    EnumSet.of(AwsClients.Service.SECRETS_MANAGER, AwsClients.Service.DYNAMODB), settings(LEDGER, STRIPE, List.of(Settings.SITE_ORIGIN)), BillingModule::api),
+                    EnumSet.of(AwsClients.Service.SECRETS_MANAGER, AwsClients.Service.DYNAMODB), settings(LEDGER, STRIPE, List.of(Settings.SITE_ORIGIN), RATE_LIMITS), BillingModule::api),
             new FunctionSpec("stripeWebhook", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class,
                     EnumSet.of(AwsClients.Service.SECRETS_MANAGER, AwsClients.Service.DYNAMODB), settings(LEDGER, STRIPE, List.of(Settings.STRIPE_WEBHOOK_SECRET_ARN)),
                     BillingModule::webhook),
             new FunctionSpec("credits", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class,
-                    EnumSet.of(AwsClients.Service.DYNAMODB), LEDGER, CreditsModule::api),
+                    EnumSet.of(AwsClients.Service.DYNAMODB), settings(LEDGER, RATE_LIMITS), CreditsModule::api),
             new FunctionSpec("jobs", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class,
-                    EnumSet.of(AwsClients.Service.SECRETS_MANAGER, AwsClients.Service.DYNAMODB, AwsClients.Service.S3_PRESIGNER), settings(LEDGER, PIPELINE, JOB_LIMITS),
+                    EnumSet.of(AwsClients.Service.SECRETS_MANAGER, AwsClients.Service.DYNAMODB, AwsClients.Service.S3_PRESIGNER), settings(LEDGER, PIPELINE, JOB_LIMITS, RATE_LIMITS),
                     JobsModule::api),
             new FunctionSpec("worker", Map.class, SQSBatchResponse.class,
                     EnumSet.of(AwsClients.Service.SECRETS_MANAGER, AwsClients.Service.DYNAMODB, AwsClients.Service.S3, AwsClients.Service.S3_PRESIGNER),

@@ -59,7 +59,7 @@ public final class LambdaEvents {
                     if (correlation != null) {
                         org.slf4j.MDC.put("correlation_id", correlation);
                     }
-                    return typed.apply(event);
+                    return InvocationDeadline.within(context.getRemainingTimeInMillis(), () -> typed.apply(event));
                 });
             } finally {
                 org.slf4j.MDC.remove("correlation_id");

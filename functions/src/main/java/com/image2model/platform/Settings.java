@@ -57,6 +57,9 @@ public final class Settings {
     public static final String FAL_MAX_GLB_BYTES = "FAL_MAX_GLB_BYTES";
     public static final String FAL_RETRY_ATTEMPTS = "FAL_RETRY_ATTEMPTS";
     public static final String FAL_RETRY_BASE_MILLIS = "FAL_RETRY_BASE_MILLIS";
+    public static final String RATE_JOBS_PER_MINUTE = "RATE_JOBS_PER_MINUTE";
+    public static final String RATE_IMAGES_PER_HOUR = "RATE_IMAGES_PER_HOUR";
+    public static final String RATE_REQUESTS_PER_HOUR = "RATE_REQUESTS_PER_HOUR";
 
     /** Production-safe defaults: limits, policies and FAL's public addresses. Everything else is required. */
     public static final Map<String, String> DEFAULTS = Map.ofEntries(
@@ -81,7 +84,10 @@ public final class Settings {
             Map.entry(FAL_MAX_WAIT_SECONDS, "7200"),
             Map.entry(FAL_MAX_GLB_BYTES, "104857600"),
             Map.entry(FAL_RETRY_ATTEMPTS, "3"),
-            Map.entry(FAL_RETRY_BASE_MILLIS, "250"));
+            Map.entry(FAL_RETRY_BASE_MILLIS, "250"),
+            Map.entry(RATE_JOBS_PER_MINUTE, "10"),
+            Map.entry(RATE_IMAGES_PER_HOUR, "100"),
+            Map.entry(RATE_REQUESTS_PER_HOUR, "1000"));
 
     /** Settings that may be absent, with nothing in their place (an endpoint override, a path-style switch). */
     public static final java.util.Set<String> OPTIONAL = java.util.Set.of(STRIPE_API_BASE, S3_FORCE_PATH_STYLE);

@@ -29,10 +29,22 @@ public final class Callers {
         Optional<Standing> of(String companyId, String userId);
     }
 
+    /** Counts a verified caller's request against their limits; throws (an API refusal) when none are left. */
+    @FunctionalInterface
+    public interface Meter {
+        void count(TenantContext caller);
+    }
+
     private final Standings standings;
+    private final Meter meter;
 
     public Callers(Standings standings) {
+        this(standings, caller -> { });
+    }
+
+    public Callers(Standings standings, Meter meter) {
         this.standings = standings;
+        this.meter = meter;
     }
 
     /** The caller of an API request: verified claims, and a membership that still holds. */
@@ -51,7 +63,10 @@ public final class Callers {
         }
         Role role = standing.role() == Role.ADMIN && claimed.role() == Role.ADMIN ? Role.ADMIN : Role.MEMBER;
         com.image2model.platform.LogKeys.company(claimed.companyId());
-        return new TenantContext(claimed.companyId(), claimed.userId(), claimed.email(), role);
+        TenantContext caller = new TenantContext(claimed.companyId(), claimed.userId(), claimed.email(), role);
+        // Counted only once the membership holds: a removed person's requests cannot use up anyone's limit.
+        meter.count(caller);
+        return caller;
     }
 
     private static ApiException revoked(String message) {

@@ -165,6 +165,7 @@ public final class FalStandIn implements AutoCloseable {
     // The next N submits answer this status; the next N results are 422; the next N webhooks are lost.
     private final AtomicInteger failingSubmits = new AtomicInteger();
     private volatile int failingSubmitStatus = 503;
+    private volatile long failingSubmitDelayMillis;
     private final AtomicInteger failingResults = new AtomicInteger();
     private final AtomicInteger lostWebhooks = new AtomicInteger();
     private final AtomicInteger slowJobs = new AtomicInteger();
@@ -212,7 +213,13 @@ public final class FalStandIn implements AutoCloseable {
     }
 
     public void failNextSubmits(int status, int times) {
+        failNextSubmits(status, times, 0);
+    }
+
+    /** The next {@code times} submits answer {@code status}, each after {@code delayMillis} (a gateway that is slow to give up). */
+    public void failNextSubmits(int status, int times, long delayMillis) {
         failingSubmitStatus = status;
+        failingSubmitDelayMillis = delayMillis;
         failingSubmits.set(times);
     }
 
@@ -235,6 +242,7 @@ public final class FalStandIn implements AutoCloseable {
 
     public void resetFaults() {
         failingSubmits.set(0);
+        failingSubmitDelayMillis = 0;
         failingResults.set(0);
         lostWebhooks.set(0);
         slowJobs.set(0);
@@ -339,6 +347,13 @@ public final class FalStandIn implements AutoCloseable {
     private void submit(HttpExchange exchange, String app) throws IOException {
         submitAttempts.add(clock.millis());
         if (failingSubmits.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            if (failingSubmitDelayMillis > 0) {
+                try {
+                    Thread.sleep(failingSubmitDelayMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             if (failingSubmitStatus == 429) {
                 exchange.getResponseHeaders().set("Retry-After", "1");
             }

@@ -93,6 +93,14 @@ public final class LocalFunctions {
 
     /** Invokes a function with an event (JSON bytes) and returns its answer (JSON bytes). */
     public byte[] invoke(String logicalId, byte[] event) throws IOException {
+        return invoke(logicalId, event, 0);
+    }
+
+    /**
+     * The same with the invocation's deadline {@code timeoutSeconds} away instead of the template's
+     * Timeout (0: the template's), as Lambda's context tells it; the function is not cut off.
+     */
+    public byte[] invoke(String logicalId, byte[] event, int timeoutSeconds) throws IOException {
         SamTemplate.FunctionDef function = function(logicalId);
         FunctionInvoker invoker = started.computeIfAbsent(logicalId, id -> {
             String definition = function.definition();
@@ -103,7 +111,7 @@ public final class LocalFunctions {
         });
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int memory = Integer.parseInt(String.valueOf(function.properties().getOrDefault("MemorySize", 1024)));
-        int timeout = Integer.parseInt(String.valueOf(function.properties().getOrDefault("Timeout", 20)));
+        int timeout = timeoutSeconds > 0 ? timeoutSeconds : Integer.parseInt(String.valueOf(function.properties().getOrDefault("Timeout", 20)));
         long started = System.nanoTime();
         try {
             invoker.handleRequest(new ByteArrayInputStream(event), out, new LocalContext(logicalId, memory, timeout));

@@ -18,9 +18,17 @@ public final class Api {
     public static final String PASSWORD = "Correct-Horse-9";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    public record Answer(int status, JsonNode body) {
+    public record Answer(int status, JsonNode body, java.net.http.HttpHeaders headers) {
+        public Answer(int status, JsonNode body) {
+            this(status, body, java.net.http.HttpHeaders.of(java.util.Map.of(), (n, v) -> true));
+        }
+
         public String errorCode() {
             return body.at("/error/code").asText();
+        }
+
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
         }
     }
 
@@ -59,7 +67,8 @@ public final class Api {
         }
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new Answer(response.statusCode(), response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body()));
+        return new Answer(response.statusCode(), response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body()),
+                response.headers());
     }
 
     public static JsonNode claims(String token) throws Exception {

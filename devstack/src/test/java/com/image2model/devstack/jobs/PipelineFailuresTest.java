@@ -395,6 +395,60 @@ class PipelineFailuresTest {
         Jobs.assertSettled(company);
     }
 
+    @Test
+    void aFullBatchAgainstAGeneratorThatFailsSlowlyEndsBeforeTheTimeoutAndLeavesItsMessagesToSqs() throws Exception {
+        Jobs.Company company = Jobs.company("Slow Outage", 400);
+        JsonNode job = start(company, 10);
+        String jobId = id(job);
+        long heldBefore = Jobs.ledger().balance(company.companyId()).held();
+        Jobs.stack().eventSources().pause();
+        String event;
+        try {
+            Jobs.uploadAll(job, java.util.Collections.nCopies(10, IMAGE));
+            List<Map<String, Object>> records = new java.util.ArrayList<>();
+            for (int i = 1; i <= 10; i++) {
+                String key = "uploads/" + company.companyId() + "/" + jobId + "/f" + String.format("%03d", i) + ".jpg";
+                String s3Event = "{\"Records\":[{\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\""
+                        + Jobs.stack().provisioner().ref("UploadsBucket") + "\"},\"object\":{\"key\":\"" + key + "\"}}}]}";
+                records.add(Map.of("messageId", "m" + i, "body", s3Event, "attributes", Map.of("ApproximateReceiveCount", "1")));
+            }
+            event = Api.JSON.writeValueAsString(Map.of("Records", records));
+        } catch (Exception e) {
+            Jobs.stack().eventSources().resume();
+            throw e;
+        }
+        // Every submit waits 2 s and then answers 503: unbounded, 10 messages x 3 attempts would take over a minute.
+        int timeoutSeconds = 10;
+        fal.failNextSubmits(503, 1_000, 2_000);
+        int attemptsBefore = fal.submitAttempts().size();
+        JsonNode answer;
+        long took;
+        try {
+            long started = System.nanoTime();
+            answer = Api.JSON.readTree(Jobs.stack().functions().invoke("WorkerFunction", event.getBytes(StandardCharsets.UTF_8), timeoutSeconds));
+            took = (System.nanoTime() - started) / 1_000_000;
+        } finally {
+            fal.resetFaults();
+        }
+        try {
+            assertThat(took).as("the batch ended before the %d s timeout", timeoutSeconds).isLessThan(timeoutSeconds * 1000L);
+            // The worker did try FAL (and retried), then stopped in time.
+            assertThat(fal.submitAttempts().size() - attemptsBefore).isBetween(2, 9);
+            // Every message is left for SQS: none was submitted, none failed for good.
+            assertThat(answer.path("batchItemFailures")).hasSize(10);
+            JsonNode view = Jobs.job(company, jobId);
+            for (JsonNode file : view.path("files")) {
+                assertThat(file.path("state").asText()).as("%s", file).isIn("AWAITING_UPLOAD", "UPLOADED");
+            }
+            assertThat(Jobs.ledger().balance(company.companyId()).held()).isEqualTo(heldBefore);
+        } finally {
+            Jobs.stack().eventSources().resume();
+        }
+        // SQS's own deliveries, with FAL back, finish the job.
+        Jobs.await(company, jobId, Jobs.state("DONE"));
+        Jobs.assertSettled(company);
+    }
+
     private static String code(Jobs.Company company, String body) throws Exception {
         Api.Answer answer = Api.call("POST", "/jobs", company.token(), body);
         return answer.status() + " " + answer.errorCode();
