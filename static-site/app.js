@@ -342,7 +342,34 @@ async function teamPage() {
       h('tbody', {}, ...members.members.map((m) => h('tr', {}, h('td', {}, m.email), h('td', {}, m.role), h('td', {}, m.active ? 'Active' : 'Deactivated'),
         h('td', {}, isAdmin() && m.id !== state.claims.sub ? [
           h('button', { type: 'button', class: 'secondary', onclick: act(() => api('PATCH', '/company/members/' + m.id, { role: m.role === 'admin' ? 'member' : 'admin' })) }, m.role === 'admin' ? 'Make member' : 'Make admin'), ' ',
-          h('button', { type: 'button', class: 'danger', onclick: act(() => api('PATCH', '/company/members/' + m.id, { active: !m.active })) }, m.active ? 'Deactivate' : 'Reactivate')] : '')))))));
+          h('button', { type: 'button', class: 'danger', onclick: act(() => api('PATCH', '/company/members/' + m.id, { active: !m.active })) }, m.active ? 'Deactivate' : 'Reactivate')] : '')))))),
+    ...yourData(company, result));
+}
+
+/** Saves a JSON answer as a file the person downloads. */
+function saveJson(name, data) {
+  const link = h('a', { href: URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' })), download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
+function yourData(company, result) {
+  const run = (fn) => async () => { try { await fn(); } catch (e) { result.textContent = e.message; } };
+  return [h('h2', {}, 'Your data'),
+    h('p', {}, h('button', { type: 'button', class: 'secondary', id: 'export-account', onclick: run(async () => saveJson('image2model-my-data.json', await api('GET', '/account/export'))) }, 'Download my data'), ' ',
+      isAdmin() ? h('button', { type: 'button', class: 'secondary', id: 'export-company', onclick: run(async () => saveJson('image2model-company-data.json', await api('GET', '/company/export'))) }, 'Download company data') : '', ' ',
+      h('button', { type: 'button', class: 'danger', id: 'delete-account', onclick: run(async () => {
+        const typed = prompt('This deletes your account and your personal data for good. Type your email address to confirm.');
+        if (typed === null) return;
+        await api('DELETE', '/account', { confirm: typed });
+        signOut();
+      }) }, 'Delete my account'), ' ',
+      isAdmin() ? h('button', { type: 'button', class: 'danger', id: 'delete-company', onclick: run(async () => {
+        const typed = prompt(`This deletes ${company.name}, every member's account, every image and model, for good. Type the company's name to confirm.`);
+        if (typed === null) return;
+        result.textContent = (await api('DELETE', '/company', { confirm: typed })).message;
+      }) }, 'Delete the company') : '')];
 }
 
 function legal(kind) {
@@ -355,7 +382,10 @@ function legal(kind) {
     show('Privacy',
       h('p', {}, 'We keep your work email, your company and your role to sign you in and to show your team. Payments are handled by Stripe; we never see card numbers.'),
       h('p', {}, 'Images you upload are sent to our generation provider (FAL) only to make your models. Inputs and results are deleted after 30 days.'),
-      h('p', {}, 'Ask your company admin, or us, to remove your account at any time.'));
+      h('h2', {}, 'Your data'),
+      h('p', {}, 'Download everything we store about you at any time (Team page, "Download my data"): your profile and membership, the jobs you created with links to their images and models (valid for one hour), your usage and the credit movements you caused. Company admins can download the same for the whole company.'),
+      h('p', {}, 'Delete your account yourself (Team page, "Delete my account", confirmed by typing your email): your sign-in and your membership are deleted at once, and wherever our records named you they now hold an anonymous id that leads back to no one. The models you made stay with your company. The company\'s credit ledger keeps its entries, with you anonymised, because accounting law requires money records to be kept. The company\'s last admin hands over the admin role first; its last member deletes the company instead.'),
+      h('p', {}, 'An admin can delete the whole company (confirmed by typing its name; not while a plan is active or credits are held by work in progress): every member\'s account, the Stripe customer, every image and model, and every record except the anonymised ledger are deleted, and the admins get a last email when it is done.'));
   }
 }
 

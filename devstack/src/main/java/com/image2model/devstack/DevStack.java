@@ -75,6 +75,16 @@ public final class DevStack {
                     new com.image2model.devstack.bench.PipelineBench(root, images, quality).run(System.out);
                     System.exit(0);
                 }
+                if (args.length >= 2 && args[1].equals("chaos")) {
+                    int images = 50;
+                    for (int i = 2; i < args.length - 1; i++) {
+                        if (args[i].equals("--images")) {
+                            images = Integer.parseInt(args[i + 1]);
+                        }
+                    }
+                    boolean ok = new com.image2model.devstack.bench.ChaosBench(root, images).run(System.out);
+                    System.exit(ok ? 0 : 1);
+                }
                 if (args.length >= 2 && args[1].equals("reserve")) {
                     int threads = 8;
                     int seconds = 10;
@@ -89,7 +99,7 @@ public final class DevStack {
                     System.exit(0);
                 }
                 if (args.length < 2 || !args[1].equals("coldstart")) {
-                    usage("the benchmarks are 'bench coldstart', 'bench reserve' and 'bench pipeline'");
+                    usage("the benchmarks are 'bench coldstart', 'bench reserve', 'bench pipeline' and 'bench chaos'");
                 }
                 int runs = 5;
                 for (int i = 2; i < args.length - 1; i++) {
@@ -435,6 +445,7 @@ public final class DevStack {
                 "  bench coldstart [--runs N]           cold-start time of every function (default 5 runs)",
                 "  bench reserve [--threads N] [--seconds S]  credit reservations per second on one company (default 8, 10)",
                 "  bench pipeline [--images N] [--quality Q]  a batch through the whole pipeline: overhead and Lambda time per image",
+                "  bench chaos [--images N]             a batch (default 50) with FAL faults, worker crashes and a webhook outage: what became of each image",
                 "  site-config --stage S --api URL --auth URL --client ID --site URL [--out FILE]",
                 "                                       the web app's config.json for a deployed stage (from the stack's outputs)",
                 "  reconcile [--month YYYY-MM]          the billing reconciliation report (Stripe against the ledger); exit 1 on differences",

@@ -110,6 +110,30 @@ public final class Billing {
                 str(item, "subscriptionStatus"), num(item, "currentPeriodEnd"), bool(item, "cancelAtPeriodEnd"), bool(item, "pastDue"));
     }
 
+    /** Whether the company has a plan Stripe still charges for (anything but ended or never started). */
+    public boolean planActive(String companyId) {
+        State state = state(companyId);
+        return state.plan() != null && state.status() != null
+                && !java.util.Set.of("canceled", "incomplete_expired").contains(state.status());
+    }
+
+    /** Deletes the company's Stripe customer (Stripe cancels its subscriptions) and the link to it; nothing when it has none. */
+    public void forgetCustomer(String companyId) {
+        State state = state(companyId);
+        if (state.customerId() == null) {
+            return;
+        }
+        try {
+            stripe.delete("/v1/customers/" + state.customerId());
+        } catch (StripeApi.Failed e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+            // Already deleted (a retried erasure).
+        }
+        db.deleteItem(d -> d.tableName(table).key(com.image2model.platform.DynamoItems.key(CUSTOMER_PREFIX + state.customerId(), "CUSTOMER")));
+    }
+
     /** A Checkout Session for the company's own purchase; answers its URL. */
     public String checkout(String companyId, String itemId, Integer seats, String requestId, String successUrl, String cancelUrl) {
         Catalog.Item item = catalog.item(itemId == null ? "" : itemId)

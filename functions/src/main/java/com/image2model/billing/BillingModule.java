@@ -55,6 +55,15 @@ public final class BillingModule {
         // The key is read (and checked) at init like every secret; only stripe-java's set-up waits for its first use.
         Secrets.value(Settings.STRIPE_SECRET_KEY_ARN, Secrets.Kind.STRIPE_API_KEY);
         java.util.concurrent.atomic.AtomicReference<Billing> billing = new java.util.concurrent.atomic.AtomicReference<>();
-        return new CompanyFunction(CompanyModule.callers(), CompanyModule.memberships(), companyId -> billing.updateAndGet(b -> b == null ? billing() : b).syncSeats(companyId));
+        java.util.function.Supplier<Billing> lazyBilling = () -> billing.updateAndGet(b -> b == null ? billing() : b);
+        return new CompanyFunction(CompanyModule.callers(), CompanyModule.memberships(), companyId -> lazyBilling.get().syncSeats(companyId),
+                com.image2model.privacy.PrivacyModule.api(CreditsModule.ledger(), lazyBilling));
+    }
+
+    /** The erasure worker (DELETE /company's queue); billing deletes the company's Stripe customer. */
+    public static com.image2model.privacy.ErasureFunction erasure() {
+        Secrets.value(Settings.STRIPE_SECRET_KEY_ARN, Secrets.Kind.STRIPE_API_KEY);
+        java.util.concurrent.atomic.AtomicReference<Billing> billing = new java.util.concurrent.atomic.AtomicReference<>();
+        return com.image2model.privacy.PrivacyModule.erasure(() -> billing.updateAndGet(b -> b == null ? billing() : b));
     }
 }

@@ -57,6 +57,10 @@ public class StripeApi {
         return call(ApiResource.RequestMethod.POST, path, params, idempotencyKey);
     }
 
+    public JsonNode delete(String path) {
+        return call(ApiResource.RequestMethod.DELETE, path, null, null);
+    }
+
     public JsonNode get(String path, Map<String, Object> params) {
         return call(ApiResource.RequestMethod.GET, path, params, null);
     }
@@ -70,8 +74,9 @@ public class StripeApi {
             }
             String target = path;
             String content = encoded;
-            if (method == ApiResource.RequestMethod.GET && !encoded.isEmpty()) {
-                target = path + "?" + encoded;
+            if (method != ApiResource.RequestMethod.POST) {
+                // GET and DELETE carry their parameters in the query, and no body.
+                target = encoded.isEmpty() ? path : path + "?" + encoded;
                 content = null;
             }
             return JSON.readTree(client.rawRequest(method, target, content, options.build()).body());

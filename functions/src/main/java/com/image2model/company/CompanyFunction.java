@@ -21,12 +21,15 @@ public final class CompanyFunction implements Function<APIGatewayV2HTTPEvent, AP
     private final Callers callers;
     private final Memberships memberships;
     private final java.util.function.Consumer<String> seatsChanged;
+    private final com.image2model.privacy.PrivacyApi privacy;
 
     /** {@code seatsChanged} is told the company whose active members changed (billing's seat count follows). */
-    public CompanyFunction(Callers callers, Memberships memberships, java.util.function.Consumer<String> seatsChanged) {
+    public CompanyFunction(Callers callers, Memberships memberships, java.util.function.Consumer<String> seatsChanged,
+                           com.image2model.privacy.PrivacyApi privacy) {
         this.callers = callers;
         this.memberships = memberships;
         this.seatsChanged = seatsChanged;
+        this.privacy = privacy;
     }
 
     private void seatsChanged(String companyId) {
@@ -45,6 +48,12 @@ public final class CompanyFunction implements Function<APIGatewayV2HTTPEvent, AP
             String memberId = event.getPathParameters() == null ? null : event.getPathParameters().get("id");
             return switch (String.valueOf(event.getRouteKey())) {
                 case "GET /company" -> ApiResponses.json(200, company(memberships.company(caller), caller));
+                case "GET /account/export" -> ApiResponses.json(200, privacy.exportAccount(caller));
+                case "GET /company/export" -> ApiResponses.json(200, privacy.exportCompany(caller));
+                case "DELETE /account" -> ApiResponses.json(200,
+                        privacy.deleteAccount(caller, ApiRequests.optionalText(ApiRequests.jsonBody(event), "confirm", "confirm"), this::seatsChanged));
+                case "DELETE /company" -> ApiResponses.json(202,
+                        privacy.deleteCompany(caller, ApiRequests.optionalText(ApiRequests.jsonBody(event), "confirm", "confirm")));
                 case "PATCH /company" -> {
                     JsonNode body = ApiRequests.jsonBody(event);
                     if (!body.path("autoJoin").isBoolean()) {

@@ -79,6 +79,8 @@ public class FunctionsApplication implements ApplicationContextInitializer<Gener
     /** Every API function's callers are counted against the per-person limits. */
     private static final List<String> RATE_LIMITS = List.of(Settings.RATE_JOBS_PER_MINUTE, Settings.RATE_IMAGES_PER_HOUR,
             Settings.RATE_REQUESTS_PER_HOUR);
+    /** The GDPR routes of the company function: the buckets its exports sign URLs for, and the erasure queue. */
+    private static final List<String> ERASURE = List.of(Settings.UPLOADS_BUCKET, Settings.RESULTS_BUCKET, Settings.ERASURE_QUEUE_URL);
     private static final List<String> JOB_LIMITS = List.of(Settings.JOBS_MAX_FILES, Settings.JOBS_MAX_FILE_BYTES,
             Settings.JOBS_UPLOAD_WINDOW_SECONDS, Settings.JOBS_HOLD_GRACE_SECONDS, Settings.JOBS_RESULT_URL_SECONDS);
 
@@ -98,8 +100,13 @@ public class FunctionsApplication implements ApplicationContextInitializer<Gener
                             Settings.JOBS_DLQ_URL, Settings.HEALTH_TIMEOUT_MILLIS),
                     HealthFunction::fromEnvironment),
             new FunctionSpec("company", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class,
-                    EnumSet.of(AwsClients.Service.SECRETS_MANAGER, AwsClients.Service.DYNAMODB, AwsClients.Service.COGNITO),
-                    settings(MEMBERSHIP, List.of(Settings.USER_POOL_ID), LEDGER, STRIPE, RATE_LIMITS), BillingModule::company),
+                    EnumSet.of(AwsClients.Service.SECRETS_MANAGER, AwsClients.Service.DYNAMODB, AwsClients.Service.COGNITO,
+                            AwsClients.Service.S3_PRESIGNER, AwsClients.Service.SQS),
+                    settings(MEMBERSHIP, List.of(Settings.USER_POOL_ID), LEDGER, STRIPE, RATE_LIMITS, ERASURE), BillingModule::company),
+            new FunctionSpec("erasure", Map.class, SQSBatchResponse.class,
+                    EnumSet.of(AwsClients.Service.SECRETS_MANAGER, AwsClients.Service.DYNAMODB, AwsClients.Service.COGNITO, AwsClients.Service.S3),
+                    settings(List.of(Settings.USER_POOL_ID, Settings.UPLOADS_BUCKET, Settings.RESULTS_BUCKET), LEDGER, STRIPE),
+                    BillingModule::erasure),
             new FunctionSpec("billing", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class,
                     EnumSet.of(AwsClients.Service.SECRETS_MANAGER, AwsClients.Service.DYNAMODB), settings(LEDGER, STRIPE, List.of(Settings.SITE_ORIGIN), RATE_LIMITS), BillingModule::api),
             new FunctionSpec("stripeWebhook", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class,

@@ -21,6 +21,7 @@ public final class Settings {
     public static final String RESULTS_BUCKET = "RESULTS_BUCKET";
     public static final String JOBS_QUEUE_URL = "JOBS_QUEUE_URL";
     public static final String JOBS_DLQ_URL = "JOBS_DLQ_URL";
+    public static final String ERASURE_QUEUE_URL = "ERASURE_QUEUE_URL";
     public static final String AWS_REGION = "AWS_REGION";
     public static final String S3_FORCE_PATH_STYLE = "S3_FORCE_PATH_STYLE";
     public static final String HEALTH_TIMEOUT_MILLIS = "HEALTH_TIMEOUT_MILLIS";

@@ -126,10 +126,25 @@ public final class HttpFront implements AutoCloseable {
         return new CompiledRoute(route, Pattern.compile(regex.toString()), parameters);
     }
 
+    private volatile String downPrefix;
+    private volatile long downUntilMillis;
+
+    /** Answers 503 to every request under {@code pathPrefix} for {@code millis} (a receiver down for a while, for chaos runs). */
+    public void downFor(String pathPrefix, long millis) {
+        downPrefix = pathPrefix;
+        downUntilMillis = System.currentTimeMillis() + millis;
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
             String path = exchange.getRequestURI().getRawPath();
+            String down = downPrefix;
+            if (down != null && path.startsWith(down) && System.currentTimeMillis() < downUntilMillis) {
+                exchange.getRequestBody().readAllBytes();
+                exchange.sendResponseHeaders(503, -1);
+                return;
+            }
             String origin = exchange.getRequestHeaders().getFirst("Origin");
             if (origin != null && corsOrigins.contains(origin)) {
                 exchange.getResponseHeaders().set("Access-Control-Allow-Origin", origin);

@@ -148,11 +148,32 @@ public final class SqsEventSources implements AutoCloseable {
         }
     }
 
+    /**
+     * The next {@code batches} invocations of {@code functionId} die after their work and before
+     * answering (as a Lambda killed by a timeout or an out-of-memory does): SQS hears nothing and
+     * delivers every message of the batch again after its visibility timeout. For chaos runs.
+     */
+    public void crashAfterWork(String functionId, int batches) {
+        crashes.computeIfAbsent(functionId, id -> new java.util.concurrent.atomic.AtomicInteger()).set(batches);
+    }
+
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> crashes = new java.util.concurrent.ConcurrentHashMap<>();
+
     private void handle(Mapping mapping, List<Message> messages) {
         Set<String> failed = new HashSet<>();
         try {
             byte[] answer = functions.invoke(mapping.functionId(), JSON.writeValueAsBytes(event(mapping, messages)));
             invocations.incrementAndGet();
+            java.util.concurrent.atomic.AtomicInteger crash = crashes.get(mapping.functionId());
+            if (crash != null && crash.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                LOG.warn("{} crashed after its work (injected): its {} messages come back", mapping.functionId(), messages.size());
+                if (retryDelaySeconds != null) {
+                    // The visibility timeout, shortened like every retry of the devstack's.
+                    messages.forEach(m -> sqs.changeMessageVisibility(r -> r.queueUrl(mapping.queueUrl()).receiptHandle(m.receiptHandle())
+                            .visibilityTimeout(retryDelaySeconds)));
+                }
+                return;
+            }
             if (mapping.reportsItemFailures() && answer.length > 0) {
                 JsonNode response = JSON.readTree(answer);
                 for (JsonNode failure : response.path("batchItemFailures")) {

@@ -102,6 +102,11 @@ public final class StripeStandIn implements AutoCloseable {
         return "http://localhost:" + server.getAddress().getPort();
     }
 
+    /** Whether an object (a customer, a subscription...) exists, for tests: a deleted customer does not. */
+    public boolean exists(String id) {
+        return objects.containsKey(id);
+    }
+
     // ------------------------------------------------------------------ for tests and the devstack
 
     public List<ObjectNode> events() {
@@ -284,6 +289,14 @@ public final class StripeStandIn implements AutoCloseable {
             case "GET /v1/customers/{id}", "GET /v1/subscriptions/{id}", "GET /v1/checkout/sessions/{id}", "GET /v1/invoices/{id}",
                  "GET /v1/charges/{id}" -> {
                 return find(parts[parts.length - 1]);
+            }
+            case "DELETE /v1/customers/{id}" -> {
+                // Stripe deletes the customer for good (its subscriptions are cancelled); the answer is a stub.
+                find(parts[parts.length - 1]);
+                objects.remove(parts[parts.length - 1]);
+                ObjectNode deleted = JSON.createObjectNode();
+                deleted.put("id", parts[parts.length - 1]).put("object", "customer").put("deleted", true);
+                return deleted;
             }
             case "POST /v1/checkout/sessions" -> {
                 return checkoutSession(params);
