@@ -46,6 +46,18 @@ public final class CreditLedger {
 
     public record Entry(long sequence, EntryType type, long amount, String reference, String actor, String at,
                         long balanceAfter) {
+        /** The entry as the API and the exports show it. */
+        public Map<String, Object> view() {
+            Map<String, Object> entry = new java.util.LinkedHashMap<>();
+            entry.put("sequence", sequence);
+            entry.put("type", type.name());
+            entry.put("amount", amount);
+            entry.put("reference", reference);
+            entry.put("actor", actor);
+            entry.put("at", at);
+            entry.put("balanceAfter", balanceAfter);
+            return entry;
+        }
     }
 
     /** The company cannot pay: what it needs and what it has. */

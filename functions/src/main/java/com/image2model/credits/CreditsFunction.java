@@ -106,17 +106,7 @@ public final class CreditsFunction implements Function<APIGatewayV2HTTPEvent, AP
         }
         List<CreditLedger.Entry> entries = ledger.entries(caller.companyId(), before, LEDGER_PAGE);
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("entries", entries.stream().map(e -> {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("sequence", e.sequence());
-            entry.put("type", e.type().name());
-            entry.put("amount", e.amount());
-            entry.put("reference", e.reference());
-            entry.put("actor", e.actor());
-            entry.put("at", e.at());
-            entry.put("balanceAfter", e.balanceAfter());
-            return entry;
-        }).toList());
+        out.put("entries", entries.stream().map(CreditLedger.Entry::view).toList());
         CreditLedger.Entry last = entries.isEmpty() ? null : entries.get(entries.size() - 1);
         out.put("nextCursor", last == null || last.sequence() <= 1 || entries.size() < LEDGER_PAGE ? null : String.valueOf(last.sequence()));
         return out;

@@ -112,15 +112,7 @@ public final class Exports {
             List<CreditLedger.Entry> page = ledger.entries(companyId, before, PAGE);
             for (CreditLedger.Entry e : page) {
                 if (wanted.test(e)) {
-                    Map<String, Object> entry = new LinkedHashMap<>();
-                    entry.put("sequence", e.sequence());
-                    entry.put("type", e.type().name());
-                    entry.put("amount", e.amount());
-                    entry.put("reference", e.reference());
-                    entry.put("actor", e.actor());
-                    entry.put("at", e.at());
-                    entry.put("balanceAfter", e.balanceAfter());
-                    out.add(entry);
+                    out.add(e.view());
                 }
             }
             if (page.size() < PAGE) {
