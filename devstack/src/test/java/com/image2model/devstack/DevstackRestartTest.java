@@ -122,7 +122,8 @@ class DevstackRestartTest {
         String company;
         try {
             long ready = awaitReady(first);
-            assertThat(ready).as("start to ready, ms").isLessThan(10_000);
+            // A bound on hanging, not a performance figure (that is the README's, from an idle machine): CI shares its 2 cores.
+            assertThat(ready).as("start to ready, ms").isLessThan(30_000);
             String token = DemoCompany.token(cognito, "devstack-web-client", callback);
             Path image = dir.resolve("photo.jpg");
             Files.write(image, SampleImages.photoJpeg(7, 320, 240));
