@@ -452,12 +452,19 @@ public final class Billing {
         values.put(":end", n(item.path("current_period_end").asLong(subscription.path("current_period_end").asLong(0))));
         values.put(":cancel", AttributeValue.fromBool(subscription.path("cancel_at_period_end").asBoolean(false)));
         values.put(":at", n(fetchedAt));
+        // For the operators' revenue figures: when the subscription started and ended, and what it is worth a month.
+        values.put(":started", n(subscription.path("start_date").asLong(subscription.path("created").asLong(clock.instant().getEpochSecond()))));
         String update = "SET subscriptionId = :sub, subscriptionStatus = :status, seats = :seats, currentPeriodEnd = :end, "
-                + "cancelAtPeriodEnd = :cancel, billingSyncedAt = :at";
+                + "cancelAtPeriodEnd = :cancel, billingSyncedAt = :at, subscriptionStartedAt = :started";
+        if (plan != null) {
+            update += ", subscriptionMonthlyCents = :monthly";
+            values.put(":monthly", n(plan.priceCents() * (plan.perSeat() ? item.path("quantity").asLong(1) : 1)));
+        }
         if (ended) {
-            update += " REMOVE #plan";
+            update += ", subscriptionEndedAt = if_not_exists(subscriptionEndedAt, :endedAt) REMOVE #plan";
+            values.put(":endedAt", n(subscription.path("ended_at").asLong(clock.instant().getEpochSecond())));
         } else if (plan != null) {
-            update += ", #plan = :plan";
+            update += ", #plan = :plan REMOVE subscriptionEndedAt";
             values.put(":plan", s(plan.id()));
         }
         String finalUpdate = update;

@@ -68,9 +68,45 @@ public final class CompanyStore {
         return item == null ? Optional.empty() : Optional.of(toMember(item));
     }
 
-    /** A person's standing in a company as stored now, for {@link com.image2model.tenancy.Callers}. */
+    /**
+     * A person's standing in a company as stored now, for {@link com.image2model.tenancy.Callers}:
+     * their role, whether they may act (active, and not blocked by an operator), and whether an
+     * operator suspended the company.
+     */
     public Optional<com.image2model.tenancy.Callers.Standing> standing(String companyId, String userId) {
-        return member(companyId, userId).map(m -> new com.image2model.tenancy.Callers.Standing(m.role(), m.active()));
+        Map<String, AttributeValue> item = get("C#" + companyId, "MEMBER#" + userId);
+        if (item == null) {
+            return Optional.empty();
+        }
+        Member m = toMember(item);
+        return Optional.of(new com.image2model.tenancy.Callers.Standing(m.role(), m.active() && !flag(item, BLOCKED),
+                suspension(companyId).isPresent()));
+    }
+
+    /** The GSI1 partition that lists every company. */
+    public static final String COMPANIES = "COMPANIES";
+
+    /** Set by an operator on a member item: the person can neither sign in nor call the API, whatever their company's admins do. */
+    public static final String BLOCKED = "blockedByOperator";
+    /** Set by an operator on a company item, with the reason: its members get no tokens and no API. */
+    public static final String SUSPENDED = "suspendedReason";
+
+    /** Why an operator suspended the company, when it is suspended. */
+    public Optional<String> suspension(String companyId) {
+        Map<String, AttributeValue> item = db.getItem(g -> g.tableName(table).key(key("C#" + companyId, "COMPANY")).consistentRead(true)
+                .projectionExpression("#r").expressionAttributeNames(Map.of("#r", SUSPENDED))).item();
+        return item == null || !item.containsKey(SUSPENDED) ? Optional.empty() : Optional.of(item.get(SUSPENDED).s());
+    }
+
+    /** Whether an operator blocked this member. */
+    public boolean blocked(String companyId, String userId) {
+        Map<String, AttributeValue> item = get("C#" + companyId, "MEMBER#" + userId);
+        return item != null && flag(item, BLOCKED);
+    }
+
+    private static boolean flag(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value != null && Boolean.TRUE.equals(value.bool());
     }
 
     public List<Member> members(String companyId) {
@@ -107,6 +143,9 @@ public final class CompanyStore {
         if (company.domain() != null) {
             companyItem.put("domain", s(company.domain()));
         }
+        // Every company in one GSI1 partition, by lower-case name: the operators' directory.
+        companyItem.put("GSI1PK", s(COMPANIES));
+        companyItem.put("GSI1SK", s(company.name().toLowerCase(java.util.Locale.ROOT) + "#" + company.id()));
         items.add(put(companyItem, "attribute_not_exists(PK)"));                                   // 0
         items.add(company.domain() == null ? null : put(Map.of(                                       // 1
                 "PK", s("DOMAIN#" + company.domain()), "SK", s("DOMAIN"), "companyId", s(company.id())),

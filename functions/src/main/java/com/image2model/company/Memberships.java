@@ -127,6 +127,12 @@ public final class Memberships {
         if (!member.active()) {
             throw new NoAccess("This account has been deactivated by an admin of your company.");
         }
+        if (store.blocked(member.companyId(), userId)) {
+            throw new NoAccess("This account has been disabled. Contact Image2Model support.");
+        }
+        if (store.suspension(member.companyId()).isPresent()) {
+            throw new NoAccess("Your company's account is suspended. Contact Image2Model support.");
+        }
         Map<String, String> claims = new LinkedHashMap<>();
         claims.put(TenantContext.COMPANY_CLAIM, member.companyId());
         claims.put(TenantContext.ROLE_CLAIM, member.role().wire());

@@ -59,7 +59,8 @@ public final class Catalog {
     public static final String UNLIMITED_PLAN = "plan_unlimited";
 
     /** What the generator runs for a quality: FAL's app id, the model input, and the output field holding the GLB. */
-    public record Generation(String app, JsonNode input, String resultField) {
+    /** What FAL runs for a quality, and what one generation costs us there (US cents). */
+    public record Generation(String app, JsonNode input, String resultField, long falCostCents) {
     }
 
     public Generation generation(String quality) {
@@ -67,7 +68,8 @@ public final class Catalog {
         if (!entry.isObject()) {
             throw new IllegalStateException("catalog.json has no generation entry for quality " + quality);
         }
-        return new Generation(entry.path("app").asString(), entry.path("input"), entry.path("resultField").asString("model_mesh"));
+        return new Generation(entry.path("app").asString(), entry.path("input"), entry.path("resultField").asString("model_mesh"),
+                entry.path("falCostCents").asLong(0));
     }
 
     /** A pack or plan as sold: credits and price from this file, never from a client. */

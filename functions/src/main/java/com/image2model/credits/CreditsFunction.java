@@ -60,6 +60,7 @@ public final class CreditsFunction implements Function<APIGatewayV2HTTPEvent, AP
                 case "GET /credits/ledger" -> ApiResponses.json(200, ledgerPage(caller, query.get("cursor")));
                 case "POST /credits/estimate" -> ApiResponses.json(200, estimate(caller, ApiRequests.jsonBody(event)));
                 case "GET /usage" -> ApiResponses.json(200, usage(caller, query));
+                case "GET /usage/report.csv" -> report(caller, query);
                 default -> throw ApiException.notFound("Route " + event.getRouteKey());
             };
         } catch (ApiException e) {
@@ -129,7 +130,8 @@ public final class CreditsFunction implements Function<APIGatewayV2HTTPEvent, AP
         return out;
     }
 
-    private Map<String, Object> usage(TenantContext caller, Map<String, String> query) {
+    /** The days {@code from} and {@code to} of a usage query (default: the last 30 days), checked. */
+    private LocalDate[] period(Map<String, String> query) {
         LocalDate today = LocalDate.now(clock.withZone(ZoneOffset.UTC));
         LocalDate from;
         LocalDate to;
@@ -142,6 +144,27 @@ public final class CreditsFunction implements Function<APIGatewayV2HTTPEvent, AP
         if (from.isAfter(to) || from.plusDays(MAX_USAGE_DAYS).isBefore(to)) {
             throw ApiException.badRequest("invalid_range", "from must be on or before to, and at most " + MAX_USAGE_DAYS + " days before it.");
         }
+        return new LocalDate[] {from, to};
+    }
+
+    /** The company admin's "download report": images and credits per day and member, as CSV. */
+    private APIGatewayV2HTTPResponse report(TenantContext caller, Map<String, String> query) {
+        caller.requireAdmin();
+        LocalDate[] period = period(query);
+        Map<String, String> emails = new java.util.HashMap<>();
+        companies.members(caller.companyId()).forEach(m -> emails.put(m.id(), m.email()));
+        List<List<Object>> rows = new java.util.ArrayList<>();
+        for (CreditLedger.Usage row : ledger.usage(caller.companyId(), period[0].toString(), period[1].toString(), true)) {
+            rows.add(List.of(row.day(), emails.getOrDefault(row.member(), row.member()), row.images(), row.credits()));
+        }
+        return com.image2model.platform.Csv.download("usage-" + period[0] + "-to-" + period[1] + ".csv",
+                com.image2model.platform.Csv.table(List.of("day", "member", "images", "credits"), rows));
+    }
+
+    private Map<String, Object> usage(TenantContext caller, Map<String, String> query) {
+        LocalDate[] period = period(query);
+        LocalDate from = period[0];
+        LocalDate to = period[1];
         String groupBy = query.getOrDefault("groupBy", "day");
         if (!groupBy.equals("day") && !groupBy.equals("user")) {
             throw ApiException.badRequest("invalid_group_by", "groupBy is day or user.");

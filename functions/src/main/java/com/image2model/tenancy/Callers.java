@@ -20,7 +20,10 @@ import com.image2model.tenancy.TenantContext.Role;
 public final class Callers {
 
     /** A member's standing as stored. */
-    public record Standing(Role role, boolean active) {
+    public record Standing(Role role, boolean active, boolean companySuspended) {
+        public Standing(Role role, boolean active) {
+            this(role, active, false);
+        }
     }
 
     /** The stored standing of a person in a company (a consistent read), empty when they are not a member. */
@@ -55,6 +58,9 @@ public final class Callers {
     public TenantContext verify(TenantContext claimed) {
         Standing standing = standings.of(claimed.companyId(), claimed.userId()).orElseThrow(() -> revoked(
                 "This account is no longer a member of this company."));
+        if (standing.companySuspended()) {
+            throw ApiException.forbidden("company_suspended", "This company's account is suspended. Contact Image2Model support.");
+        }
         if (!standing.active()) {
             throw revoked("This account has been deactivated by an admin of your company.");
         }

@@ -198,6 +198,9 @@ public final class StripeStandIn implements AutoCloseable {
         item.put("current_period_end", monthLater(start));
         if (subscription.path("cancel_at_period_end").asBoolean()) {
             subscription.put("status", "canceled");
+            // The period this call brings to an end ends now, as Stripe dates it.
+            subscription.put("ended_at", now());
+            subscription.put("canceled_at", now());
             emit("customer.subscription.deleted", subscription);
             return subscription;
         }
@@ -205,6 +208,14 @@ public final class StripeStandIn implements AutoCloseable {
         emit("customer.subscription.updated", subscription);
         emit("invoice.paid", invoice);
         return invoice;
+    }
+
+    /** Dates a subscription's start back (a customer of some months), as Stripe's start_date; tells billing by an update event. */
+    public synchronized ObjectNode backdate(String subscriptionId, long startEpochSeconds) {
+        ObjectNode subscription = find(subscriptionId);
+        subscription.put("start_date", startEpochSeconds);
+        emit("customer.subscription.updated", subscription);
+        return subscription;
     }
 
     /** A renewal whose payment fails. */

@@ -29,7 +29,7 @@ import com.image2model.devstack.stripe.StripeStandIn;
 /** Stripe billing through the devstack: the stand-in's pages and signed events, the webhook, the ledger. */
 class BillingTest {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     record Company(String token, String companyId, String email) {
     }

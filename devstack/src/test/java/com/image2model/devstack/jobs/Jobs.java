@@ -26,11 +26,11 @@ import com.image2model.devstack.identity.LoginFlow;
 import com.image2model.jobs.JobStore;
 
 /** A company of its own per test, and the steps of the pipeline as a client takes them. */
-final class Jobs {
+public final class Jobs {
 
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    record Company(String token, String companyId, String email) {
+    public record Company(String token, String companyId, String email) {
     }
 
     record Upload(String fileId, String url, Map<String, String> headers) {
@@ -56,7 +56,7 @@ final class Jobs {
     }
 
     /** A new company (trial credits) plus {@code extra} credits granted. */
-    static Company company(String name, long extra) throws Exception {
+    public static Company company(String name, long extra) throws Exception {
         String email = "owner@" + Api.domain(name.toLowerCase().replaceAll("[^a-z0-9]+", "-"));
         LoginFlow.Result result = Api.signUp(email, name);
         String token = result.accessToken();
@@ -67,7 +67,7 @@ final class Jobs {
         return new Company(token, companyId, email);
     }
 
-    static Api.Answer create(Company company, String quality, List<byte[]> images, String contentType) throws Exception {
+    public static Api.Answer create(Company company, String quality, List<byte[]> images, String contentType) throws Exception {
         ObjectNode body = Api.JSON.createObjectNode();
         body.put("quality", quality);
         body.put("name", "test job");
@@ -106,7 +106,7 @@ final class Jobs {
         }
     }
 
-    static void uploadAll(JsonNode created, List<byte[]> images) throws Exception {
+    public static void uploadAll(JsonNode created, List<byte[]> images) throws Exception {
         List<Upload> uploads = uploads(created);
         for (int i = 0; i < uploads.size(); i++) {
             HttpResponse<String> answer = put(uploads.get(i), images.get(i));
@@ -114,14 +114,14 @@ final class Jobs {
         }
     }
 
-    static JsonNode job(Company company, String jobId) throws Exception {
+    public static JsonNode job(Company company, String jobId) throws Exception {
         Api.Answer answer = Api.call("GET", "/jobs/" + jobId, company.token(), null);
         assertThat(answer.status()).as("GET /jobs/%s: %s", jobId, answer.body()).isEqualTo(200);
         return answer.body();
     }
 
     /** Waits (up to 60 s) until the job satisfies the condition; answers the job as last seen. */
-    static JsonNode await(Company company, String jobId, Predicate<JsonNode> condition) throws Exception {
+    public static JsonNode await(Company company, String jobId, Predicate<JsonNode> condition) throws Exception {
         long until = System.currentTimeMillis() + 60_000;
         JsonNode job = job(company, jobId);
         while (!condition.test(job)) {
@@ -134,7 +134,7 @@ final class Jobs {
         return job;
     }
 
-    static Predicate<JsonNode> state(String state) {
+    public static Predicate<JsonNode> state(String state) {
         return job -> job.path("state").asText().equals(state);
     }
 

@@ -246,6 +246,9 @@ class EventInjectionTest {
 
     /** The victim's ids for a route's {id}: in the forged events, and in the outer request (a foreign id must answer 404). */
     private static Map<String, String> victimPathFor(SamTemplate.HttpRoute route) {
+        if (route.path().contains("{sub}")) {
+            return Map.of("sub", victimMemberSub);
+        }
         if (!route.path().contains("{id}")) {
             return Map.of();
         }
