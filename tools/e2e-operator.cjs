@@ -1,0 +1,126 @@
+// The operator console in headless Chromium: an operator signs in, sees the month's dashboard with
+// its charts, downloads the companies CSV, finds a company, grants it 500 credits with a reason
+// (and confirms), sees the ledger entry and the audit entry, and suspends the company; its admin
+// is then refused at sign-in. A screenshot of every operator page goes to OUT_DIR.
+//   node tools/e2e-operator.cjs SITE_URL OUT_DIR OPERATOR_EMAIL COMPANY_NAME COMPANY_ADMIN_EMAIL
+const { chromium } = require('playwright-core');
+const fs = require('fs');
+const path = require('path');
+
+const [site, outDir, operatorEmail, companyName, adminEmail] = process.argv.slice(2);
+if (!site || !outDir || !adminEmail) {
+  process.stderr.write('usage: node tools/e2e-operator.cjs SITE_URL OUT_DIR OPERATOR_EMAIL COMPANY_NAME COMPANY_ADMIN_EMAIL\n');
+  process.exit(2);
+}
+const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+const password = 'Correct-Horse-9';
+const reason = 'E2E goodwill ' + Math.random().toString(16).slice(2, 8);
+const problems = [];
+let shot = 0;
+
+function step(text) { process.stdout.write(`- ${text}\n`); }
+async function snap(page, name) {
+  shot += 1;
+  await page.screenshot({ path: path.join(outDir, `ops-${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+}
+async function signIn(page, email) {
+  await page.goto(site + '/');
+  await page.locator('#welcome-signin').click();
+  await page.locator('#email').fill(email);
+  await page.locator('#password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+(async () => {
+  fs.mkdirSync(outDir, { recursive: true });
+  const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-quic',
+    '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const cspViolations = [];
+  await context.exposeBinding('__reportCspViolation', (source, what) => cspViolations.push(what));
+  await context.addInitScript(() => document.addEventListener('securitypolicyviolation',
+    (e) => window.__reportCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} on ${document.location.pathname}`)));
+  const page = await context.newPage();
+  page.on('console', (m) => { if (m.type() === 'error') problems.push('console error: ' + m.text()); });
+  page.on('pageerror', (e) => problems.push('page error: ' + e.message));
+  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.request().method()} ${r.url()}`); });
+  page.on('dialog', (d) => d.accept());
+  page.setDefaultTimeout(30000);
+  try {
+    step('the operator signs in and opens the console');
+    await signIn(page, operatorEmail);
+    // The landing page first: a page still loading would draw over the next one.
+    await page.locator('main h1', { hasText: 'Create 3D models' }).waitFor();
+    await page.locator('#nav a[href="#/ops"]').waitFor();
+    await page.locator('#nav a[href="#/ops"]').click();
+    await page.locator('#ops-companies').waitFor();
+    const companies = Number((await page.locator('#ops-companies').textContent()).replace(/,/g, ''));
+    if (!(companies > 0)) throw new Error('the dashboard shows ' + companies + ' companies');
+    if (await page.locator('main canvas').count() < 4) throw new Error('the dashboard has fewer than 4 charts');
+    await page.waitForTimeout(300);
+    await snap(page, 'dashboard');
+
+    step('download the companies CSV');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#csv-companies').click()]);
+    const csv = path.join(outDir, 'companies.csv');
+    await download.saveAs(csv);
+    if (!fs.readFileSync(csv, 'utf8').startsWith('id,name,domain,plan,status,suspended,members,createdAt')) throw new Error('the CSV has no header');
+
+    step('find the company');
+    await page.locator('.ops-nav a', { hasText: 'Companies' }).click();
+    await page.locator('#ops-query').fill(companyName.slice(0, 12));
+    await page.locator('#ops-search').click();
+    await page.locator('#ops-companies-table a', { hasText: companyName }).waitFor();
+    await snap(page, 'companies');
+    await page.locator('#ops-companies-table a', { hasText: companyName }).click();
+    await page.locator('#adjust-form').waitFor();
+    const before = Number((await page.locator('#ops-available').textContent()).replace(/,/g, ''));
+    await snap(page, 'company');
+
+    step('grant 500 credits with a reason, confirmed');
+    await page.locator('#adjust-amount').fill('500');
+    await page.locator('#adjust-reason').fill(reason);
+    await page.locator('#adjust').click();
+    await page.locator('#adjust-confirm').waitFor();
+    await snap(page, 'adjust-confirm');
+    await page.locator('#adjust-confirm').click();
+    await page.locator('#ops-result', { hasText: 'Done' }).waitFor();
+    await page.locator('#ops-ledger tbody tr', { hasText: reason }).waitFor();
+    const after = Number((await page.locator('#ops-available').textContent()).replace(/,/g, ''));
+    if (after !== before + 500) throw new Error(`available went from ${before} to ${after}, not +500`);
+    await snap(page, 'company-adjusted');
+
+    step('the audit log shows it');
+    await page.locator('.ops-nav a', { hasText: 'Audit log' }).click();
+    await page.locator('#ops-audit tbody tr', { hasText: reason }).waitFor();
+    await snap(page, 'audit');
+
+    step('suspend the company');
+    await page.goBack();
+    await page.locator('#suspend-reason').waitFor();
+    await page.locator('#suspend-reason').fill('E2E suspension');
+    await page.locator('#suspend').click();
+    await page.locator('#ops-company-status', { hasText: 'Suspended' }).waitFor();
+    await snap(page, 'company-suspended');
+
+    step("the company's admin is refused at sign-in");
+    const other = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const adminPage = await other.newPage();
+    await signIn(adminPage, adminEmail);
+    await adminPage.getByText(/suspended/i).first().waitFor();
+    await snap(adminPage, 'admin-refused');
+    await other.close();
+  } catch (e) {
+    problems.push(String(e && e.message || e));
+    try { await snap(page, 'failure'); } catch (ignored) { /* the browser is gone */ }
+  } finally {
+    await browser.close();
+  }
+  cspViolations.forEach((v) => problems.push('CSP violation: ' + v));
+  process.stdout.write(`CSP violations: ${cspViolations.length}\n`);
+  if (problems.length) {
+    process.stderr.write('E2E problems:\n' + problems.map((p) => '  ' + p).join('\n') + '\n');
+    process.exit(1);
+  }
+  process.stdout.write(`E2E passed: ${shot} screenshots in ${outDir}\n`);
+})();
