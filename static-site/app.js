@@ -478,9 +478,11 @@ async function opsCompanies() {
     h('form', { class: 'inline', onsubmit: (e) => { e.preventDefault(); location.hash = '#/ops/companies?query=' + encodeURIComponent(search.value); } },
       search, h('button', { type: 'submit', id: 'ops-search' }, 'Search')),
     h('div', { class: 'table-wrap' }, h('table', { id: 'ops-companies-table' },
-      h('thead', {}, h('tr', {}, ...['Company', 'Domain', 'Plan', 'Status', 'Members', 'Created'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', {}, h('tr', {}, ...['Company', 'Domain', 'Plan', 'Status', 'Members', 'Balance', 'Held', 'Images this month', 'Revenue to date', 'Created']
+        .map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, ...page.companies.map((c) => h('tr', {}, h('td', {}, h('a', { href: '#/ops/company/' + c.companyId }, c.name)), h('td', {}, c.domain || '—'),
-        h('td', {}, c.plan || '—'), h('td', {}, c.suspended ? 'Suspended' : (c.status || 'no plan')), h('td', {}, fmt(c.members)), h('td', {}, when(c.createdAt))))))),
+        h('td', {}, c.plan || '—'), h('td', {}, c.suspended ? 'Suspended' : (c.status || 'no plan')), h('td', {}, fmt(c.members)), h('td', {}, fmt(c.available)),
+        h('td', {}, fmt(c.held)), h('td', {}, fmt(c.imagesThisMonth)), h('td', {}, money(c.revenueToDateCents)), h('td', {}, when(c.createdAt))))))),
     page.nextCursor ? h('p', {}, h('a', { href: '#/ops/companies?' + new URLSearchParams({ query, cursor: page.nextCursor }) }, 'Next page')) : null);
 }
 
@@ -527,8 +529,9 @@ async function opsCompany(id) {
         await opsCompany(id);
       })(); } }, h('div', {}, h('label', { for: 'suspend-reason' }, 'Reason'), suspendReason), h('button', { type: 'submit', class: 'danger', id: 'suspend' }, 'Suspend')),
     h('h2', {}, 'Members'),
-    h('table', { id: 'ops-members' }, h('thead', {}, h('tr', {}, ...['Email', 'Role', 'Status', ''].map((t) => h('th', { scope: 'col' }, t)))),
+    h('table', { id: 'ops-members' }, h('thead', {}, h('tr', {}, ...['Email', 'Role', 'Status', 'Last sign-in', ''].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, ...c.members.map((m) => h('tr', {}, h('td', {}, m.email), h('td', {}, m.role), h('td', {}, m.disabled ? 'Disabled by an operator' : m.active ? 'Active' : 'Deactivated'),
+        h('td', {}, when(m.lastSignInAt)),
         h('td', {}, h('button', { type: 'button', class: m.disabled ? 'secondary' : 'danger', onclick: act(async () => {
           const why = m.disabled ? null : prompt('Why is ' + m.email + ' disabled?');
           if (!m.disabled && !why) return;

@@ -64,7 +64,7 @@ async function signIn(page, email) {
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#csv-companies').click()]);
     const csv = path.join(outDir, 'companies.csv');
     await download.saveAs(csv);
-    if (!fs.readFileSync(csv, 'utf8').startsWith('id,name,domain,plan,status,suspended,members,createdAt')) throw new Error('the CSV has no header');
+    if (!fs.readFileSync(csv, 'utf8').startsWith('id,name,domain,plan,status,suspended,members,available,held,imagesThisMonth,revenueToDateCents,createdAt')) throw new Error('the CSV has no header');
 
     step('find the company');
     await page.locator('.ops-nav a', { hasText: 'Companies' }).click();

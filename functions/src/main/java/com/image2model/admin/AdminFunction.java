@@ -98,11 +98,12 @@ public final class AdminFunction implements Function<APIGatewayV2HTTPEvent, APIG
                     do {
                         AdminStore.Page page = operations.companies(null, cursor);
                         page.companies().forEach(c -> rows.add(java.util.Arrays.asList(c.companyId(), c.name(), c.domain(), c.plan(), c.status(),
-                                c.suspended(), c.members(), c.createdAt())));
+                                c.suspended(), c.members(), c.available(), c.held(), c.imagesThisMonth(), c.revenueToDateCents(), c.createdAt())));
                         cursor = page.nextCursor();
                     } while (cursor != null);
                     yield com.image2model.platform.Csv.download("companies.csv", com.image2model.platform.Csv.table(
-                            java.util.List.of("id", "name", "domain", "plan", "status", "suspended", "members", "createdAt"), rows));
+                            java.util.List.of("id", "name", "domain", "plan", "status", "suspended", "members", "available", "held", "imagesThisMonth",
+                                    "revenueToDateCents", "createdAt"), rows));
                 }
                 case "GET /admin/export/metrics.csv" -> {
                     java.time.YearMonth m = month(query.get("month"), "month");

@@ -1,6 +1,7 @@
 package com.image2model.admin;
 
 import static com.image2model.platform.DynamoItems.key;
+import static com.image2model.platform.DynamoItems.num;
 import static com.image2model.platform.DynamoItems.s;
 import static com.image2model.platform.DynamoItems.str;
 
@@ -24,7 +25,7 @@ public final class AdminStore {
 
     /** A company as the directory lists it. */
     public record Listed(String companyId, String name, String domain, String plan, String status, boolean suspended, int members,
-                         String createdAt) {
+                         long available, long held, long imagesThisMonth, long revenueToDateCents, String createdAt) {
     }
 
     public record Page(List<Listed> companies, String nextCursor) {
@@ -73,7 +74,7 @@ public final class AdminStore {
             });
             for (Map<String, AttributeValue> item : page.items()) {
                 if (out.size() < PAGE) {
-                    out.add(listed(item));
+                    out.add(listed(item, java.time.YearMonth.now(java.time.ZoneOffset.UTC)));
                 }
             }
             next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
@@ -82,10 +83,19 @@ public final class AdminStore {
         return new Page(out, cursor);
     }
 
-    private static Listed listed(Map<String, AttributeValue> item) {
+    /** A directory row: the company item, its balance, and its images of {@code month} (the day totals of its usage). */
+    private Listed listed(Map<String, AttributeValue> item, java.time.YearMonth month) {
+        String id = str(item, "companyId");
+        Map<String, AttributeValue> balance = db.getItem(g -> g.tableName(table).key(key("C#" + id, "BALANCE"))).item();
+        long images = db.queryPaginator(q -> q.tableName(table).keyConditionExpression("PK = :pk AND SK BETWEEN :a AND :b")
+                        .expressionAttributeValues(Map.of(":pk", s("C#" + id), ":a", s("USAGE#D#" + month.atDay(1)),
+                                ":b", s("USAGE#D#" + month.atEndOfMonth() + "#~"))))
+                .items().stream().filter(u -> u.get("SK").s().split("#").length == 3).mapToLong(u -> num(u, "images")).sum();
         AttributeValue members = item.get("memberCount");
-        return new Listed(str(item, "companyId"), str(item, "name"), str(item, "domain"), str(item, "plan"), str(item, "subscriptionStatus"),
-                item.containsKey(CompanyStore.SUSPENDED), members == null ? 0 : Integer.parseInt(members.n()), str(item, "createdAt"));
+        return new Listed(id, str(item, "name"), str(item, "domain"), str(item, "plan"), str(item, "subscriptionStatus"),
+                item.containsKey(CompanyStore.SUSPENDED), members == null ? 0 : Integer.parseInt(members.n()),
+                balance == null ? 0 : num(balance, "available"), balance == null ? 0 : num(balance, "held"), images,
+                num(item, "revenueCents"), str(item, "createdAt"));
     }
 
     /** Suspends the company with a reason; answers the reason it had before (empty when it was not suspended). */

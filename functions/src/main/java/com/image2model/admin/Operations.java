@@ -83,6 +83,7 @@ public final class Operations {
         out.put("createdAt", company.createdAt());
         out.put("suspended", companies.suspension(companyId).orElse(null));
         out.put("billing", billing.apply(companyId));
+        Map<String, String> lastSignIns = companies.lastSignIns(companyId);
         out.put("members", companies.members(companyId).stream().map(m -> {
             Map<String, Object> member = new LinkedHashMap<>();
             member.put("id", m.id());
@@ -91,6 +92,7 @@ public final class Operations {
             member.put("active", m.active());
             member.put("disabled", companies.blocked(companyId, m.id()));
             member.put("joinedAt", m.joinedAt());
+            member.put("lastSignInAt", lastSignIns.get(m.id()));
             return member;
         }).toList());
         CreditLedger.Balance balance = ledger.balance(companyId);

@@ -576,7 +576,15 @@ public final class Billing {
         try {
             db.putItem(p -> p.tableName(table).item(record).conditionExpression("attribute_not_exists(PK)"));
         } catch (ConditionalCheckFailedException recorded) {
-            // The same Stripe object, recorded once.
+            // The same Stripe object, recorded once (and counted once below).
+            return;
+        }
+        try {
+            // The company's revenue to date, for the operators' directory.
+            db.updateItem(u -> u.tableName(table).key(key("C#" + companyId, "COMPANY")).conditionExpression("attribute_exists(PK)")
+                    .updateExpression("ADD revenueCents :paid").expressionAttributeValues(Map.of(":paid", n(paidCents))));
+        } catch (ConditionalCheckFailedException gone) {
+            // An erased company: the month's record stands alone.
         }
     }
 

@@ -98,6 +98,31 @@ public final class CompanyStore {
         return item == null || !item.containsKey(SUSPENDED) ? Optional.empty() : Optional.of(item.get(SUSPENDED).s());
     }
 
+    /** Records that the member just got tokens (a sign-in or a refresh), for the operators' view; best effort. */
+    public void signedIn(String companyId, String userId, String at) {
+        try {
+            db.updateItem(u -> u.tableName(table).key(key("C#" + companyId, "MEMBER#" + userId))
+                    .conditionExpression("attribute_exists(PK)").updateExpression("SET lastSignInAt = :at")
+                    .expressionAttributeValues(Map.of(":at", s(at))));
+        } catch (RuntimeException e) {
+            // Never a reason to refuse a sign-in.
+            org.slf4j.LoggerFactory.getLogger(CompanyStore.class).warn("Last sign-in not recorded: {}", e.getClass().getSimpleName());
+        }
+    }
+
+    /** Each member's last sign-in (or token refresh), by user id. */
+    public Map<String, String> lastSignIns(String companyId) {
+        Map<String, String> out = new HashMap<>();
+        db.queryPaginator(q -> q.tableName(table).consistentRead(true).keyConditionExpression("PK = :pk AND begins_with(SK, :member)")
+                        .expressionAttributeValues(Map.of(":pk", s("C#" + companyId), ":member", s("MEMBER#"))))
+                .items().forEach(item -> {
+                    if (item.containsKey("lastSignInAt")) {
+                        out.put(item.get("userId").s(), item.get("lastSignInAt").s());
+                    }
+                });
+        return out;
+    }
+
     /** Whether an operator blocked this member. */
     public boolean blocked(String companyId, String userId) {
         Map<String, AttributeValue> item = get("C#" + companyId, "MEMBER#" + userId);

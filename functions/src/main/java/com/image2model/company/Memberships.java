@@ -133,6 +133,7 @@ public final class Memberships {
         if (store.suspension(member.companyId()).isPresent()) {
             throw new NoAccess("Your company's account is suspended. Contact Image2Model support.");
         }
+        store.signedIn(member.companyId(), userId, clock.instant().toString());
         Map<String, String> claims = new LinkedHashMap<>();
         claims.put(TenantContext.COMPANY_CLAIM, member.companyId());
         claims.put(TenantContext.ROLE_CLAIM, member.role().wire());

@@ -108,6 +108,18 @@ class AdminTest {
         assertThat(entries.get(0).path("before").asText()).isEqualTo("available=" + acmeBefore);
         assertThat(entries.get(0).path("after").asText()).isEqualTo("available=" + (acmeBefore + 500));
         assertThat(entries.get(0).path("operatorEmail").asText()).startsWith("ops@");
+        // The directory and the company page show it; the page shows when each member last signed in.
+        JsonNode listed = null;
+        for (JsonNode row : Api.call("GET", "/admin/companies?query=acme%20operated", operatorToken, null).body().path("companies")) {
+            if (row.path("companyId").asText().equals(acme.id())) {
+                listed = row;
+            }
+        }
+        assertThat(listed).isNotNull();
+        assertThat(listed.path("available").asLong()).isEqualTo(acmeBefore + 500);
+        assertThat(listed.path("members").asInt()).isEqualTo(2);
+        JsonNode page = Api.call("GET", "/admin/companies/" + acme.id(), operatorToken, null).body();
+        assertThat(page.at("/members/0/lastSignInAt").asText()).isNotBlank();
 
         // Taking more than is there: refused, with the most that can be taken.
         Api.Answer tooMuch = Api.call("POST", "/admin/companies/" + acme.id() + "/credits", operatorToken,
@@ -171,7 +183,7 @@ class AdminTest {
         var companies = raw("/admin/export/companies.csv", operatorToken);
         assertThat(companies.statusCode()).isEqualTo(200);
         assertThat(companies.headers().firstValue("content-type").orElse("")).startsWith("text/csv");
-        assertThat(companies.body()).startsWith("id,name,domain,plan,status,suspended,members,createdAt\r\n");
+        assertThat(companies.body()).startsWith("id,name,domain,plan,status,suspended,members,available,held,imagesThisMonth,revenueToDateCents,createdAt\r\n");
         assertThat(companies.body()).contains(acme.id()).contains(globex.id());
         // No cell a spreadsheet would run (sign-up cleans names already; Csv defuses what is left: CsvTest).
         assertThat(companies.body()).doesNotContain(",=").doesNotContain(",+").doesNotContain(",@");

@@ -163,6 +163,13 @@ class FiguresTest {
         assertThat(n(revenueAfter, "/churn/mrrChurnedCents") - n(revenueBefore, "/churn/mrrChurnedCents")).isEqualTo(2 * starter);
         assertThat(revenueAfter.at("/packRevenueByMonth/11/month").asText()).isEqualTo(month);
         assertThat(Api.call("GET", "/admin/metrics?month=2026-13", ops, null).errorCode()).isEqualTo("invalid_month");
+        // Each company's revenue to date in the directory: C paid 5,000 and got 2,500 back.
+        for (JsonNode row : get(ops, "/admin/companies?query=figures%20refunded").path("companies")) {
+            if (row.path("companyId").asText().equals(c.companyId())) {
+                assertThat(row.path("revenueToDateCents").asLong()).isEqualTo(2500);
+            }
+        }
+        assertThat(get(ops, "/admin/companies?query=figures%20refunded").path("companies").findValuesAsText("companyId")).contains(c.companyId());
     }
 
     private static String customerOf(BillingTest.Company company) {
