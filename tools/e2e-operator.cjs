@@ -3,7 +3,7 @@
 // (and confirms), sees the ledger entry and the audit entry, and suspends the company; its admin
 // is then refused at sign-in. A screenshot of every operator page goes to OUT_DIR.
 //   node tools/e2e-operator.cjs SITE_URL OUT_DIR OPERATOR_EMAIL COMPANY_NAME COMPANY_ADMIN_EMAIL
-const { chromium } = require('playwright-core');
+const { launch, step, snapper, watchCsp, watchPage, signIn: fillSignIn, finish } = require('./e2e-lib.cjs');
 const fs = require('fs');
 const path = require('path');
 
@@ -12,38 +12,24 @@ if (!site || !outDir || !adminEmail) {
   process.stderr.write('usage: node tools/e2e-operator.cjs SITE_URL OUT_DIR OPERATOR_EMAIL COMPANY_NAME COMPANY_ADMIN_EMAIL\n');
   process.exit(2);
 }
-const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const password = 'Correct-Horse-9';
 const reason = 'E2E goodwill ' + Math.random().toString(16).slice(2, 8);
 const problems = [];
-let shot = 0;
+const snap = snapper(outDir, 'ops-');
 
-function step(text) { process.stdout.write(`- ${text}\n`); }
-async function snap(page, name) {
-  shot += 1;
-  await page.screenshot({ path: path.join(outDir, `ops-${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
-}
 async function signIn(page, email) {
   await page.goto(site + '/');
   await page.locator('#welcome-signin').click();
-  await page.locator('#email').fill(email);
-  await page.locator('#password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await fillSignIn(page, email, password);
 }
 
 (async () => {
-  fs.mkdirSync(outDir, { recursive: true });
-  const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-quic',
-    '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const browser = await launch();
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   const cspViolations = [];
-  await context.exposeBinding('__reportCspViolation', (source, what) => cspViolations.push(what));
-  await context.addInitScript(() => document.addEventListener('securitypolicyviolation',
-    (e) => window.__reportCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} on ${document.location.pathname}`)));
+  await watchCsp(context, cspViolations);
   const page = await context.newPage();
-  page.on('console', (m) => { if (m.type() === 'error') problems.push('console error: ' + m.text()); });
-  page.on('pageerror', (e) => problems.push('page error: ' + e.message));
-  page.on('response', (r) => { if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.request().method()} ${r.url()}`); });
+  watchPage(page, problems);
   page.on('dialog', (d) => d.accept());
   page.setDefaultTimeout(30000);
   try {
@@ -116,11 +102,5 @@ async function signIn(page, email) {
   } finally {
     await browser.close();
   }
-  cspViolations.forEach((v) => problems.push('CSP violation: ' + v));
-  process.stdout.write(`CSP violations: ${cspViolations.length}\n`);
-  if (problems.length) {
-    process.stderr.write('E2E problems:\n' + problems.map((p) => '  ' + p).join('\n') + '\n');
-    process.exit(1);
-  }
-  process.stdout.write(`E2E passed: ${shot} screenshots in ${outDir}\n`);
+  finish(problems, cspViolations, snap, outDir);
 })();

@@ -3,7 +3,7 @@
 // view, download a GLB, see the captures in the ledger, buy a pack through the Stripe stand-in,
 // invite a member. A screenshot of every page goes to OUT_DIR. Exit 0 when every step passed.
 //   node tools/e2e.cjs SITE_URL OUT_DIR IMAGE1 IMAGE2
-const { chromium } = require('playwright-core');
+const { launch, step, snapper, watchCsp, watchPage, signIn: fillSignIn, finish } = require('./e2e-lib.cjs');
 const fs = require('fs');
 const path = require('path');
 
@@ -12,41 +12,26 @@ if (!site || !outDir || !image2) {
   process.stderr.write('usage: node tools/e2e.cjs SITE_URL OUT_DIR IMAGE1 IMAGE2\n');
   process.exit(2);
 }
-const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const suffix = Math.random().toString(16).slice(2, 10);
 const email = `owner@e2e-${suffix}.test`;
 const password = 'Correct-Horse-9';
 const problems = [];
-let shot = 0;
+const snap = snapper(outDir, '');
 
-function step(text) { process.stdout.write(`- ${text}\n`); }
-async function snap(page, name) {
-  shot += 1;
-  const file = path.join(outDir, `${String(shot).padStart(2, '0')}-${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
-}
 async function signIn(page) {
-  await page.locator('#email').fill(email);
-  await page.locator('#password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await fillSignIn(page, email, password);
 }
 
 (async () => {
-  fs.mkdirSync(outDir, { recursive: true });
-  const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-quic',
-    '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--use-gl=swiftshader', '--enable-unsafe-swiftshader'] });
+  const browser = await launch(['--use-gl=swiftshader', '--enable-unsafe-swiftshader']);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   // Every Content-Security-Policy violation the site's pages report (the policy is the one CloudFront serves).
   const cspViolations = [];
-  await context.exposeBinding('__reportCspViolation', (source, what) => cspViolations.push(what));
-  await context.addInitScript(() => document.addEventListener('securitypolicyviolation',
-    (e) => window.__reportCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} on ${document.location.pathname}`)));
+  await watchCsp(context, cspViolations);
   const page = await context.newPage();
   let sitePolicy = null;
   page.on('response', (r) => { if (r.url() === site + '/' && r.request().resourceType() === 'document') sitePolicy = r.headers()['content-security-policy'] || ''; });
-  page.on('console', (m) => { if (m.type() === 'error') problems.push('console error: ' + m.text()); });
-  page.on('pageerror', (e) => problems.push('page error: ' + e.message));
-  page.on('response', (r) => { if (r.status() >= 400 && !r.url().includes('/webhooks/')) problems.push(`HTTP ${r.status()} for ${r.request().method()} ${r.url()}`); });
+  watchPage(page, problems, (r) => r.url().includes('/webhooks/'));
   page.setDefaultTimeout(30000);
   try {
     step('the welcome page');
@@ -155,11 +140,5 @@ async function signIn(page) {
   if (sitePolicy === null || !sitePolicy.includes("script-src 'self'")) {
     problems.push('the site was served without its Content-Security-Policy: ' + sitePolicy);
   }
-  cspViolations.forEach((v) => problems.push('CSP violation: ' + v));
-  process.stdout.write(`CSP violations: ${cspViolations.length}\n`);
-  if (problems.length) {
-    process.stderr.write('E2E problems:\n' + problems.map((p) => '  ' + p).join('\n') + '\n');
-    process.exit(1);
-  }
-  process.stdout.write(`E2E passed: ${shot} screenshots in ${outDir}\n`);
+  finish(problems, cspViolations, snap, outDir);
 })();
