@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 
@@ -68,37 +69,88 @@ public final class PrivacyStore {
         return changed;
     }
 
-    /** One item with the person replaced: in place when its key stays, moved (in one transaction) when the key named them. */
-    private boolean rewrite(Map<String, AttributeValue> item, Map<String, String> replacements) {
-        Map<String, AttributeValue> scrubbed = new HashMap<>();
-        boolean changed = false;
-        for (Map.Entry<String, AttributeValue> attribute : item.entrySet()) {
-            AttributeValue value = attribute.getValue();
-            if (value.s() != null && Erasure.mentions(value.s(), replacements)) {
-                scrubbed.put(attribute.getKey(), s(Erasure.scrub(value.s(), replacements)));
-                changed = true;
-            } else {
-                scrubbed.put(attribute.getKey(), value);
-            }
-        }
-        if (!changed) {
-            return false;
-        }
-        String sk = item.get("SK").s();
-        boolean moved = !scrubbed.get("SK").s().equals(sk);
-        if (moved) {
-            db.transactWriteItems(t -> t.transactItems(
-                    TransactWriteItem.builder().delete(d -> d.tableName(table).key(key(item.get("PK").s(), sk))).build(),
-                    TransactWriteItem.builder().put(p -> p.tableName(table).item(scrubbed)).build()));
-        } else {
-            try {
-                // Only if the item is still the one read: a concurrent change is left for the next run.
-                db.putItem(p -> p.tableName(table).item(scrubbed).conditionExpression("attribute_exists(PK)"));
-            } catch (ConditionalCheckFailedException gone) {
+    /**
+     * One item with the person replaced: in place when its key stays, moved (in one transaction)
+     * when the key named them. Each write is conditioned on what was read, so a concurrent change
+     * (a hold captured meanwhile, a usage counter raised) is never overwritten: the item is read
+     * again and scrubbed again.
+     */
+    private boolean rewrite(Map<String, AttributeValue> read, Map<String, String> replacements) {
+        Map<String, AttributeValue> item = read;
+        for (int attempt = 0; attempt < 5 && item != null && !item.isEmpty(); attempt++) {
+            Map<String, AttributeValue> changed = new HashMap<>();
+            item.forEach((name, value) -> {
+                if (value.s() != null && Erasure.mentions(value.s(), replacements)) {
+                    changed.put(name, s(Erasure.scrub(value.s(), replacements)));
+                }
+            });
+            if (changed.isEmpty()) {
                 return false;
             }
+            try {
+                if (changed.containsKey("SK")) {
+                    move(item, changed);
+                } else {
+                    scrubInPlace(item, changed);
+                }
+                return true;
+            } catch (ConditionalCheckFailedException | TransactionCanceledException concurrent) {
+                Map<String, AttributeValue> key = key(item.get("PK").s(), item.get("SK").s());
+                item = db.getItem(g -> g.tableName(table).key(key).consistentRead(true)).item();
+            }
         }
-        return true;
+        if (item != null && !item.isEmpty()) {
+            throw new IllegalStateException("The item kept changing while it was being anonymised; the erasure is retried");
+        }
+        return false;
+    }
+
+    /** SET the scrubbed attributes, only while each still holds what was read (other attributes are left alone). */
+    private void scrubInPlace(Map<String, AttributeValue> item, Map<String, AttributeValue> changed) {
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        List<String> sets = new ArrayList<>();
+        List<String> conditions = new ArrayList<>();
+        int i = 0;
+        for (Map.Entry<String, AttributeValue> c : changed.entrySet()) {
+            names.put("#a" + i, c.getKey());
+            values.put(":new" + i, c.getValue());
+            values.put(":old" + i, item.get(c.getKey()));
+            sets.add("#a" + i + " = :new" + i);
+            conditions.add("#a" + i + " = :old" + i);
+            i++;
+        }
+        db.updateItem(u -> u.tableName(table).key(key(item.get("PK").s(), item.get("SK").s()))
+                .updateExpression("SET " + String.join(", ", sets)).conditionExpression(String.join(" AND ", conditions))
+                .expressionAttributeNames(names).expressionAttributeValues(values));
+    }
+
+    /** Deletes the item (only as it was read: every attribute unchanged) and puts it back under its scrubbed key. */
+    private void move(Map<String, AttributeValue> item, Map<String, AttributeValue> changed) {
+        Map<String, AttributeValue> moved = new HashMap<>(item);
+        moved.putAll(changed);
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        List<String> conditions = new ArrayList<>();
+        int i = 0;
+        for (Map.Entry<String, AttributeValue> a : item.entrySet()) {
+            if (a.getKey().equals("PK") || a.getKey().equals("SK")) {
+                continue;
+            }
+            names.put("#a" + i, a.getKey());
+            values.put(":v" + i, a.getValue());
+            conditions.add("#a" + i + " = :v" + i);
+            i++;
+        }
+        String condition = conditions.isEmpty() ? "attribute_exists(PK)" : String.join(" AND ", conditions);
+        db.transactWriteItems(t -> t.transactItems(
+                TransactWriteItem.builder().delete(d -> {
+                    d.tableName(table).key(key(item.get("PK").s(), item.get("SK").s())).conditionExpression(condition);
+                    if (!names.isEmpty()) {
+                        d.expressionAttributeNames(names).expressionAttributeValues(values);
+                    }
+                }).build(),
+                TransactWriteItem.builder().put(p -> p.tableName(table).item(moved).conditionExpression("attribute_not_exists(PK)")).build()));
     }
 
     /**
