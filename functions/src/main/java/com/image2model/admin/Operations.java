@@ -83,16 +83,15 @@ public final class Operations {
         out.put("createdAt", company.createdAt());
         out.put("suspended", companies.suspension(companyId).orElse(null));
         out.put("billing", billing.apply(companyId));
-        Map<String, String> lastSignIns = companies.lastSignIns(companyId);
-        out.put("members", companies.members(companyId).stream().map(m -> {
+        out.put("members", companies.memberRecords(companyId).stream().map(r -> {
             Map<String, Object> member = new LinkedHashMap<>();
-            member.put("id", m.id());
-            member.put("email", m.email());
-            member.put("role", m.role().wire());
-            member.put("active", m.active());
-            member.put("disabled", companies.blocked(companyId, m.id()));
-            member.put("joinedAt", m.joinedAt());
-            member.put("lastSignInAt", lastSignIns.get(m.id()));
+            member.put("id", r.member().id());
+            member.put("email", r.member().email());
+            member.put("role", r.member().role().wire());
+            member.put("active", r.member().active());
+            member.put("disabled", r.blocked());
+            member.put("joinedAt", r.member().joinedAt());
+            member.put("lastSignInAt", r.lastSignInAt());
             return member;
         }).toList());
         CreditLedger.Balance balance = ledger.balance(companyId);
@@ -123,7 +122,8 @@ public final class Operations {
             throw ApiException.badRequest("invalid_amount", "amount must not be 0.");
         }
         company(companyId);
-        long before = ledger.balance(companyId).available();
+        CreditLedger.Balance balance = ledger.balance(companyId);
+        long before = balance.available();
         CreditLedger.Entry entry;
         try {
             entry = ledger.adjust(companyId, amount, reason, operator.userId(), "ADMIN#" + idempotencyKey);
@@ -131,8 +131,12 @@ public final class Operations {
             throw new ApiException(409, "would_go_negative", "The company has " + e.available() + " credits available: at most "
                     + e.available() + " can be taken.");
         }
-        audit.record(operator.userId(), operator.email(), amount > 0 ? "credits.grant" : "credits.take", companyId, null,
-                "available=" + before, "available=" + entry.balanceAfter(), reason);
+        // A retried request answers the entry it made the first time: that action is audited already.
+        boolean replayed = entry.sequence() <= balance.version();
+        if (!replayed) {
+            audit.record(operator.userId(), operator.email(), amount > 0 ? "credits.grant" : "credits.take", companyId, null,
+                    "available=" + (entry.balanceAfter() - amount), "available=" + entry.balanceAfter(), reason);
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("entry", entry.view());
         out.put("available", entry.balanceAfter());

@@ -12,6 +12,7 @@ import com.image2model.tenancy.TenantContext.Role;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -68,19 +69,61 @@ public final class CompanyStore {
         return item == null ? Optional.empty() : Optional.of(toMember(item));
     }
 
+    /** A member as stored, with what operators set: a block on them, a suspension of their company; and their last sign-in. */
+    public record MemberRecord(Member member, boolean blocked, boolean companySuspended, String lastSignInAt) {
+    }
+
+    /** A member and their company's suspension, read together (one consistent round trip: the API and the pre-token trigger ask on every call). */
+    public Optional<MemberRecord> memberRecord(String companyId, String userId) {
+        Map<String, AttributeValue> memberKey = key("C#" + companyId, "MEMBER#" + userId);
+        Map<String, AttributeValue> companyKey = key("C#" + companyId, "COMPANY");
+        Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(memberKey, companyKey).consistentRead(true).build());
+        Map<String, AttributeValue> member = null;
+        Map<String, AttributeValue> company = null;
+        for (int attempt = 0; !request.isEmpty(); attempt++) {
+            Map<String, KeysAndAttributes> asked = request;
+            var answer = db.batchGetItem(b -> b.requestItems(asked));
+            for (Map<String, AttributeValue> item : answer.responses().getOrDefault(table, List.of())) {
+                if (item.get("SK").s().equals("COMPANY")) {
+                    company = item;
+                } else {
+                    member = item;
+                }
+            }
+            request = answer.hasUnprocessedKeys() ? answer.unprocessedKeys() : Map.of();
+            if (attempt >= 5 && !request.isEmpty()) {
+                throw new IllegalStateException("DynamoDB left the member's read unprocessed");
+            }
+        }
+        if (member == null) {
+            return Optional.empty();
+        }
+        return Optional.of(record(member, company != null && company.containsKey(SUSPENDED)));
+    }
+
+    /** Every member of a company as stored (in the order of their sort keys). */
+    public List<MemberRecord> memberRecords(String companyId) {
+        boolean suspended = suspension(companyId).isPresent();
+        List<MemberRecord> records = new ArrayList<>();
+        db.queryPaginator(q -> q.tableName(table).consistentRead(true).keyConditionExpression("PK = :pk AND begins_with(SK, :member)")
+                        .expressionAttributeValues(Map.of(":pk", s("C#" + companyId), ":member", s("MEMBER#"))))
+                .items().forEach(item -> records.add(record(item, suspended)));
+        return records;
+    }
+
+    private static MemberRecord record(Map<String, AttributeValue> item, boolean companySuspended) {
+        return new MemberRecord(toMember(item), flag(item, BLOCKED), companySuspended,
+                item.containsKey("lastSignInAt") ? item.get("lastSignInAt").s() : null);
+    }
+
     /**
      * A person's standing in a company as stored now, for {@link com.image2model.tenancy.Callers}:
      * their role, whether they may act (active, and not blocked by an operator), and whether an
      * operator suspended the company.
      */
     public Optional<com.image2model.tenancy.Callers.Standing> standing(String companyId, String userId) {
-        Map<String, AttributeValue> item = get("C#" + companyId, "MEMBER#" + userId);
-        if (item == null) {
-            return Optional.empty();
-        }
-        Member m = toMember(item);
-        return Optional.of(new com.image2model.tenancy.Callers.Standing(m.role(), m.active() && !flag(item, BLOCKED),
-                suspension(companyId).isPresent()));
+        return memberRecord(companyId, userId).map(r -> new com.image2model.tenancy.Callers.Standing(r.member().role(),
+                r.member().active() && !r.blocked(), r.companySuspended()));
     }
 
     /** The GSI1 partition that lists every company. */
@@ -108,25 +151,6 @@ public final class CompanyStore {
             // Never a reason to refuse a sign-in.
             org.slf4j.LoggerFactory.getLogger(CompanyStore.class).warn("Last sign-in not recorded: {}", e.getClass().getSimpleName());
         }
-    }
-
-    /** Each member's last sign-in (or token refresh), by user id. */
-    public Map<String, String> lastSignIns(String companyId) {
-        Map<String, String> out = new HashMap<>();
-        db.queryPaginator(q -> q.tableName(table).consistentRead(true).keyConditionExpression("PK = :pk AND begins_with(SK, :member)")
-                        .expressionAttributeValues(Map.of(":pk", s("C#" + companyId), ":member", s("MEMBER#"))))
-                .items().forEach(item -> {
-                    if (item.containsKey("lastSignInAt")) {
-                        out.put(item.get("userId").s(), item.get("lastSignInAt").s());
-                    }
-                });
-        return out;
-    }
-
-    /** Whether an operator blocked this member. */
-    public boolean blocked(String companyId, String userId) {
-        Map<String, AttributeValue> item = get("C#" + companyId, "MEMBER#" + userId);
-        return item != null && flag(item, BLOCKED);
     }
 
     private static boolean flag(Map<String, AttributeValue> item, String name) {

@@ -122,15 +122,16 @@ public final class Memberships {
         CompanyStore.EmailClaim claim = store.emailClaim(email)
                 .filter(c -> c.userId().equals(userId))
                 .orElseThrow(() -> new NoAccess("This account does not belong to any company."));
-        Member member = store.member(claim.companyId(), userId)
+        CompanyStore.MemberRecord record = store.memberRecord(claim.companyId(), userId)
                 .orElseThrow(() -> new NoAccess("This account does not belong to any company."));
+        Member member = record.member();
         if (!member.active()) {
             throw new NoAccess("This account has been deactivated by an admin of your company.");
         }
-        if (store.blocked(member.companyId(), userId)) {
+        if (record.blocked()) {
             throw new NoAccess("This account has been disabled. Contact Image2Model support.");
         }
-        if (store.suspension(member.companyId()).isPresent()) {
+        if (record.companySuspended()) {
             throw new NoAccess("Your company's account is suspended. Contact Image2Model support.");
         }
         store.signedIn(member.companyId(), userId, clock.instant().toString());
@@ -246,6 +247,16 @@ public final class Memberships {
             throw refusal(refused);
         }
         users.delete(member.id());
+    }
+
+    /** Removes a person's own membership and deletes their account (erasing the account; the caller checked the rules). */
+    public void leave(Member self) {
+        try {
+            store.remove(self);
+        } catch (CompanyStore.Refused refused) {
+            throw refusal(refused);
+        }
+        users.delete(self.id());
     }
 
     private static ApiException refusal(CompanyStore.Refused refused) {

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 import com.image2model.company.Company;
 import com.image2model.company.CompanyStore;
 import com.image2model.company.Member;
-import com.image2model.company.UserDirectory;
+import com.image2model.company.Memberships;
 import com.image2model.platform.ApiException;
 import com.image2model.tenancy.TenantContext;
 
@@ -36,7 +36,7 @@ public final class PrivacyApi {
     }
 
     private final CompanyStore companies;
-    private final UserDirectory users;
+    private final Memberships memberships;
     private final PrivacyStore store;
     private final Exports exports;
     private final Standing standing;
@@ -45,10 +45,10 @@ public final class PrivacyApi {
     private final Clock clock;
 
     /** {@code eraseLater} queues a company's erasure (its id), which {@link ErasureFunction} carries out. */
-    public PrivacyApi(CompanyStore companies, UserDirectory users, PrivacyStore store, Exports exports, Standing standing,
+    public PrivacyApi(CompanyStore companies, Memberships memberships, PrivacyStore store, Exports exports, Standing standing,
                       Consumer<String> eraseLater, Mail mail, Clock clock) {
         this.companies = companies;
-        this.users = users;
+        this.memberships = memberships;
         this.store = store;
         this.exports = exports;
         this.standing = standing;
@@ -86,14 +86,8 @@ public final class PrivacyApi {
         } catch (Erasure.Refused refused) {
             throw new ApiException(refused.status(), refused.code(), refused.getMessage());
         }
-        try {
-            // The conditional removal first: a concurrent demotion of the last other admin refuses it here.
-            companies.remove(self);
-        } catch (CompanyStore.Refused refused) {
-            throw ApiException.conflict(refused.reason() == CompanyStore.Refusal.LAST_ADMIN ? "last_admin" : "changed_meanwhile",
-                    "Your membership changed just now; reload and try again.");
-        }
-        users.delete(self.id());
+        // The conditional removal first: a concurrent demotion of the last other admin refuses it here.
+        memberships.leave(self);
         String anonymous = Erasure.anonymousId();
         int changed = store.anonymise(caller.companyId(), self.id(), Map.of(self.id(), anonymous, self.email(), anonymous));
         seatsChanged.accept(caller.companyId());

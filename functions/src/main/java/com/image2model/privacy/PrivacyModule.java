@@ -46,7 +46,7 @@ public final class PrivacyModule {
                 return ledger.balance(companyId).held();
             }
         };
-        return new PrivacyApi(companies, users(), store(), exports, standing,
+        return new PrivacyApi(companies, com.image2model.company.CompanyModule.memberships(), store(), exports, standing,
                 companyId -> AwsClients.sqs().sendMessage(m -> m.queueUrl(queue)
                         .messageBody(ApiResponses.JSON.writeValueAsString(Map.of("companyId", companyId)))),
                 mailer::send, Clock.systemUTC());

@@ -137,6 +137,43 @@ class AdminTest {
         assertThat(available(globex)).isEqualTo(globexBefore);
     }
 
+    private static Api.Answer postWithKey(String path, String body, String key) throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(TestStack.get().front().url() + path)).header("Authorization", "Bearer " + operatorToken)
+                .header("Content-Type", "application/json").header("Idempotency-Key", key)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        return new Api.Answer(response.statusCode(), Api.JSON.readTree(response.body()));
+    }
+
+    @Test
+    void aRetriedAdjustmentWithItsIdempotencyKeyMovesCreditsOnceAndIsAuditedOnce() throws Exception {
+        Company company = company("Retried Grant");
+        long before = available(company);
+        String reason = "retried grant " + System.nanoTime();
+        String body = "{\"amount\": 300, \"reason\": \"" + reason + "\"}";
+        String key = "grant-" + Long.toHexString(System.nanoTime());
+
+        Api.Answer first = postWithKey("/admin/companies/" + company.id() + "/credits", body, key);
+        Api.Answer again = postWithKey("/admin/companies/" + company.id() + "/credits", body, key);
+
+        assertThat(first.status()).as("%s", first.body()).isEqualTo(200);
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.body().at("/entry/sequence").asLong()).isEqualTo(first.body().at("/entry/sequence").asLong());
+        assertThat(available(company)).isEqualTo(before + 300);
+        long adjusts = 0;
+        for (JsonNode entry : Api.call("GET", "/credits/ledger", company.adminToken(), null).body().path("entries")) {
+            if (entry.path("type").asText().equals("ADJUST")) {
+                adjusts++;
+            }
+        }
+        assertThat(adjusts).isEqualTo(1);
+        assertThat(audit().stream().filter(e -> e.path("reason").asText().equals(reason))).hasSize(1);
+        // A new key is a new adjustment; a key that cannot be one is refused.
+        assertThat(postWithKey("/admin/companies/" + company.id() + "/credits", body, key + "-2").status()).isEqualTo(200);
+        assertThat(available(company)).isEqualTo(before + 600);
+        assertThat(postWithKey("/admin/companies/" + company.id() + "/credits", body, "bad key!").errorCode()).isEqualTo("invalid_idempotency_key");
+    }
+
     @Test
     void aSuspendedCompanyGetsNoTokensNoApiAndNoNewJobsUntilItIsLifted() throws Exception {
         Company company = company("Suspendable");
