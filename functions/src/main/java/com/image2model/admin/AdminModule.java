@@ -21,11 +21,12 @@ public final class AdminModule {
     public static AdminFunction api() {
         String table = Settings.get(Settings.TABLE_NAME);
         CreditLedger ledger = CreditsModule.ledger();
+        JobStore jobs = new JobStore(AwsClients.dynamoDb(), table, ledger, Clock.systemUTC());
         Operations operations = new Operations(new CompanyStore(AwsClients.dynamoDb(), table, Clock.systemUTC()),
-                new AdminStore(AwsClients.dynamoDb(), table), ledger, new JobStore(AwsClients.dynamoDb(), table, ledger, Clock.systemUTC()),
+                new AdminStore(AwsClients.dynamoDb(), table), ledger, jobs,
                 new CognitoUserDirectory(AwsClients::cognito, () -> Settings.get(Settings.USER_POOL_ID)),
                 new AuditLog(AwsClients.dynamoDb(), table, Clock.systemUTC()), Clock.systemUTC());
-        Figures figures = new Figures(AwsClients.dynamoDb(), table, com.image2model.credits.Catalog.load(), Clock.systemUTC());
+        Figures figures = new Figures(AwsClients.dynamoDb(), table, jobs, com.image2model.credits.Catalog.load(), Clock.systemUTC());
         return new AdminFunction(operations, figures, companyId -> {
             Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item = AwsClients.dynamoDb()
                     .getItem(g -> g.tableName(table).key(DynamoItems.key("C#" + companyId, "COMPANY")).consistentRead(true)).item();

@@ -18,6 +18,7 @@ import java.util.TreeMap;
 
 import com.image2model.company.CompanyStore;
 import com.image2model.credits.Catalog;
+import com.image2model.jobs.JobStore;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -36,12 +37,14 @@ public final class Figures {
 
     private final DynamoDbClient db;
     private final String table;
+    private final JobStore jobs;
     private final Catalog catalog;
     private final Clock clock;
 
-    public Figures(DynamoDbClient db, String table, Catalog catalog, Clock clock) {
+    public Figures(DynamoDbClient db, String table, JobStore jobs, Catalog catalog, Clock clock) {
         this.db = db;
         this.table = table;
+        this.jobs = jobs;
         this.catalog = catalog;
         this.clock = clock;
     }
@@ -58,11 +61,6 @@ public final class Figures {
         db.queryPaginator(q -> q.tableName(table).keyConditionExpression("PK = :pk AND SK BETWEEN :a AND :b")
                 .expressionAttributeValues(Map.of(":pk", s(pk), ":a", s(fromSk), ":b", s(toSk)))).items().forEach(items::add);
         return items;
-    }
-
-    /** The job ids of a month: they start with their creation time in hex milliseconds. */
-    private static String jobKey(Instant at) {
-        return "JOB#j" + String.format("%011x", at.toEpochMilli());
     }
 
     /** Percent with one decimal, 0 when there is nothing to divide by. */
@@ -98,30 +96,23 @@ public final class Figures {
                 newCompanies++;
                 daily.get(created.atZone(ZoneOffset.UTC).toLocalDate().toString())[2]++;
             }
-            List<Map<String, AttributeValue>> jobs = partition("C#" + id, jobKey(start), jobKey(end));
+            List<JobStore.Job> jobs = this.jobs.createdBetween(id, start, end);
             if (!jobs.isEmpty()) {
                 activeCompanies++;
             }
-            for (Map<String, AttributeValue> job : jobs) {
-                long files = num(job, "files");
-                long done = num(job, "done");
-                long failed = num(job, "failed");
-                long cancelled = num(job, "cancelled");
-                String quality = str(job, "quality");
-                String state = done + failed + cancelled < files ? "IN_PROGRESS" : done == files ? "DONE" : done == 0
-                        ? (cancelled == files ? "CANCELLED" : "FAILED") : "PARTIAL";
-                jobsByState.merge(state, 1L, Long::sum);
-                imagesByState.merge("DONE", done, Long::sum);
-                imagesByState.merge("FAILED", failed, Long::sum);
-                imagesByState.merge("CANCELLED", cancelled, Long::sum);
-                imagesByState.merge("IN_PROGRESS", files - done - failed - cancelled, Long::sum);
-                doneByQuality.merge(quality, done, Long::sum);
-                long perImage = catalog.generation(quality).falCostCents();
-                falCostCents += done * perImage;
-                if (failed > 0) {
+            for (JobStore.Job job : jobs) {
+                jobsByState.merge(job.state(), 1L, Long::sum);
+                imagesByState.merge("DONE", (long) job.done(), Long::sum);
+                imagesByState.merge("FAILED", (long) job.failed(), Long::sum);
+                imagesByState.merge("CANCELLED", (long) job.cancelled(), Long::sum);
+                imagesByState.merge("IN_PROGRESS", (long) (job.files() - job.done() - job.failed() - job.cancelled()), Long::sum);
+                doneByQuality.merge(job.quality(), (long) job.done(), Long::sum);
+                long perImage = catalog.generation(job.quality()).falCostCents();
+                falCostCents += job.done() * perImage;
+                if (job.failed() > 0) {
                     // FAL bills a generation it ran, even when it failed: the failed files it had accepted.
-                    long billed = partition("C#" + id, "JOBFILE#" + str(job, "jobId") + "#", "JOBFILE#" + str(job, "jobId") + "#~").stream()
-                            .filter(f -> "FAILED".equals(str(f, "status")) && str(f, "falRequestId") != null && !str(f, "falRequestId").isBlank()).count();
+                    long billed = this.jobs.files(id, job.jobId()).stream()
+                            .filter(f -> f.state() == JobStore.FileState.FAILED && f.falRequestId() != null && !f.falRequestId().isBlank()).count();
                     falBilledFailures += billed;
                     falCostCents += billed * perImage;
                 }

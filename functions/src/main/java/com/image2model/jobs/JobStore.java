@@ -356,6 +356,21 @@ public final class JobStore {
         return new Page(jobs, next);
     }
 
+    /** A job id made at {@code millis}: time first (hex milliseconds), so ids sort by creation; the random part keeps them apart. */
+    public static String jobIdAt(long millis, String random) {
+        return "j" + String.format("%011x", millis) + random;
+    }
+
+    /** The company's jobs created in [from, to): job ids begin with their creation time. */
+    public List<Job> createdBetween(String companyId, Instant from, Instant to) {
+        List<Job> jobs = new ArrayList<>();
+        db.queryPaginator(q -> q.tableName(table).keyConditionExpression("PK = :pk AND SK BETWEEN :a AND :b")
+                        .expressionAttributeValues(Map.of(":pk", s("C#" + companyId), ":a", s("JOB#" + jobIdAt(from.toEpochMilli(), "")),
+                                ":b", s("JOB#" + jobIdAt(to.toEpochMilli() - 1, "~")))))
+                .items().forEach(item -> jobs.add(toJob(companyId, item)));
+        return jobs;
+    }
+
     /** Files waiting on FAL whose poll is due, across companies: (company, job, file). */
     public List<String[]> duePolls(Instant now, int limit) {
         List<String[]> due = new ArrayList<>();

@@ -194,7 +194,7 @@ public final class JobsFunction implements Function<APIGatewayV2HTTPEvent, APIGa
         byte[] random = new byte[4];
         RANDOM.nextBytes(random);
         // Time first: ids sort by creation, which gives GET /jobs its newest-first order.
-        return "j" + String.format("%011x", System.currentTimeMillis()) + HexFormat.of().formatHex(random);
+        return JobStore.jobIdAt(System.currentTimeMillis(), HexFormat.of().formatHex(random));
     }
 
     // ------------------------------------------------------------------ reads
