@@ -47,8 +47,7 @@ public final class ChaosBench {
     public boolean run(PrintStream out) throws Exception {
         try (Stack stack = Stack.start(Stack.Options.forTests(root))) {
             String companyId = DemoCompany.seed(stack);
-            var config = stack.cognito().config();
-            String token = DemoCompany.token(stack.cognito().url(), config.clientId(), config.callbackUrls().get(0));
+            String token = DemoCompany.token(stack);
             String table = stack.provisioner().ref("Table");
             CreditLedger ledger = new CreditLedger(stack.aws().dynamoDb(), table, Clock.systemUTC());
             JobStore store = new JobStore(stack.aws().dynamoDb(), table, ledger, Clock.systemUTC());
@@ -106,7 +105,7 @@ public final class ChaosBench {
             long endedTwice = ends.values().stream().filter(n -> n > 1).count();
             long doneCredits = files.stream().filter(f -> f.state() == JobStore.FileState.DONE).mapToLong(JobStore.JobFile::cost).sum();
             long doubleCharged = Math.max(0, capturedCredits - doneCredits) + endedTwice;
-            List<String> violations = invariant(ledger, companyId, entries);
+            List<String> violations = com.image2model.devstack.credits.LedgerInvariant.check(ledger, companyId).violations();
             CreditLedger.Balance after = ledger.balance(companyId);
 
             out.printf("  finished in %.1f s%n", wall / 1000.0);
@@ -138,30 +137,6 @@ public final class ChaosBench {
             }
             before = page.get(page.size() - 1).sequence();
         }
-    }
-
-    /** The balance's counters agree with each other, with the open holds, and with the ledger's last entry. */
-    private static List<String> invariant(CreditLedger ledger, String companyId, List<CreditLedger.Entry> newestFirst) {
-        List<String> violations = new ArrayList<>();
-        CreditLedger.Balance b = ledger.balance(companyId);
-        long sources = b.granted() + b.purchased() + b.adjusted() - b.refunded() - b.captured();
-        if (b.available() + b.held() != sources) {
-            violations.add("available " + b.available() + " + held " + b.held() + " != " + sources);
-        }
-        long open = ledger.holds(companyId).stream().filter(h -> h.status() == CreditLedger.HoldStatus.OPEN).mapToLong(CreditLedger.Hold::amount).sum();
-        if (open != b.held()) {
-            violations.add("held " + b.held() + " != open holds " + open);
-        }
-        if (!newestFirst.isEmpty() && newestFirst.get(0).balanceAfter() != b.available()) {
-            violations.add("the last entry says " + newestFirst.get(0).balanceAfter() + ", the balance " + b.available());
-        }
-        for (int i = 0; i < newestFirst.size(); i++) {
-            if (newestFirst.get(i).sequence() != newestFirst.size() - i) {
-                violations.add("entries are not contiguous at " + newestFirst.get(i).sequence());
-                break;
-            }
-        }
-        return violations;
     }
 
     private String createAndUpload(Stack stack, String token) throws Exception {

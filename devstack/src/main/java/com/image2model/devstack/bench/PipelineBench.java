@@ -52,8 +52,7 @@ public final class PipelineBench {
     public void run(PrintStream out) throws Exception {
         try (Stack stack = Stack.start(Stack.Options.forTests(root))) {
             String companyId = DemoCompany.seed(stack);
-            var config = stack.cognito().config();
-            String token = DemoCompany.token(stack.cognito().url(), config.clientId(), config.callbackUrls().get(0));
+            String token = DemoCompany.token(stack);
             out.printf("Pipeline benchmark: %d images at %s quality through the devstack (2 cores); warm-up with 1 image first%n",
                     images, quality);
             Batch warmUp = batch(stack, token, 1, 1000);

@@ -46,6 +46,12 @@ public final class DemoCompany {
         return companyId;
     }
 
+    /** An access token of the demo user, through the login pages of a running stack (its web client). */
+    public static String token(Stack stack) throws Exception {
+        var config = stack.cognito().config();
+        return token(stack.cognito().url(), config.clientId(), config.callbackUrls().get(0));
+    }
+
     /** An access token of the demo user, through the login pages of the devstack at {@code cognitoUrl}. */
     public static String token(String cognitoUrl, String clientId, String redirectUri) throws Exception {
         LoginFlow.Result result = new LoginFlow(cognitoUrl, clientId, redirectUri).signIn(EMAIL, PASSWORD);
