@@ -54,22 +54,10 @@ class RateLimiterTest {
 
     private Instant now = Instant.parse("2026-12-01T10:00:00Z");
     private final MemoryCounters counters = new MemoryCounters();
-    private final RateLimiter limiter = new RateLimiter(counters, new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    });
+    /** A limiter whose clock reads {@link #now}. */
+    private RateLimiter limiter() {
+        return new RateLimiter(counters, Clock.fixed(now, ZoneOffset.UTC));
+    }
 
     private static Map<RateLimit, Long> job(long images) {
         Map<RateLimit, Long> amounts = new LinkedHashMap<>();
@@ -82,46 +70,46 @@ class RateLimiterTest {
     void tenJobsAMinuteAreAllowedAndTheEleventhIsRefusedUntilTheNextMinute() {
         now = Instant.parse("2026-12-01T10:00:15Z");
         for (int i = 0; i < 10; i++) {
-            limiter.take("c", "u", job(1));
+            limiter().take("c", "u", job(1));
         }
-        assertThatThrownBy(() -> limiter.take("c", "u", job(1))).isInstanceOfSatisfying(LimitExceeded.class, e -> {
+        assertThatThrownBy(() -> limiter().take("c", "u", job(1))).isInstanceOfSatisfying(LimitExceeded.class, e -> {
             assertThat(e.limit().name()).isEqualTo("jobs");
             assertThat(e.retryAfterSeconds()).isEqualTo(45);
             assertThat(e.resetsAt()).isEqualTo(Instant.parse("2026-12-01T10:01:00Z"));
             assertThat(e.getMessage()).isEqualTo("You can use at most 10 jobs in a minute and none are left. Try again in 45 seconds, at 2026-12-01T10:01:00Z.");
         });
         now = Instant.parse("2026-12-01T10:01:00Z");
-        limiter.take("c", "u", job(1));
+        limiter().take("c", "u", job(1));
     }
 
     @Test
     void aRefusalCountsNothingOnAnyLimit() {
-        limiter.take("c", "u", job(98));
-        assertThatThrownBy(() -> limiter.take("c", "u", job(3))).isInstanceOfSatisfying(LimitExceeded.class, e -> {
+        limiter().take("c", "u", job(98));
+        assertThatThrownBy(() -> limiter().take("c", "u", job(3))).isInstanceOfSatisfying(LimitExceeded.class, e -> {
             assertThat(e.limit().name()).isEqualTo("images");
             assertThat(e.getMessage()).contains("only 2 images are left (this asks for 3)");
         });
-        List<RateLimiter.Usage> usage = limiter.usage("c", "u", LIMITS.all());
+        List<RateLimiter.Usage> usage = limiter().usage("c", "u", LIMITS.all());
         assertThat(usage.get(0).used()).isEqualTo(1);
         assertThat(usage.get(1).used()).isEqualTo(98);
-        limiter.take("c", "u", job(2));
-        assertThat(limiter.usage("c", "u", List.of(LIMITS.images())).get(0).remaining()).isZero();
+        limiter().take("c", "u", job(2));
+        assertThat(limiter().usage("c", "u", List.of(LIMITS.images())).get(0).remaining()).isZero();
     }
 
     @Test
     void moreThanAWholeWindowAllowsIsRefusedWithoutCounting() {
-        assertThatThrownBy(() -> limiter.take("c", "u", job(101))).isInstanceOf(LimitExceeded.class);
+        assertThatThrownBy(() -> limiter().take("c", "u", job(101))).isInstanceOf(LimitExceeded.class);
         assertThat(counters.counts).isEmpty();
     }
 
     @Test
     void peopleAndCompaniesCountApart() {
         for (int i = 0; i < 10; i++) {
-            limiter.take("c", "u", LIMITS.jobs());
+            limiter().take("c", "u", LIMITS.jobs());
         }
-        limiter.take("c", "other", LIMITS.jobs());
-        limiter.take("d", "u", LIMITS.jobs());
-        assertThatThrownBy(() -> limiter.take("c", "u", LIMITS.jobs())).isInstanceOf(LimitExceeded.class);
+        limiter().take("c", "other", LIMITS.jobs());
+        limiter().take("d", "u", LIMITS.jobs());
+        assertThatThrownBy(() -> limiter().take("c", "u", LIMITS.jobs())).isInstanceOf(LimitExceeded.class);
     }
 
     @Test
@@ -134,17 +122,17 @@ class RateLimiterTest {
     void retryAfterRoundsUpAndIsNeverZero() {
         now = Instant.parse("2026-12-01T10:59:59.900Z");
         for (int i = 0; i < 1000; i++) {
-            limiter.take("c", "u", LIMITS.requests());
+            limiter().take("c", "u", LIMITS.requests());
         }
-        assertThatThrownBy(() -> limiter.take("c", "u", LIMITS.requests())).isInstanceOfSatisfying(LimitExceeded.class,
+        assertThatThrownBy(() -> limiter().take("c", "u", LIMITS.requests())).isInstanceOfSatisfying(LimitExceeded.class,
                 e -> assertThat(e.retryAfterSeconds()).isEqualTo(1));
     }
 
     @Test
     void usageShowsWhatIsLeftAndWhenItResets() {
         now = Instant.parse("2026-12-01T10:20:00Z");
-        limiter.take("c", "u", job(40));
-        RateLimiter.Usage images = limiter.usage("c", "u", LIMITS.all()).get(1);
+        limiter().take("c", "u", job(40));
+        RateLimiter.Usage images = limiter().usage("c", "u", LIMITS.all()).get(1);
         assertThat(images.remaining()).isEqualTo(60);
         assertThat(images.windowSeconds()).isEqualTo(3600);
         assertThat(images.resetsAt()).isEqualTo(Instant.parse("2026-12-01T11:00:00Z"));

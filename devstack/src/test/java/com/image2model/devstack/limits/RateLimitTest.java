@@ -10,7 +10,6 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
@@ -161,24 +160,7 @@ class RateLimitTest {
     void afterTheWindowTheCounterStartsAgainAndARefusedTakeCountsNothing() {
         String company = "rate-test-" + java.util.UUID.randomUUID();
         String user = "user-" + java.util.UUID.randomUUID();
-        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-12-01T10:00:05Z"));
-        Clock clock = new Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
-        RateLimiter limiter = limiter(clock);
+        RateLimiter limiter = limiter(Clock.fixed(Instant.parse("2026-12-01T10:00:05Z"), ZoneOffset.UTC));
         for (int i = 0; i < 10; i++) {
             limiter.take(company, user, LIMITS.jobs());
         }
@@ -187,20 +169,20 @@ class RateLimitTest {
 
         // Room for the job, none for its images: neither is counted.
         limiter.take(company, user, Map.of(LIMITS.images(), 98L));
-        now.set(Instant.parse("2026-12-01T10:01:00Z"));
+        RateLimiter nextMinute = limiter(Clock.fixed(Instant.parse("2026-12-01T10:01:00Z"), ZoneOffset.UTC));
         Map<RateLimit, Long> job = new LinkedHashMap<>();
         job.put(LIMITS.jobs(), 1L);
         job.put(LIMITS.images(), 3L);
-        assertThatThrownBy(() -> limiter.take(company, user, job)).isInstanceOfSatisfying(LimitExceeded.class,
+        assertThatThrownBy(() -> nextMinute.take(company, user, job)).isInstanceOfSatisfying(LimitExceeded.class,
                 e -> assertThat(e.limit().name()).isEqualTo("images"));
-        List<RateLimiter.Usage> usage = limiter.usage(company, user, List.of(LIMITS.jobs(), LIMITS.images()));
+        List<RateLimiter.Usage> usage = nextMinute.usage(company, user, List.of(LIMITS.jobs(), LIMITS.images()));
         assertThat(usage.get(0).used()).as("jobs in the new minute").isZero();
         assertThat(usage.get(1).used()).isEqualTo(98);
 
         // The next hour: everything is free again.
-        now.set(Instant.parse("2026-12-01T11:00:00Z"));
+        RateLimiter nextHour = limiter(Clock.fixed(Instant.parse("2026-12-01T11:00:00Z"), ZoneOffset.UTC));
         job.put(LIMITS.images(), 100L);
-        limiter.take(company, user, job);
-        assertThat(limiter.usage(company, user, List.of(LIMITS.images())).get(0).remaining()).isZero();
+        nextHour.take(company, user, job);
+        assertThat(nextHour.usage(company, user, List.of(LIMITS.images())).get(0).remaining()).isZero();
     }
 }
