@@ -35,7 +35,7 @@ class InvocationLogTest {
         String company = event.at("/requestContext/authorizer/jwt/claims/company_id").asText();
 
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-cp", jar.toString(), "com.image2model.platform.LocalInvoke", file.toString()));
+                "-XX:TieredStopAtLevel=1", "-cp", jar.toString(), "com.image2model.wiring.LocalInvoke", file.toString()));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(TestStack.get().functions().environment());
         builder.environment().keySet().removeIf(k -> k.startsWith("aws."));

@@ -50,7 +50,7 @@ class LambdaJarTest {
 
     private static Process start(Path jar, SamTemplate.FunctionDef function, Path event) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-cp", jar.toString(), "com.image2model.platform.LocalInvoke", event.toString()));
+                "-XX:TieredStopAtLevel=1", "-cp", jar.toString(), "com.image2model.wiring.LocalInvoke", event.toString()));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(TestStack.get().functions().environment());
         builder.environment().keySet().removeIf(k -> k.startsWith("aws."));

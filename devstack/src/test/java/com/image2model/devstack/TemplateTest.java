@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.image2model.devstack.template.CfnYaml;
 import com.image2model.devstack.template.SamTemplate;
-import com.image2model.platform.FunctionsApplication;
+import com.image2model.wiring.FunctionsApplication;
 import com.image2model.platform.Settings;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;

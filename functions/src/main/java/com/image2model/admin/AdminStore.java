@@ -1,10 +1,5 @@
 package com.image2model.admin;
 
-import static com.image2model.platform.DynamoItems.key;
-import static com.image2model.platform.DynamoItems.num;
-import static com.image2model.platform.DynamoItems.s;
-import static com.image2model.platform.DynamoItems.str;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,11 +7,16 @@ import java.util.Map;
 import java.util.Optional;
 
 import com.image2model.company.CompanyStore;
+import com.image2model.platform.TableKeys;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+import static com.image2model.platform.DynamoItems.key;
+import static com.image2model.platform.DynamoItems.num;
+import static com.image2model.platform.DynamoItems.s;
+import static com.image2model.platform.DynamoItems.str;
 
 /** What operators read and change in the table besides the ledger: the company directory, suspensions, blocked people. */
 public final class AdminStore {
@@ -47,7 +47,7 @@ public final class AdminStore {
         String prefix = query == null ? "" : query.trim().toLowerCase(java.util.Locale.ROOT);
         Map<String, AttributeValue> start = null;
         if (cursorCompanyId != null) {
-            Map<String, AttributeValue> item = db.getItem(g -> g.tableName(table).key(key("C#" + cursorCompanyId, "COMPANY"))).item();
+            Map<String, AttributeValue> item = db.getItem(g -> g.tableName(table).key(key(TableKeys.company(cursorCompanyId), "COMPANY"))).item();
             if (item == null || !item.containsKey("GSI1SK")) {
                 throw new IllegalArgumentException("unknown cursor");
             }
@@ -86,9 +86,9 @@ public final class AdminStore {
     /** A directory row: the company item, its balance, and its images of {@code month} (the day totals of its usage). */
     private Listed listed(Map<String, AttributeValue> item, java.time.YearMonth month) {
         String id = str(item, "companyId");
-        Map<String, AttributeValue> balance = db.getItem(g -> g.tableName(table).key(key("C#" + id, "BALANCE"))).item();
+        Map<String, AttributeValue> balance = db.getItem(g -> g.tableName(table).key(key(TableKeys.company(id), "BALANCE"))).item();
         long images = db.queryPaginator(q -> q.tableName(table).keyConditionExpression("PK = :pk AND SK BETWEEN :a AND :b")
-                        .expressionAttributeValues(Map.of(":pk", s("C#" + id), ":a", s("USAGE#D#" + month.atDay(1)),
+                        .expressionAttributeValues(Map.of(":pk", s(TableKeys.company(id)), ":a", s("USAGE#D#" + month.atDay(1)),
                                 ":b", s("USAGE#D#" + month.atEndOfMonth() + "#~"))))
                 .items().stream().filter(u -> u.get("SK").s().split("#").length == 3).mapToLong(u -> num(u, "images")).sum();
         AttributeValue members = item.get("memberCount");
@@ -96,30 +96,6 @@ public final class AdminStore {
                 item.containsKey(CompanyStore.SUSPENDED), members == null ? 0 : Integer.parseInt(members.n()),
                 balance == null ? 0 : num(balance, "available"), balance == null ? 0 : num(balance, "held"), images,
                 num(item, "revenueCents"), str(item, "createdAt"));
-    }
-
-    /** Suspends the company with a reason; answers the reason it had before (empty when it was not suspended). */
-    public Optional<String> suspend(String companyId, String reason, String operator, String at) {
-        Map<String, AttributeValue> before = db.updateItem(u -> u.tableName(table).key(key("C#" + companyId, "COMPANY"))
-                .conditionExpression("attribute_exists(PK)")
-                .updateExpression("SET #r = :r, suspendedBy = :by, suspendedAt = :at")
-                .expressionAttributeNames(Map.of("#r", CompanyStore.SUSPENDED))
-                .expressionAttributeValues(Map.of(":r", s(reason), ":by", s(operator), ":at", s(at)))
-                .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_OLD)).attributes();
-        return Optional.ofNullable(before == null ? null : str(before, CompanyStore.SUSPENDED));
-    }
-
-    /** Lifts a suspension; answers whether there was one. */
-    public boolean unsuspend(String companyId) {
-        try {
-            db.updateItem(u -> u.tableName(table).key(key("C#" + companyId, "COMPANY"))
-                    .conditionExpression("attribute_exists(PK) AND attribute_exists(#r)")
-                    .updateExpression("REMOVE #r, suspendedBy, suspendedAt")
-                    .expressionAttributeNames(Map.of("#r", CompanyStore.SUSPENDED)));
-            return true;
-        } catch (ConditionalCheckFailedException notSuspended) {
-            return false;
-        }
     }
 
     /** The company a person belongs to (through the GSI1 entry of their member item). */
@@ -131,7 +107,7 @@ public final class AdminStore {
 
     /** Blocks or unblocks a member; answers whether they were blocked before. */
     public boolean block(String companyId, String userId, boolean blocked) {
-        Map<String, AttributeValue> before = db.updateItem(u -> u.tableName(table).key(key("C#" + companyId, "MEMBER#" + userId))
+        Map<String, AttributeValue> before = db.updateItem(u -> u.tableName(table).key(key(TableKeys.company(companyId), "MEMBER#" + userId))
                 .conditionExpression("attribute_exists(PK)")
                 .updateExpression("SET #b = :b").expressionAttributeNames(Map.of("#b", CompanyStore.BLOCKED))
                 .expressionAttributeValues(Map.of(":b", AttributeValue.fromBool(blocked)))

@@ -1,8 +1,5 @@
 package com.image2model.admin;
 
-import static com.image2model.platform.DynamoItems.s;
-import static com.image2model.platform.DynamoItems.str;
-
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -15,6 +12,9 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+import static com.image2model.platform.DynamoItems.s;
+import static com.image2model.platform.DynamoItems.str;
 
 /**
  * Every operator action, in the table's {@code AUDIT} partition, newest first by a time-ordered

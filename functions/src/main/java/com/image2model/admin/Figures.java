@@ -1,10 +1,5 @@
 package com.image2model.admin;
 
-import static com.image2model.platform.DynamoItems.num;
-import static com.image2model.platform.DynamoItems.optNum;
-import static com.image2model.platform.DynamoItems.s;
-import static com.image2model.platform.DynamoItems.str;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -19,9 +14,15 @@ import java.util.TreeMap;
 import com.image2model.company.CompanyStore;
 import com.image2model.credits.Catalog;
 import com.image2model.jobs.JobStore;
+import com.image2model.platform.TableKeys;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import static com.image2model.platform.DynamoItems.num;
+import static com.image2model.platform.DynamoItems.optNum;
+import static com.image2model.platform.DynamoItems.s;
+import static com.image2model.platform.DynamoItems.str;
 
 /**
  * The platform's figures for operators, read from the table: the month's companies, people, jobs
@@ -117,14 +118,14 @@ public final class Figures {
                     falCostCents += billed * perImage;
                 }
             }
-            for (Map<String, AttributeValue> usage : partition("C#" + id, "USAGE#D#" + month.atDay(1), "USAGE#D#" + month.atEndOfMonth() + "#~")) {
+            for (Map<String, AttributeValue> usage : partition(TableKeys.company(id), "USAGE#D#" + month.atDay(1), "USAGE#D#" + month.atEndOfMonth() + "#~")) {
                 String[] parts = str(usage, "SK").split("#");
                 if (parts.length == 3 && daily.containsKey(parts[2])) {
                     daily.get(parts[2])[1] += num(usage, "images");
                 }
             }
             // Free credits: trial grants and operators' grants of the month, at list price (1 credit = 1 cent).
-            for (Map<String, AttributeValue> entry : partition("C#" + id, "LEDGER#", "LEDGER#~")) {
+            for (Map<String, AttributeValue> entry : partition(TableKeys.company(id), "LEDGER#", "LEDGER#~")) {
                 String at = str(entry, "at");
                 if (at == null || Instant.parse(at).isBefore(start) || !Instant.parse(at).isBefore(end)) {
                     continue;

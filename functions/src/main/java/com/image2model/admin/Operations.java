@@ -14,6 +14,7 @@ import com.image2model.company.UserDirectory;
 import com.image2model.credits.CreditLedger;
 import com.image2model.jobs.JobStore;
 import com.image2model.platform.ApiException;
+import com.image2model.tenancy.Operators;
 
 /**
  * What operators do to an account, each action checked, carried out and written to the audit log
@@ -22,8 +23,6 @@ import com.image2model.platform.ApiException;
 public final class Operations {
 
     /** Who is acting: the operator's user id and email, from their verified token. */
-    public record Operator(String userId, String email) {
-    }
 
     static final long MOST_ADJUSTMENT = 10_000_000;
 
@@ -116,7 +115,7 @@ public final class Operations {
     }
 
     /** Adds or takes credits (an ADJUST entry with the operator and reason); never takes {@code available} below zero. */
-    public Map<String, Object> adjust(Operator operator, String companyId, long amount, String reasonText, String idempotencyKey) {
+    public Map<String, Object> adjust(Operators.Operator operator, String companyId, long amount, String reasonText, String idempotencyKey) {
         String reason = reason(reasonText, true);
         if (amount == 0) {
             throw ApiException.badRequest("invalid_amount", "amount must not be 0.");
@@ -143,20 +142,20 @@ public final class Operations {
         return out;
     }
 
-    public Map<String, Object> suspend(Operator operator, String companyId, String reasonText) {
+    public Map<String, Object> suspend(Operators.Operator operator, String companyId, String reasonText) {
         String reason = reason(reasonText, true);
         company(companyId);
-        Optional<String> before = store.suspend(companyId, reason, operator.userId(), clock.instant().toString());
+        Optional<String> before = companies.suspend(companyId, reason, operator.userId(), clock.instant().toString());
         audit.record(operator.userId(), operator.email(), "company.suspend", companyId, null,
                 before.map(r -> "suspended: " + r).orElse("active"), "suspended: " + reason, reason);
         return Map.of("companyId", companyId, "suspended", true);
     }
 
-    public Map<String, Object> unsuspend(Operator operator, String companyId, String reasonText) {
+    public Map<String, Object> unsuspend(Operators.Operator operator, String companyId, String reasonText) {
         String reason = reason(reasonText, false);
         company(companyId);
         Optional<String> before = companies.suspension(companyId);
-        if (!store.unsuspend(companyId)) {
+        if (!companies.unsuspend(companyId)) {
             throw ApiException.conflict("not_suspended", "This company is not suspended.");
         }
         audit.record(operator.userId(), operator.email(), "company.unsuspend", companyId, null,
@@ -165,7 +164,7 @@ public final class Operations {
     }
 
     /** Disables (or enables again) one person: Cognito refuses their sign-in, their tokens are revoked, the API refuses them at once. */
-    public Map<String, Object> disableUser(Operator operator, String userId, boolean disable, String reasonText) {
+    public Map<String, Object> disableUser(Operators.Operator operator, String userId, boolean disable, String reasonText) {
         String reason = reason(reasonText, disable);
         String companyId = store.companyOf(userId).orElseThrow(() -> ApiException.notFound("User"));
         Member member = companies.member(companyId, userId).orElseThrow(() -> ApiException.notFound("User"));

@@ -8,12 +8,15 @@ import java.util.Map;
 import java.util.Optional;
 
 import com.image2model.credits.TrialGrant;
+import com.image2model.platform.TableKeys;
+import com.image2model.platform.TableTransaction;
 import com.image2model.tenancy.TenantContext.Role;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
@@ -60,12 +63,12 @@ public final class CompanyStore {
     // ------------------------------------------------------------------ reads (strongly consistent)
 
     public Optional<Company> company(String companyId) {
-        Map<String, AttributeValue> item = get("C#" + companyId, "COMPANY");
+        Map<String, AttributeValue> item = get(TableKeys.company(companyId), "COMPANY");
         return item == null ? Optional.empty() : Optional.of(toCompany(item));
     }
 
     public Optional<Member> member(String companyId, String userId) {
-        Map<String, AttributeValue> item = get("C#" + companyId, "MEMBER#" + userId);
+        Map<String, AttributeValue> item = get(TableKeys.company(companyId), "MEMBER#" + userId);
         return item == null ? Optional.empty() : Optional.of(toMember(item));
     }
 
@@ -75,8 +78,8 @@ public final class CompanyStore {
 
     /** A member and their company's suspension, read together (one consistent round trip: the API and the pre-token trigger ask on every call). */
     public Optional<MemberRecord> memberRecord(String companyId, String userId) {
-        Map<String, AttributeValue> memberKey = key("C#" + companyId, "MEMBER#" + userId);
-        Map<String, AttributeValue> companyKey = key("C#" + companyId, "COMPANY");
+        Map<String, AttributeValue> memberKey = key(TableKeys.company(companyId), "MEMBER#" + userId);
+        Map<String, AttributeValue> companyKey = key(TableKeys.company(companyId), "COMPANY");
         Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder().keys(memberKey, companyKey).consistentRead(true).build());
         Map<String, AttributeValue> member = null;
         Map<String, AttributeValue> company = null;
@@ -106,7 +109,7 @@ public final class CompanyStore {
         boolean suspended = suspension(companyId).isPresent();
         List<MemberRecord> records = new ArrayList<>();
         db.queryPaginator(q -> q.tableName(table).consistentRead(true).keyConditionExpression("PK = :pk AND begins_with(SK, :member)")
-                        .expressionAttributeValues(Map.of(":pk", s("C#" + companyId), ":member", s("MEMBER#"))))
+                        .expressionAttributeValues(Map.of(":pk", s(TableKeys.company(companyId)), ":member", s("MEMBER#"))))
                 .items().forEach(item -> records.add(record(item, suspended)));
         return records;
     }
@@ -136,7 +139,7 @@ public final class CompanyStore {
 
     /** Why an operator suspended the company, when it is suspended. */
     public Optional<String> suspension(String companyId) {
-        Map<String, AttributeValue> item = db.getItem(g -> g.tableName(table).key(key("C#" + companyId, "COMPANY")).consistentRead(true)
+        Map<String, AttributeValue> item = db.getItem(g -> g.tableName(table).key(key(TableKeys.company(companyId), "COMPANY")).consistentRead(true)
                 .projectionExpression("#r").expressionAttributeNames(Map.of("#r", SUSPENDED))).item();
         return item == null || !item.containsKey(SUSPENDED) ? Optional.empty() : Optional.of(item.get(SUSPENDED).s());
     }
@@ -144,7 +147,7 @@ public final class CompanyStore {
     /** Records that the member just got tokens (a sign-in or a refresh), for the operators' view; best effort. */
     public void signedIn(String companyId, String userId, String at) {
         try {
-            db.updateItem(u -> u.tableName(table).key(key("C#" + companyId, "MEMBER#" + userId))
+            db.updateItem(u -> u.tableName(table).key(key(TableKeys.company(companyId), "MEMBER#" + userId))
                     .conditionExpression("attribute_exists(PK)").updateExpression("SET lastSignInAt = :at")
                     .expressionAttributeValues(Map.of(":at", s(at))));
         } catch (RuntimeException e) {
@@ -162,7 +165,7 @@ public final class CompanyStore {
         List<Member> members = new ArrayList<>();
         db.queryPaginator(q -> q.tableName(table).consistentRead(true)
                         .keyConditionExpression("PK = :pk AND begins_with(SK, :member)")
-                        .expressionAttributeValues(Map.of(":pk", s("C#" + companyId), ":member", s("MEMBER#"))))
+                        .expressionAttributeValues(Map.of(":pk", s(TableKeys.company(companyId)), ":member", s("MEMBER#"))))
                 .items().forEach(item -> members.add(toMember(item)));
         members.sort((a, b) -> a.joinedAt().compareTo(b.joinedAt()));
         return members;
@@ -185,7 +188,7 @@ public final class CompanyStore {
     public void createCompany(Company company, Member founder, long trialCredits) {
         List<TransactWriteItem> items = new ArrayList<>();
         Map<String, AttributeValue> companyItem = new HashMap<>(Map.of(
-                "PK", s("C#" + company.id()), "SK", s("COMPANY"),
+                "PK", s(TableKeys.company(company.id())), "SK", s("COMPANY"),
                 "companyId", s(company.id()), "name", s(company.name()),
                 "personal", bool(company.personal()), "autoJoin", bool(company.autoJoin()),
                 "adminCount", n(1), "memberCount", n(1), "createdAt", s(company.createdAt())));
@@ -201,8 +204,7 @@ public final class CompanyStore {
                 "attribute_not_exists(PK)"));
         items.add(put(emailClaimItem(founder), "attribute_not_exists(PK)"));                          // 2
         items.add(put(memberItem(founder), "attribute_not_exists(PK)"));                              // 3
-        items.add(TrialGrant.balance(table, company.id(), trialCredits));                            // 4
-        items.add(TrialGrant.ledgerEntry(table, company.id(), trialCredits, clock.instant()));       // 5
+        items.addAll(TrialGrant.writes(table, company.id(), trialCredits, clock.instant()).writes());  // 4, 5
         List<Refusal> byIndex = new ArrayList<>(List.of(Refusal.CHANGED_MEANWHILE, Refusal.DOMAIN_TAKEN,
                 Refusal.EMAIL_TAKEN, Refusal.CHANGED_MEANWHILE, Refusal.CHANGED_MEANWHILE, Refusal.CHANGED_MEANWHILE));
         if (company.domain() == null) {
@@ -222,7 +224,7 @@ public final class CompanyStore {
         String update = member.activeAdmin() ? "ADD memberCount :one, adminCount :one" : "ADD memberCount :one";
         write(List.of(
                         TransactWriteItem.builder().update(u -> u.tableName(table)
-                                .key(key("C#" + member.companyId(), "COMPANY"))
+                                .key(key(TableKeys.company(member.companyId()), "COMPANY"))
                                 .updateExpression(update).conditionExpression(condition)
                                 .expressionAttributeValues(values)).build(),
                         put(emailClaimItem(member), "attribute_not_exists(PK)"),
@@ -235,10 +237,10 @@ public final class CompanyStore {
      * company's count of active admins exact: the last active admin cannot stop being one.
      */
     public void change(Member before, Member after) {
-        int adminDelta = (after.activeAdmin() ? 1 : 0) - (before.activeAdmin() ? 1 : 0);
+        int adminDelta = Roster.adminDelta(before, after);
         List<TransactWriteItem> items = new ArrayList<>();
         items.add(TransactWriteItem.builder().update(u -> u.tableName(table)
-                .key(key("C#" + before.companyId(), "MEMBER#" + before.id()))
+                .key(key(TableKeys.company(before.companyId()), "MEMBER#" + before.id()))
                 .updateExpression("SET #role = :newRole, active = :newActive")
                 .conditionExpression("#role = :oldRole AND active = :oldActive")
                 .expressionAttributeNames(Map.of("#role", "role"))
@@ -252,7 +254,7 @@ public final class CompanyStore {
     }
 
     public void setAutoJoin(String companyId, boolean autoJoin) {
-        db.updateItem(u -> u.tableName(table).key(key("C#" + companyId, "COMPANY"))
+        db.updateItem(u -> u.tableName(table).key(key(TableKeys.company(companyId), "COMPANY"))
                 .updateExpression("SET autoJoin = :autoJoin").conditionExpression("attribute_exists(PK)")
                 .expressionAttributeValues(Map.of(":autoJoin", bool(autoJoin))));
     }
@@ -261,7 +263,7 @@ public final class CompanyStore {
     public void remove(Member member) {
         List<TransactWriteItem> items = new ArrayList<>();
         items.add(TransactWriteItem.builder().delete(d -> d.tableName(table)
-                .key(key("C#" + member.companyId(), "MEMBER#" + member.id()))
+                .key(key(TableKeys.company(member.companyId()), "MEMBER#" + member.id()))
                 .conditionExpression("#role = :role AND active = :active")
                 .expressionAttributeNames(Map.of("#role", "role"))
                 .expressionAttributeValues(Map.of(":role", s(member.role().wire()), ":active", bool(member.active()))))
@@ -270,8 +272,8 @@ public final class CompanyStore {
                 .key(key("EMAIL#" + member.email(), "EMAIL"))
                 .conditionExpression("userId = :user")
                 .expressionAttributeValues(Map.of(":user", s(member.id())))).build());
-        items.add(member.activeAdmin() ? adminCount(member.companyId(), -1, -1)
-                : TransactWriteItem.builder().update(u -> u.tableName(table).key(key("C#" + member.companyId(), "COMPANY"))
+        items.add(Roster.adminDeltaOfRemoval(member) != 0 ? adminCount(member.companyId(), Roster.adminDeltaOfRemoval(member), -1)
+                : TransactWriteItem.builder().update(u -> u.tableName(table).key(key(TableKeys.company(member.companyId()), "COMPANY"))
                 .updateExpression("ADD memberCount :minus").expressionAttributeValues(Map.of(":minus", n(-1)))).build());
         write(items, List.of(Refusal.CHANGED_MEANWHILE, Refusal.CHANGED_MEANWHILE, Refusal.LAST_ADMIN));
     }
@@ -288,14 +290,166 @@ public final class CompanyStore {
             values.put(":members", n(memberDelta));
         }
         String condition = "attribute_exists(PK)";
-        if (adminDelta < 0) {
-            condition += " AND adminCount > :one";
-            values.put(":one", n(1));
+        if (Roster.adminsNeeded(adminDelta) > 0) {
+            // The last-admin rule (Roster), as the write's condition.
+            condition += " AND adminCount >= :needed";
+            values.put(":needed", n(Roster.adminsNeeded(adminDelta)));
         }
         String finalUpdate = update;
         String finalCondition = condition;
-        return TransactWriteItem.builder().update(u -> u.tableName(table).key(key("C#" + companyId, "COMPANY"))
+        return TransactWriteItem.builder().update(u -> u.tableName(table).key(key(TableKeys.company(companyId), "COMPANY"))
                 .updateExpression(finalUpdate).conditionExpression(finalCondition).expressionAttributeValues(values)).build();
+    }
+
+    // ------------------------------------------------------------------ the company item's other fields
+    // This class is the company item's one writer: billing, the operators and erasure set their fields through it.
+
+    /** What billing keeps on the company item. */
+    public record BillingFields(String customerId, String plan, int seats, String subscriptionId, String status, long currentPeriodEnd,
+                                boolean cancelAtPeriodEnd, boolean pastDue) {
+    }
+
+    /** A subscription as Stripe described it when it was fetched (at {@code fetchedAtMillis}). */
+    public record Subscription(String subscriptionId, String status, long seats, long currentPeriodEnd, boolean cancelAtPeriodEnd,
+                               long startedAt, Long monthlyCents, String plan, boolean ended, long endedAt, long fetchedAtMillis) {
+    }
+
+    /** The company's billing fields; empty when the company does not exist. */
+    public Optional<BillingFields> billing(String companyId) {
+        Map<String, AttributeValue> item = get(TableKeys.company(companyId), "COMPANY");
+        if (item == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new BillingFields(str(item, "stripeCustomerId"), str(item, "plan"), (int) num(item, "seats"),
+                str(item, "subscriptionId"), str(item, "subscriptionStatus"), num(item, "currentPeriodEnd"), flag(item, "cancelAtPeriodEnd"),
+                flag(item, "pastDue")));
+    }
+
+    /** The write that links a Stripe customer to the company, if it has none yet (billing joins it to the customer's own item). */
+    public TableTransaction linkCustomer(String companyId, String customer) {
+        return TableTransaction.empty().add(TransactWriteItem.builder().update(u -> u.tableName(table).key(key(TableKeys.company(companyId), "COMPANY"))
+                .updateExpression("SET stripeCustomerId = :c")
+                .conditionExpression("attribute_exists(PK) AND attribute_not_exists(stripeCustomerId)")
+                .expressionAttributeValues(Map.of(":c", s(customer)))).build());
+    }
+
+    /** Stores a fetched subscription, unless a later fetch was stored already (answers false then, or when the company is gone). */
+    public boolean recordSubscription(String companyId, Subscription sub) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":sub", s(sub.subscriptionId()));
+        values.put(":status", s(sub.status()));
+        values.put(":seats", n(sub.seats()));
+        values.put(":end", n(sub.currentPeriodEnd()));
+        values.put(":cancel", bool(sub.cancelAtPeriodEnd()));
+        values.put(":at", n(sub.fetchedAtMillis()));
+        values.put(":started", n(sub.startedAt()));
+        StringBuilder update = new StringBuilder("SET subscriptionId = :sub, subscriptionStatus = :status, seats = :seats, "
+                + "currentPeriodEnd = :end, cancelAtPeriodEnd = :cancel, billingSyncedAt = :at, subscriptionStartedAt = :started");
+        if (sub.monthlyCents() != null) {
+            update.append(", subscriptionMonthlyCents = :monthly");
+            values.put(":monthly", n(sub.monthlyCents()));
+        }
+        if (sub.ended()) {
+            update.append(", subscriptionEndedAt = if_not_exists(subscriptionEndedAt, :endedAt) REMOVE #plan");
+            values.put(":endedAt", n(sub.endedAt()));
+        } else if (sub.plan() != null) {
+            update.append(", #plan = :plan REMOVE subscriptionEndedAt");
+            values.put(":plan", s(sub.plan()));
+        }
+        String expression = update.toString();
+        try {
+            var request = software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest.builder().tableName(table)
+                    .key(key(TableKeys.company(companyId), "COMPANY")).updateExpression(expression)
+                    .conditionExpression("attribute_exists(PK) AND (attribute_not_exists(billingSyncedAt) OR billingSyncedAt <= :at)")
+                    .expressionAttributeValues(values);
+            if (expression.contains("#plan")) {
+                // "plan" is one of DynamoDB's reserved words.
+                request.expressionAttributeNames(Map.of("#plan", "plan"));
+            }
+            db.updateItem(request.build());
+            return true;
+        } catch (ConditionalCheckFailedException newer) {
+            return false;
+        }
+    }
+
+    /** Marks the company past due; answers whether it was not already (its admins are told once). */
+    public boolean setPastDue(String companyId) {
+        try {
+            db.updateItem(u -> u.tableName(table).key(key(TableKeys.company(companyId), "COMPANY")).updateExpression("SET pastDue = :t")
+                    .conditionExpression("attribute_exists(PK) AND (attribute_not_exists(pastDue) OR pastDue = :f)")
+                    .expressionAttributeValues(Map.of(":t", bool(true), ":f", bool(false))));
+            return true;
+        } catch (ConditionalCheckFailedException already) {
+            return false;
+        }
+    }
+
+    public void clearPastDue(String companyId) {
+        db.updateItem(u -> u.tableName(table).key(key(TableKeys.company(companyId), "COMPANY")).updateExpression("REMOVE pastDue"));
+    }
+
+    /** Adds to the company's revenue to date (the operators' directory); nothing for a company that is gone. */
+    public void addRevenue(String companyId, long cents) {
+        try {
+            db.updateItem(u -> u.tableName(table).key(key(TableKeys.company(companyId), "COMPANY")).conditionExpression("attribute_exists(PK)")
+                    .updateExpression("ADD revenueCents :paid").expressionAttributeValues(Map.of(":paid", n(cents))));
+        } catch (ConditionalCheckFailedException gone) {
+            // An erased company: the billing month's record stands alone.
+        }
+    }
+
+    /** Suspends the company with a reason (an operator); answers the reason it had before (empty when it was not suspended). */
+    public Optional<String> suspend(String companyId, String reason, String operator, String at) {
+        Map<String, AttributeValue> before = db.updateItem(u -> u.tableName(table).key(key(TableKeys.company(companyId), "COMPANY"))
+                .conditionExpression("attribute_exists(PK)")
+                .updateExpression("SET #r = :r, suspendedBy = :by, suspendedAt = :at")
+                .expressionAttributeNames(Map.of("#r", SUSPENDED))
+                .expressionAttributeValues(Map.of(":r", s(reason), ":by", s(operator), ":at", s(at)))
+                .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_OLD)).attributes();
+        return Optional.ofNullable(before == null ? null : str(before, SUSPENDED));
+    }
+
+    /** Lifts a suspension; answers whether there was one. */
+    public boolean unsuspend(String companyId) {
+        try {
+            db.updateItem(u -> u.tableName(table).key(key(TableKeys.company(companyId), "COMPANY"))
+                    .conditionExpression("attribute_exists(PK) AND attribute_exists(#r)")
+                    .updateExpression("REMOVE #r, suspendedBy, suspendedAt")
+                    .expressionAttributeNames(Map.of("#r", SUSPENDED)));
+            return true;
+        } catch (ConditionalCheckFailedException notSuspended) {
+            return false;
+        }
+    }
+
+    /** Marks the company as being erased (once); answers false when it already is (or is gone). */
+    public boolean markErasing(String companyId, String requestedBy, String at) {
+        try {
+            db.updateItem(u -> u.tableName(table).key(key(TableKeys.company(companyId), "COMPANY"))
+                    .conditionExpression("attribute_exists(PK) AND attribute_not_exists(erasureRequestedAt)")
+                    .updateExpression("SET erasureRequestedAt = :at, erasureRequestedBy = :by")
+                    .expressionAttributeValues(Map.of(":at", s(at), ":by", s(requestedBy))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /** Whether an erasure of the company was requested. */
+    public boolean erasing(String companyId) {
+        Map<String, AttributeValue> item = get(TableKeys.company(companyId), "COMPANY");
+        return item != null && item.containsKey("erasureRequestedAt");
+    }
+
+    private static String str(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? null : value.s();
+    }
+
+    private static long num(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null || value.n() == null ? 0 : Long.parseLong(value.n());
     }
 
     private void write(List<TransactWriteItem> items, List<Refusal> refusalByIndex) {
@@ -316,10 +470,10 @@ public final class CompanyStore {
 
     private Map<String, AttributeValue> memberItem(Member m) {
         return Map.of(
-                "PK", s("C#" + m.companyId()), "SK", s("MEMBER#" + m.id()),
+                "PK", s(TableKeys.company(m.companyId())), "SK", s("MEMBER#" + m.id()),
                 "userId", s(m.id()), "companyId", s(m.companyId()), "email", s(m.email()),
                 "role", s(m.role().wire()), "active", bool(m.active()), "joinedAt", s(m.joinedAt()),
-                "GSI1PK", s("USER#" + m.id()), "GSI1SK", s("C#" + m.companyId()));
+                "GSI1PK", s("USER#" + m.id()), "GSI1SK", s(TableKeys.company(m.companyId())));
     }
 
     private static Map<String, AttributeValue> emailClaimItem(Member m) {

@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 import com.image2model.platform.ApiException;
-import com.image2model.tenancy.TenantContext;
 import com.image2model.tenancy.TenantContext.Role;
+import com.image2model.tenancy.TenantContext;
 
 /**
  * The rules of companies and members: where a sign-up lands, what its tokens say, and what company
@@ -261,8 +261,7 @@ public final class Memberships {
 
     private static ApiException refusal(CompanyStore.Refused refused) {
         return switch (refused.reason()) {
-            case LAST_ADMIN -> ApiException.conflict("last_admin",
-                    "A company needs at least one active admin: make someone else an admin first.");
+            case LAST_ADMIN -> ApiException.conflict("last_admin", new Roster.LastAdmin().getMessage());
             case CHANGED_MEANWHILE -> ApiException.conflict("changed_meanwhile",
                     "This member was changed by someone else just now; reload and try again.");
             default -> ApiException.conflict(refused.reason().name().toLowerCase(), refused.getMessage());

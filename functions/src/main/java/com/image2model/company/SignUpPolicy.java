@@ -5,18 +5,17 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import com.image2model.platform.Settings;
+
 /**
  * Who may sign up, and into which company: people of one email domain share a company; free-mail
  * addresses each get a personal company; blocked domains may not sign up at all.
  */
 public final class SignUpPolicy {
 
-    public static final String DEFAULT_FREE_MAIL = String.join(",", "gmail.com", "googlemail.com", "outlook.com",
-            "hotmail.com", "live.com", "msn.com", "yahoo.com", "ymail.com", "icloud.com", "me.com", "mac.com", "aol.com",
-            "proton.me", "protonmail.com", "gmx.com", "gmx.de", "gmx.net", "web.de", "mail.com", "yandex.com", "zoho.com",
-            "fastmail.com", "hey.com", "tutanota.com", "qq.com", "163.com");
-    public static final String DEFAULT_BLOCKED = String.join(",", "mailinator.com", "guerrillamail.com", "10minutemail.com",
-            "temp-mail.org", "yopmail.com", "trashmail.com");
+    /** The production defaults (kept with every other default in Settings). */
+    public static final String DEFAULT_FREE_MAIL = Settings.DEFAULTS.get(Settings.FREE_MAIL_DOMAINS);
+    public static final String DEFAULT_BLOCKED = Settings.DEFAULTS.get(Settings.BLOCKED_EMAIL_DOMAINS);
 
     private final Set<String> freeMail;
     private final Set<String> blocked;

@@ -9,83 +9,30 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
+import org.slf4j.LoggerFactory;
+
+import com.image2model.platform.TableKeys;
+import com.image2model.platform.TableTransaction;
+
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+import static com.image2model.platform.DynamoItems.n;
+import static com.image2model.platform.DynamoItems.num;
+import static com.image2model.platform.DynamoItems.s;
 
 /**
- * A company's credits, kept like a bank account with pending transfers. Every movement is one
- * DynamoDB transaction that (1) moves the balance item from version n to n+1, under the condition
- * that it is still at n (and that the money is there, or the hold still open), and (2) writes the
- * immutable ledger entry n+1 with the balance after it. A hold is an item of its own, keyed by its
- * id: reserving twice, or capturing a hold already ended, changes nothing. Grants, adjustments and
- * refunds are made once per idempotency key.
- *
- * <p>Invariant, at every moment: available + held = granted + purchased + adjusted - refunded - captured.
+ * A company's credits in the table. The rules are {@link Ledger}'s; this adapter reads the balance
+ * and the hold, asks the rules for the movement, and writes it as one DynamoDB transaction that
+ * (1) moves the balance item from version n to n+k under the condition that it is still at n and
+ * (2) writes the k immutable ledger entries (and the holds opened or ended, and the usage of
+ * captured work). A concurrent movement makes the condition fail: it reads again and retries. A
+ * hold is an item of its own, keyed by its id: reserving twice changes nothing. Grants,
+ * adjustments and refunds are made once per idempotency key.
  */
-public final class CreditLedger {
-
-    public enum EntryType {
-        GRANT, PURCHASE, RESERVE, CAPTURE, RELEASE, ADJUST, REFUND, EXPIRE
-    }
-
-    public enum HoldStatus {
-        OPEN, CAPTURED, RELEASED, EXPIRED
-    }
-
-    public record Balance(long available, long held, long granted, long purchased, long adjusted, long refunded,
-                          long captured, long version) {
-        static final Balance EMPTY = new Balance(0, 0, 0, 0, 0, 0, 0, 0);
-    }
-
-    public record Hold(String holdId, long amount, HoldStatus status, long expiresAt, String reason, String actor) {
-    }
-
-    public record Entry(long sequence, EntryType type, long amount, String reference, String actor, String at,
-                        long balanceAfter) {
-        /** The entry as the API and the exports show it. */
-        public Map<String, Object> view() {
-            Map<String, Object> entry = new java.util.LinkedHashMap<>();
-            entry.put("sequence", sequence);
-            entry.put("type", type.name());
-            entry.put("amount", amount);
-            entry.put("reference", reference);
-            entry.put("actor", actor);
-            entry.put("at", at);
-            entry.put("balanceAfter", balanceAfter);
-            return entry;
-        }
-    }
-
-    /** The company cannot pay: what it needs and what it has. */
-    public static final class InsufficientCredits extends RuntimeException {
-        private final long needed;
-        private final long available;
-
-        InsufficientCredits(long needed, long available) {
-            super("This needs " + needed + " credits and " + available + " are available.");
-            this.needed = needed;
-            this.available = available;
-        }
-
-        public long needed() {
-            return needed;
-        }
-
-        public long available() {
-            return available;
-        }
-    }
-
-    /** A hold that already ended another way (captured after release, or the reverse). */
-    public static final class HoldEnded extends RuntimeException {
-        HoldEnded(String holdId, HoldStatus status) {
-            super("Hold " + holdId + " is already " + status.name().toLowerCase());
-        }
-    }
+public final class CreditLedger implements Credits {
 
     /** A write made alongside a movement was refused by its own condition: nothing was written. */
     public static final class AlongsideRefused extends RuntimeException {
@@ -101,18 +48,15 @@ public final class CreditLedger {
         }
     }
 
-    /** One hold to open with {@link #reserveAll}. */
-    public record HoldRequest(String holdId, long amount) {
-    }
-
     /** Told of every movement of a company's available credits, after it is committed. */
     @FunctionalInterface
     public interface BalanceListener {
         void moved(String companyId, long availableBefore, long availableAfter);
     }
 
-    /** Sparse index partitions of open holds, so the sweeper's query is spread out. */
-    static final int DUE_SHARDS = 4;
+    static final int DUE_SHARDS = CreditItems.DUE_SHARDS;
+    /** Holds per transaction in reserveAll: with the balance and one entry each, under DynamoDB's 100 actions. */
+    static final int HOLDS_PER_TRANSACTION = (TableTransaction.MAX_WRITES - 2) / 2;
     private static final int MAX_ATTEMPTS = 200;
 
     private final DynamoDbClient db;
@@ -131,51 +75,50 @@ public final class CreditLedger {
         this.listener = listener;
     }
 
-    /** A listener's failure must not undo or hide a committed movement. */
-    private void tell(String companyId, long before, long after) {
-        if (before == after) {
-            return;
-        }
-        try {
-            listener.moved(companyId, before, after);
-        } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(CreditLedger.class).warn("Balance listener failed for company {}", companyId, e);
-        }
-    }
-
     // ------------------------------------------------------------------ reads
 
     public Balance balance(String companyId) {
-        Map<String, AttributeValue> item = get("C#" + companyId, "BALANCE");
-        if (item == null) {
-            return Balance.EMPTY;
-        }
-        return new Balance(n(item, "available"), n(item, "held"), n(item, "granted"), n(item, "purchased"), n(item, "adjusted"),
-                n(item, "refunded"), n(item, "captured"), n(item, "version"));
+        return CreditItems.toBalance(get(companyId, CreditItems.BALANCE));
     }
 
     public Optional<Hold> hold(String companyId, String holdId) {
-        Map<String, AttributeValue> item = get("C#" + companyId, "HOLD#" + holdId);
-        return item == null ? Optional.empty() : Optional.of(toHold(item));
+        return Optional.ofNullable(get(companyId, CreditItems.holdKey(holdId))).map(CreditItems::toHold);
     }
 
     /** All of a company's holds (tests and reconciliation; a company has at most a few thousand). */
     public List<Hold> holds(String companyId) {
         List<Hold> holds = new ArrayList<>();
-        forEachItem(companyId, "HOLD#", true, item -> holds.add(toHold(item)));
+        db.queryPaginator(q -> q.tableName(table).consistentRead(true)
+                        .keyConditionExpression("PK = :pk AND begins_with(SK, :prefix)")
+                        .expressionAttributeValues(Map.of(":pk", s(TableKeys.company(companyId)), ":prefix", s(CreditItems.HOLD))))
+                .items().forEach(item -> holds.add(CreditItems.toHold(item)));
         return holds;
     }
 
     /** Ledger entries, newest first, a page at a time; {@code before} is the sequence to continue below. */
     public List<Entry> entries(String companyId, Long before, int limit) {
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":pk", s("C#" + companyId), ":low", s("LEDGER#")));
-        String condition = "PK = :pk AND SK BETWEEN :low AND :high";
-        values.put(":high", s(before == null ? "LEDGER#~" : "LEDGER#" + sequenceKey(before - 1)));
-        List<Entry> entries = new ArrayList<>();
-        QueryResponse page = db.query(q -> q.tableName(table).consistentRead(true).keyConditionExpression(condition)
-                .expressionAttributeValues(values).scanIndexForward(false).limit(limit));
-        page.items().forEach(item -> entries.add(toEntry(item)));
-        return entries;
+        Map<String, AttributeValue> values = Map.of(":pk", s(TableKeys.company(companyId)), ":low", s(CreditItems.LEDGER),
+                ":high", s(before == null ? CreditItems.LEDGER + "~" : CreditItems.entryKey(before - 1)));
+        return db.query(q -> q.tableName(table).consistentRead(true).keyConditionExpression("PK = :pk AND SK BETWEEN :low AND :high")
+                        .expressionAttributeValues(values).scanIndexForward(false).limit(limit))
+                .items().stream().map(CreditItems::toEntry).toList();
+    }
+
+    /** Images and credits captured per day (and per member, with {@code byMember}) between two days, inclusive. */
+    public List<Usage> usage(String companyId, String fromDay, String toDay, boolean byMember) {
+        List<Usage> rows = new ArrayList<>();
+        Map<String, AttributeValue> values = Map.of(":pk", s(TableKeys.company(companyId)), ":from", s(CreditItems.usageDay(fromDay)),
+                ":to", s(CreditItems.usageDay(toDay) + "#~"));
+        db.queryPaginator(q -> q.tableName(table).consistentRead(true)
+                        .keyConditionExpression("PK = :pk AND SK BETWEEN :from AND :to").expressionAttributeValues(values))
+                .items().forEach(item -> {
+                    String[] parts = item.get("SK").s().split("#");
+                    boolean member = parts.length == 5;
+                    if (member == byMember) {
+                        rows.add(new Usage(parts[2], member ? parts[4] : null, num(item, "images"), num(item, "credits")));
+                    }
+                });
+        return rows;
     }
 
     // ------------------------------------------------------------------ movements
@@ -207,39 +150,21 @@ public final class CreditLedger {
 
     /** Money given back: the balance may go below zero (new work is then refused). */
     public Entry refund(String companyId, long amount, String reference, String idempotencyKey) {
-        return credit(companyId, EntryType.REFUND, -Math.abs(amount), reference, "stripe", idempotencyKey);
+        return credit(companyId, EntryType.REFUND, amount, reference, "stripe", idempotencyKey);
     }
 
     private Entry credit(String companyId, EntryType type, long amount, String reference, String actor, String key) {
-        if (type != EntryType.ADJUST && type != EntryType.REFUND && amount <= 0) {
-            throw new IllegalArgumentException(type + " needs a positive amount, got " + amount);
-        }
-        String marker = "IDEMP#" + type + "#" + key;
+        String marker = CreditItems.idempotencyKey(type, key);
         for (int attempt = 0; ; attempt++) {
-            Map<String, AttributeValue> done = get("C#" + companyId, marker);
+            Map<String, AttributeValue> done = get(companyId, marker);
             if (done != null) {
-                return entryAt(companyId, n(done, "sequence"));
+                return CreditItems.toEntry(get(companyId, CreditItems.entryKey(num(done, "sequence"))));
             }
-            Balance before = balance(companyId);
-            long after = before.available() + amount;
-            if (type == EntryType.ADJUST && amount < 0 && after < 0) {
-                throw new InsufficientCredits(-amount, before.available());
-            }
-            String counter = switch (type) {
-                case GRANT -> "granted";
-                case PURCHASE -> "purchased";
-                case ADJUST -> "adjusted";
-                default -> "refunded";
-            };
-            long counterDelta = type == EntryType.REFUND ? -amount : amount;
-            Entry entry = new Entry(before.version() + 1, type, Math.abs(amount), reference, actor, now(), after);
-            List<TransactWriteItem> items = List.of(
-                    balanceUpdate(companyId, before, "available = available + :amount, " + counter + " = " + counter + " + :counter",
-                            Map.of(":amount", n(amount), ":counter", n(counterDelta)), null),
-                    put(entryItem(companyId, entry)),
-                    put(Map.of("PK", s("C#" + companyId), "SK", s(marker), "sequence", n(entry.sequence()))));
-            if (commit(items, attempt)) {
-                tell(companyId, before.available(), after);
+            Ledger.Movement movement = Ledger.credit(balance(companyId), type, amount, reference, actor, now());
+            Entry entry = movement.entries().get(0);
+            TableTransaction writes = movementWrites(companyId, movement)
+                    .add(put(Map.of("PK", s(TableKeys.company(companyId)), "SK", s(marker), "sequence", n(entry.sequence()))));
+            if (committed(companyId, movement, writes, attempt)) {
                 return entry;
             }
         }
@@ -252,40 +177,8 @@ public final class CreditLedger {
 
     /** As above, for work a member asked for: their usage counts it when it is captured. */
     public Hold reserve(String companyId, String holdId, long amount, Instant expiresAt, String actor) {
-        if (amount <= 0) {
-            throw new IllegalArgumentException("A hold needs a positive amount, got " + amount);
-        }
-        for (int attempt = 0; ; attempt++) {
-            Optional<Hold> existing = hold(companyId, holdId);
-            if (existing.isPresent()) {
-                return existing.get();
-            }
-            Balance before = balance(companyId);
-            if (before.available() < amount) {
-                throw new InsufficientCredits(amount, before.available());
-            }
-            Hold hold = new Hold(holdId, amount, HoldStatus.OPEN, expiresAt.getEpochSecond(), null, actor);
-            Entry entry = new Entry(before.version() + 1, EntryType.RESERVE, amount, holdId, actor, now(), before.available() - amount);
-            Map<String, AttributeValue> holdItem = new HashMap<>(Map.of(
-                    "PK", s("C#" + companyId), "SK", s("HOLD#" + holdId), "holdId", s(holdId), "amount", n(amount),
-                    "status", s(HoldStatus.OPEN.name()), "expiresAt", n(hold.expiresAt()), "createdAt", s(now()),
-                    "DuePK", s(dueShard(companyId)), "DueAt", n(hold.expiresAt()), "companyId", s(companyId)));
-            holdItem.put("actor", s(actor));
-            List<TransactWriteItem> items = List.of(
-                    balanceUpdate(companyId, before, "available = available - :amount, held = held + :amount",
-                            Map.of(":amount", n(amount)), "available >= :amount"),
-                    TransactWriteItem.builder().put(p -> p.tableName(table).item(holdItem)
-                            .conditionExpression("attribute_not_exists(PK)")).build(),
-                    put(entryItem(companyId, entry)));
-            if (commit(items, attempt)) {
-                tell(companyId, before.available(), before.available() - amount);
-                return hold;
-            }
-        }
+        return reserveGroup(companyId, List.of(new HoldRequest(holdId, amount)), expiresAt, actor).get(0);
     }
-
-    /** Holds per transaction in reserveAll: with the balance and one entry each, under DynamoDB's 100 actions. */
-    static final int HOLDS_PER_TRANSACTION = 49;
 
     /**
      * Opens many holds at once (a job's files): all of them, or, when the company cannot pay for
@@ -294,10 +187,10 @@ public final class CreditLedger {
      * (another job took them meanwhile), the earlier groups are released again.
      */
     public List<Hold> reserveAll(String companyId, List<HoldRequest> requests, Instant expiresAt, String actor) {
-        long total = requests.stream().mapToLong(HoldRequest::amount).sum();
         if (requests.stream().anyMatch(r -> r.amount() <= 0)) {
             throw new IllegalArgumentException("Every hold needs a positive amount");
         }
+        long total = requests.stream().mapToLong(HoldRequest::amount).reduce(0, Math::addExact);
         Balance now = balance(companyId);
         // A retry of a request already reserved must not be refused for the credits it holds itself.
         if (now.available() < total && hold(companyId, requests.get(0).holdId()).isEmpty()) {
@@ -333,33 +226,9 @@ public final class CreditLedger {
             if (missing.isEmpty()) {
                 return holds;
             }
-            long amount = missing.stream().mapToLong(HoldRequest::amount).sum();
-            Balance before = balance(companyId);
-            if (before.available() < amount) {
-                throw new InsufficientCredits(amount, before.available());
-            }
-            List<TransactWriteItem> items = new ArrayList<>();
-            items.add(balanceUpdate(companyId, before, missing.size(), "available = available - :amount, held = held + :amount",
-                    Map.of(":amount", n(amount)), "available >= :amount"));
-            long available = before.available();
-            long sequence = before.version();
-            List<Hold> created = new ArrayList<>();
-            for (HoldRequest request : missing) {
-                Hold hold = new Hold(request.holdId(), request.amount(), HoldStatus.OPEN, expiresAt.getEpochSecond(), null, actor);
-                Map<String, AttributeValue> holdItem = new HashMap<>(Map.of(
-                        "PK", s("C#" + companyId), "SK", s("HOLD#" + request.holdId()), "holdId", s(request.holdId()),
-                        "amount", n(request.amount()), "status", s(HoldStatus.OPEN.name()), "expiresAt", n(hold.expiresAt()),
-                        "createdAt", s(now()), "DuePK", s(dueShard(companyId)), "DueAt", n(hold.expiresAt()), "companyId", s(companyId)));
-                holdItem.put("actor", s(actor));
-                items.add(put(holdItem));
-                available -= request.amount();
-                items.add(put(entryItem(companyId, new Entry(++sequence, EntryType.RESERVE, request.amount(), request.holdId(),
-                        actor, now(), available))));
-                created.add(hold);
-            }
-            if (commit(items, attempt)) {
-                tell(companyId, before.available(), available);
-                holds.addAll(created);
+            Ledger.Movement movement = Ledger.reserve(balance(companyId), missing, expiresAt.getEpochSecond(), actor, now());
+            if (committed(companyId, movement, movementWrites(companyId, movement), attempt)) {
+                holds.addAll(movement.opened());
                 return holds;
             }
         }
@@ -367,98 +236,63 @@ public final class CreditLedger {
 
     /** The work is done: the held credits are spent. Repeating it is a no-op; after a release it is refused. */
     public Hold capture(String companyId, String holdId) {
-        return end(companyId, holdId, HoldStatus.CAPTURED, EntryType.CAPTURE, null, List.of());
+        return end(companyId, holdId, HoldStatus.CAPTURED, null, TableTransaction.empty());
     }
 
     /**
-     * Captures, and in the same transaction writes {@code alongside} (the work's own state change):
+     * Captures, and in the same transaction commits {@code alongside} (the work's own state change):
      * both happen or neither. An alongside write whose condition fails throws {@link AlongsideRefused}
      * and the hold stays as it was.
      */
-    public Hold capture(String companyId, String holdId, List<TransactWriteItem> alongside) {
-        return end(companyId, holdId, HoldStatus.CAPTURED, EntryType.CAPTURE, null, alongside);
+    public Hold capture(String companyId, String holdId, TableTransaction alongside) {
+        return end(companyId, holdId, HoldStatus.CAPTURED, null, alongside);
     }
 
-    /** Releases with the reason, and writes {@code alongside} in the same transaction (see capture). */
-    public Hold release(String companyId, String holdId, String reason, List<TransactWriteItem> alongside) {
-        return end(companyId, holdId, HoldStatus.RELEASED, EntryType.RELEASE, reason, alongside);
+    /** Releases with the reason, and commits {@code alongside} in the same transaction (see capture). */
+    public Hold release(String companyId, String holdId, String reason, TableTransaction alongside) {
+        return end(companyId, holdId, HoldStatus.RELEASED, reason, alongside);
     }
 
-    /** Expires, and writes {@code alongside} in the same transaction (see capture). */
-    public Hold expire(String companyId, String holdId, List<TransactWriteItem> alongside) {
-        return end(companyId, holdId, HoldStatus.EXPIRED, EntryType.EXPIRE, "expired", alongside);
+    /** Expires, and commits {@code alongside} in the same transaction (see capture). */
+    public Hold expire(String companyId, String holdId, TableTransaction alongside) {
+        return end(companyId, holdId, HoldStatus.EXPIRED, "expired", alongside);
     }
 
     /** The work failed or was cancelled: the held credits are available again, with the reason. */
     public Hold release(String companyId, String holdId, String reason) {
-        return end(companyId, holdId, HoldStatus.RELEASED, EntryType.RELEASE, reason, List.of());
+        return end(companyId, holdId, HoldStatus.RELEASED, reason, TableTransaction.empty());
     }
 
     /** The hold's time ran out (the sweeper). */
     public Hold expire(String companyId, String holdId) {
-        return end(companyId, holdId, HoldStatus.EXPIRED, EntryType.EXPIRE, "expired", List.of());
+        return end(companyId, holdId, HoldStatus.EXPIRED, "expired", TableTransaction.empty());
     }
 
     /** A worker still busy with the work keeps its hold open longer. */
     public Hold extend(String companyId, String holdId, Instant expiresAt) {
-        Hold hold = hold(companyId, holdId).orElseThrow(() -> new IllegalArgumentException("No hold " + holdId));
-        if (hold.status() != HoldStatus.OPEN) {
-            throw new HoldEnded(holdId, hold.status());
-        }
-        long at = expiresAt.getEpochSecond();
+        Hold extended = Ledger.extend(existingHold(companyId, holdId), expiresAt.getEpochSecond());
         try {
-            db.updateItem(u -> u.tableName(table).key(key("C#" + companyId, "HOLD#" + holdId))
+            db.updateItem(u -> u.tableName(table).key(CreditItems.key(companyId, CreditItems.holdKey(holdId)))
                     .updateExpression("SET expiresAt = :at, DueAt = :at").conditionExpression("#status = :open")
                     .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(Map.of(":at", n(at), ":open", s(HoldStatus.OPEN.name()))));
-        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
-            throw new HoldEnded(holdId, hold(companyId, holdId).orElseThrow().status());
+                    .expressionAttributeValues(Map.of(":at", n(extended.expiresAt()), ":open", s(HoldStatus.OPEN.name()))));
+        } catch (ConditionalCheckFailedException e) {
+            throw new HoldEnded(holdId, existingHold(companyId, holdId).status());
         }
-        return new Hold(holdId, hold.amount(), HoldStatus.OPEN, at, null, hold.actor());
+        return extended;
     }
 
-    private Hold end(String companyId, String holdId, HoldStatus target, EntryType type, String reason,
-                     List<TransactWriteItem> alongside) {
+    private Hold end(String companyId, String holdId, HoldStatus target, String reason, TableTransaction alongside) {
         for (int attempt = 0; ; attempt++) {
-            Hold hold = hold(companyId, holdId).orElseThrow(() -> new IllegalArgumentException("No hold " + holdId));
-            if (hold.status() == target) {
+            Hold hold = existingHold(companyId, holdId);
+            Optional<Ledger.Movement> decided = Ledger.end(balance(companyId), hold, target, reason, now());
+            if (decided.isEmpty()) {
                 return hold;
             }
-            if (hold.status() != HoldStatus.OPEN) {
-                throw new HoldEnded(holdId, hold.status());
-            }
-            Balance before = balance(companyId);
-            boolean spent = target == HoldStatus.CAPTURED;
-            long after = spent ? before.available() : before.available() + hold.amount();
-            Entry entry = new Entry(before.version() + 1, type, hold.amount(), holdId, "system", now(), after);
-            Map<String, AttributeValue> holdValues = new HashMap<>(Map.of(":open", s(HoldStatus.OPEN.name()),
-                    ":status", s(target.name()), ":ended", s(now())));
-            String holdUpdate = "SET #status = :status, endedAt = :ended REMOVE DuePK, DueAt";
-            if (reason != null) {
-                holdUpdate = "SET #status = :status, endedAt = :ended, reason = :reason REMOVE DuePK, DueAt";
-                holdValues.put(":reason", s(reason));
-            }
-            String finalHoldUpdate = holdUpdate;
-            List<TransactWriteItem> items = new ArrayList<>(List.of(
-                    balanceUpdate(companyId, before, spent
-                                    ? "held = held - :amount, captured = captured + :amount"
-                                    : "held = held - :amount, available = available + :amount",
-                            Map.of(":amount", n(hold.amount())), null),
-                    TransactWriteItem.builder().update(u -> u.tableName(table).key(key("C#" + companyId, "HOLD#" + holdId))
-                            .updateExpression(finalHoldUpdate).conditionExpression("#status = :open")
-                            .expressionAttributeNames(Map.of("#status", "status")).expressionAttributeValues(holdValues)).build(),
-                    put(entryItem(companyId, entry))));
-            if (spent) {
-                // Usage counts captured work only, per day and per member, in the same transaction.
-                String day = entry.at().substring(0, 10);
-                items.add(usage(companyId, "USAGE#D#" + day, hold.amount()));
-                items.add(usage(companyId, "USAGE#D#" + day + "#U#" + hold.actor(), hold.amount()));
-            }
-            int ownItems = items.size();
-            items.addAll(alongside);
-            if (commit(items, attempt, ownItems)) {
-                tell(companyId, before.available(), after);
-                return new Hold(holdId, hold.amount(), target, hold.expiresAt(), reason, hold.actor());
+            Ledger.Movement movement = decided.get();
+            TableTransaction writes = movementWrites(companyId, movement).join(alongside);
+            if (committed(companyId, movement, writes, attempt)) {
+                return movement.ended();
             }
         }
     }
@@ -467,7 +301,7 @@ public final class CreditLedger {
     public List<Map.Entry<String, String>> dueHolds(Instant now, int limit) {
         List<Map.Entry<String, String>> due = new ArrayList<>();
         for (int shard = 0; shard < DUE_SHARDS && due.size() < limit; shard++) {
-            String partition = "HOLD#" + shard;
+            String partition = CreditItems.HOLD + shard;
             int remaining = limit - due.size();
             db.query(q -> q.tableName(table).indexName("Due").keyConditionExpression("DuePK = :p AND DueAt <= :now")
                             .expressionAttributeValues(Map.of(":p", s(partition), ":now", n(now.getEpochSecond()))).limit(remaining))
@@ -479,12 +313,11 @@ public final class CreditLedger {
     /** Expires what is due; answers how many holds it ended. */
     public int sweep(Instant now, int limit) {
         int expired = 0;
-        for (Map.Entry<String, String> hold : dueHolds(now, limit)) {
+        for (Map.Entry<String, String> due : dueHolds(now, limit)) {
             try {
-                Hold current = hold(hold.getKey(), hold.getValue()).orElse(null);
                 // The index lags the table: only a hold that is open and past its time (maybe extended meanwhile).
-                if (current != null && current.status() == HoldStatus.OPEN && current.expiresAt() <= now.getEpochSecond()) {
-                    expire(hold.getKey(), hold.getValue());
+                if (hold(due.getKey(), due.getValue()).filter(h -> Ledger.due(h, now.getEpochSecond())).isPresent()) {
+                    expire(due.getKey(), due.getValue());
                     expired++;
                 }
             } catch (HoldEnded endedMeanwhile) {
@@ -494,35 +327,99 @@ public final class CreditLedger {
         return expired;
     }
 
-    // ------------------------------------------------------------------ transactions
+    // ------------------------------------------------------------------ the movement's writes
 
-    /**
-     * Commits, or answers false when another movement got there first (the caller reads again and
-     * retries). Throws what the cancellation means for the caller.
-     */
-    private boolean commit(List<TransactWriteItem> items, int attempt) {
-        return commit(items, attempt, items.size());
+    /** The balance moved from its version to the movement's, its entries, its holds and (for captured work) its usage. */
+    private TableTransaction movementWrites(String companyId, Ledger.Movement movement) {
+        TableTransaction writes = TableTransaction.empty().add(balanceUpdate(companyId, movement.before(), movement.after()));
+        for (Hold hold : movement.opened()) {
+            writes.add(put(CreditItems.holdItem(companyId, hold, movement.entries().get(0).at())));
+        }
+        for (Entry entry : movement.entries()) {
+            writes.add(put(CreditItems.entryItem(companyId, entry)));
+        }
+        Hold ended = movement.ended();
+        if (ended != null) {
+            Map<String, AttributeValue> values = new HashMap<>(Map.of(":open", s(HoldStatus.OPEN.name()),
+                    ":status", s(ended.status().name()), ":ended", s(movement.entries().get(0).at())));
+            String set = "SET #status = :status, endedAt = :ended";
+            if (ended.reason() != null) {
+                set += ", reason = :reason";
+                values.put(":reason", s(ended.reason()));
+            }
+            String update = set + " REMOVE DuePK, DueAt";
+            writes.add(TransactWriteItem.builder().update(u -> u.tableName(table).key(CreditItems.key(companyId, CreditItems.holdKey(ended.holdId())))
+                    .updateExpression(update).conditionExpression("#status = :open")
+                    .expressionAttributeNames(Map.of("#status", "status")).expressionAttributeValues(values)).build());
+            if (movement.spent()) {
+                // Usage counts captured work only, per day and per member, in the same transaction.
+                String day = movement.entries().get(0).at().substring(0, 10);
+                writes.add(usage(companyId, CreditItems.usageDay(day), ended.amount()));
+                writes.add(usage(companyId, CreditItems.usageDayOf(day, ended.actor()), ended.amount()));
+            }
+        }
+        return writes;
     }
 
-    /** As above; a failed condition on an item from {@code alongsideFrom} on is the caller's, not a conflict. */
-    private boolean commit(List<TransactWriteItem> items, int attempt, int alongsideFrom) {
-        try {
-            db.transactWriteItems(t -> t.transactItems(items));
+    /** The balance item set to the movement's counters, if it is still at the version read. */
+    private TransactWriteItem balanceUpdate(String companyId, Balance before, Balance after) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        StringBuilder set = new StringBuilder("SET version = :next");
+        CreditItems.counters(after).forEach((name, value) -> {
+            set.append(", ").append(name).append(" = :").append(name);
+            values.put(":" + name, n(value));
+        });
+        values.put(":next", n(after.version()));
+        String condition;
+        if (before.version() == 0) {
+            condition = "attribute_not_exists(version)";
+        } else {
+            condition = "version = :version";
+            values.put(":version", n(before.version()));
+        }
+        return TransactWriteItem.builder().update(u -> u.tableName(table).key(CreditItems.key(companyId, CreditItems.BALANCE))
+                .updateExpression(set.toString()).conditionExpression(condition).expressionAttributeValues(values)).build();
+    }
+
+    private TransactWriteItem usage(String companyId, String sk, long credits) {
+        return TransactWriteItem.builder().update(u -> u.tableName(table).key(CreditItems.key(companyId, sk))
+                .updateExpression("ADD images :one, credits :credits")
+                .expressionAttributeValues(Map.of(":one", n(1), ":credits", n(credits)))).build();
+    }
+
+    private TransactWriteItem put(Map<String, AttributeValue> item) {
+        return TransactWriteItem.builder().put(p -> p.tableName(table).item(item).conditionExpression("attribute_not_exists(PK)")).build();
+    }
+
+    /**
+     * Commits; false when another movement got there first (the caller reads again and retries). A
+     * refusal by the alongside part is the caller's: {@link AlongsideRefused}.
+     */
+    private boolean committed(String companyId, Ledger.Movement movement, TableTransaction writes, int attempt) {
+        TableTransaction.Outcome outcome = writes.commit(db);
+        if (outcome.committed()) {
+            tell(companyId, movement.before().available(), movement.after().available());
             return true;
-        } catch (TransactionCanceledException cancelled) {
-            List<CancellationReason> reasons = cancelled.cancellationReasons();
-            for (int i = alongsideFrom; i < reasons.size(); i++) {
-                if ("ConditionalCheckFailed".equals(reasons.get(i).code())) {
-                    throw new AlongsideRefused(i - alongsideFrom);
-                }
-            }
-            boolean conflict = reasons.stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code())
-                    || "TransactionConflict".equals(r.code()));
-            if (!conflict || attempt >= MAX_ATTEMPTS) {
-                throw cancelled;
-            }
-            backOff(attempt);
-            return false;
+        }
+        if (outcome.refusedPart() > 0) {
+            throw new AlongsideRefused(outcome.refusedWrite());
+        }
+        if (attempt >= MAX_ATTEMPTS) {
+            throw new IllegalStateException("The credits of " + companyId + " moved under " + MAX_ATTEMPTS + " attempts in a row");
+        }
+        backOff(attempt);
+        return false;
+    }
+
+    /** A listener's failure must not undo or hide a committed movement. */
+    private void tell(String companyId, long before, long after) {
+        if (before == after) {
+            return;
+        }
+        try {
+            listener.moved(companyId, before, after);
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(CreditLedger.class).warn("Balance listener failed for company {}", companyId, e);
         }
     }
 
@@ -536,131 +433,24 @@ public final class CreditLedger {
         }
     }
 
-    private TransactWriteItem balanceUpdate(String companyId, Balance before, String set, Map<String, AttributeValue> values,
-                                            String extraCondition) {
-        return balanceUpdate(companyId, before, 1, set, values, extraCondition);
-    }
-
-    /** The balance item's update, moving its version by {@code steps} (one per ledger entry written with it). */
-    private TransactWriteItem balanceUpdate(String companyId, Balance before, int steps, String set, Map<String, AttributeValue> values,
-                                            String extraCondition) {
-        Map<String, AttributeValue> all = new HashMap<>(values);
-        all.put(":next", n(before.version() + steps));
-        // A counter a company has never moved is absent from its item: it counts as zero.
-        set = set.replaceAll("(\\w+) = \\1 ([+-]) ", "$1 = if_not_exists($1, :zero) $2 ");
-        all.put(":zero", n(0));
-        String condition;
-        if (before.version() == 0) {
-            condition = "attribute_not_exists(version)";
-        } else {
-            condition = "version = :version";
-            all.put(":version", n(before.version()));
-        }
-        if (extraCondition != null) {
-            condition += " AND " + extraCondition;
-        }
-        String expression = "SET " + set + ", version = :next";
-        String finalCondition = condition;
-        return TransactWriteItem.builder().update(u -> u.tableName(table).key(key("C#" + companyId, "BALANCE"))
-                .updateExpression(expression).conditionExpression(finalCondition).expressionAttributeValues(all)).build();
-    }
-
-    private TransactWriteItem usage(String companyId, String sk, long credits) {
-        return TransactWriteItem.builder().update(u -> u.tableName(table).key(key("C#" + companyId, sk))
-                .updateExpression("ADD images :one, credits :credits")
-                .expressionAttributeValues(Map.of(":one", n(1), ":credits", n(credits)))).build();
-    }
-
-    /** Images and credits captured per day (and per member, with {@code byMember}) between two days, inclusive. */
-    public List<Usage> usage(String companyId, String fromDay, String toDay, boolean byMember) {
-        List<Usage> rows = new ArrayList<>();
-        Map<String, AttributeValue> values = Map.of(":pk", s("C#" + companyId), ":from", s("USAGE#D#" + fromDay),
-                ":to", s("USAGE#D#" + toDay + "#~"));
-        db.queryPaginator(q -> q.tableName(table).consistentRead(true)
-                        .keyConditionExpression("PK = :pk AND SK BETWEEN :from AND :to").expressionAttributeValues(values))
-                .items().forEach(item -> {
-                    String[] parts = item.get("SK").s().split("#");
-                    boolean member = parts.length == 5;
-                    if (member == byMember) {
-                        rows.add(new Usage(parts[2], member ? parts[4] : null, n(item, "images"), n(item, "credits")));
-                    }
-                });
-        return rows;
-    }
-
-    public record Usage(String day, String member, long images, long credits) {
-    }
-
-    private Map<String, AttributeValue> entryItem(String companyId, Entry entry) {
-        Map<String, AttributeValue> item = new HashMap<>(Map.of(
-                "PK", s("C#" + companyId), "SK", s("LEDGER#" + sequenceKey(entry.sequence())),
-                "sequence", n(entry.sequence()), "type", s(entry.type().name()), "amount", n(entry.amount()),
-                "actor", s(entry.actor()), "at", s(entry.at()), "balanceAfter", n(entry.balanceAfter())));
-        if (entry.reference() != null) {
-            item.put("reference", s(entry.reference()));
-        }
-        return item;
-    }
-
-    private TransactWriteItem put(Map<String, AttributeValue> item) {
-        return TransactWriteItem.builder().put(p -> p.tableName(table).item(item).conditionExpression("attribute_not_exists(PK)")).build();
-    }
-
-    private Entry entryAt(String companyId, long sequence) {
-        Map<String, AttributeValue> item = get("C#" + companyId, "LEDGER#" + sequenceKey(sequence));
-        return toEntry(item);
-    }
-
-    private void forEachItem(String companyId, String prefix, boolean consistent, java.util.function.Consumer<Map<String, AttributeValue>> action) {
-        db.queryPaginator(q -> q.tableName(table).consistentRead(consistent)
-                        .keyConditionExpression("PK = :pk AND begins_with(SK, :prefix)")
-                        .expressionAttributeValues(Map.of(":pk", s("C#" + companyId), ":prefix", s(prefix))))
-                .items().forEach(action);
-    }
-
-    private static Entry toEntry(Map<String, AttributeValue> item) {
-        return new Entry(n(item, "sequence"), EntryType.valueOf(item.get("type").s()), n(item, "amount"),
-                item.containsKey("reference") ? item.get("reference").s() : null, item.get("actor").s(), item.get("at").s(),
-                n(item, "balanceAfter"));
-    }
-
-    private static Hold toHold(Map<String, AttributeValue> item) {
-        return new Hold(item.get("holdId").s(), n(item, "amount"), HoldStatus.valueOf(item.get("status").s()), n(item, "expiresAt"),
-                item.containsKey("reason") ? item.get("reason").s() : null,
-                item.containsKey("actor") ? item.get("actor").s() : "system");
+    private Hold existingHold(String companyId, String holdId) {
+        return hold(companyId, holdId).orElseThrow(() -> new IllegalArgumentException("No hold " + holdId));
     }
 
     static String dueShard(String companyId) {
-        return "HOLD#" + Math.floorMod(companyId.hashCode(), DUE_SHARDS);
+        return CreditItems.dueShard(companyId);
     }
 
     static String sequenceKey(long sequence) {
-        return String.format("%012d", sequence);
+        return CreditItems.sequenceKey(sequence);
     }
 
     private String now() {
         return clock.instant().toString();
     }
 
-    private Map<String, AttributeValue> get(String pk, String sk) {
-        Map<String, AttributeValue> item = db.getItem(g -> g.tableName(table).key(key(pk, sk)).consistentRead(true)).item();
+    private Map<String, AttributeValue> get(String companyId, String sk) {
+        Map<String, AttributeValue> item = db.getItem(g -> g.tableName(table).key(CreditItems.key(companyId, sk)).consistentRead(true)).item();
         return item == null || item.isEmpty() ? null : item;
-    }
-
-    private static Map<String, AttributeValue> key(String pk, String sk) {
-        return Map.of("PK", s(pk), "SK", s(sk));
-    }
-
-    private static long n(Map<String, AttributeValue> item, String name) {
-        AttributeValue value = item.get(name);
-        return value == null || value.n() == null ? 0 : Long.parseLong(value.n());
-    }
-
-    private static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
-
-    private static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
     }
 }

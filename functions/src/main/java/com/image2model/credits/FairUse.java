@@ -1,10 +1,10 @@
 package com.image2model.credits;
 
 import java.time.Clock;
-import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+
+import com.image2model.platform.TableKeys;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -17,27 +17,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
  * from a share of it. Each piece of work counts once: the counter moves in one transaction with a
  * marker keyed by the work's id, so a retried call changes nothing.
  */
-public final class FairUse {
+public final class FairUse implements FairUseRule {
 
     /** Where a company stands this month. */
-    public record Standing(String month, long used, long cap, boolean warning, boolean reached) {
-    }
-
-    /** The month's cap is reached: what to do about it is in the message. */
-    public static final class CapReached extends RuntimeException {
-        private final Standing standing;
-
-        CapReached(Standing standing, String resetsOn) {
-            super("Your Unlimited plan's fair use of " + standing.cap() + " images in " + standing.month()
-                    + " is used up. Buy a credit pack to keep going now, or wait until " + resetsOn + ".");
-            this.standing = standing;
-        }
-
-        public Standing standing() {
-            return standing;
-        }
-    }
-
     private final DynamoDbClient db;
     private final String table;
     private final long cap;
@@ -55,7 +37,7 @@ public final class FairUse {
     public Standing standing(String companyId) {
         String month = month();
         Map<String, AttributeValue> item = db.getItem(g -> g.tableName(table).consistentRead(true)
-                .key(Map.of("PK", s("C#" + companyId), "SK", s("FAIRUSE#" + month)))).item();
+                .key(Map.of("PK", s(TableKeys.company(companyId)), "SK", s("FAIRUSE#" + month)))).item();
         long used = item == null || !item.containsKey("images") ? 0 : Long.parseLong(item.get("images").n());
         return standing(month, used);
     }
@@ -66,20 +48,20 @@ public final class FairUse {
         try {
             db.transactWriteItems(t -> t.transactItems(
                     TransactWriteItem.builder().put(p -> p.tableName(table)
-                            .item(Map.of("PK", s("C#" + companyId), "SK", s("FAIRUSE#" + month + "#W#" + workId), "images", n(images)))
+                            .item(Map.of("PK", s(TableKeys.company(companyId)), "SK", s("FAIRUSE#" + month + "#W#" + workId), "images", n(images)))
                             .conditionExpression("attribute_not_exists(PK)")).build(),
                     TransactWriteItem.builder().update(u -> u.tableName(table)
-                            .key(Map.of("PK", s("C#" + companyId), "SK", s("FAIRUSE#" + month)))
+                            .key(Map.of("PK", s(TableKeys.company(companyId)), "SK", s("FAIRUSE#" + month)))
                             .updateExpression("ADD images :n")
                             .conditionExpression("attribute_not_exists(images) OR images <= :room")
-                            .expressionAttributeValues(Map.of(":n", n(images), ":room", n(cap - images)))).build()));
+                            .expressionAttributeValues(Map.of(":n", n(images), ":room", n(FairUseRule.room(cap, images))))).build()));
         } catch (TransactionCanceledException cancelled) {
             List<CancellationReason> reasons = cancelled.cancellationReasons();
             if ("ConditionalCheckFailed".equals(reasons.get(0).code())) {
                 return standing(companyId);
             }
             if ("ConditionalCheckFailed".equals(reasons.get(1).code())) {
-                throw new CapReached(standing(companyId), YearMonth.parse(month).plusMonths(1).atDay(1).toString());
+                throw new CapReached(standing(companyId), FairUseRule.resetsOn(month));
             }
             throw cancelled;
         }
@@ -87,11 +69,11 @@ public final class FairUse {
     }
 
     private Standing standing(String month, long used) {
-        return new Standing(month, used, cap, used * 100 >= cap * warnAtPercent, used >= cap);
+        return FairUseRule.standing(month, used, cap, warnAtPercent);
     }
 
     private String month() {
-        return YearMonth.now(clock.withZone(ZoneOffset.UTC)).toString();
+        return FairUseRule.month(clock.instant());
     }
 
     private static AttributeValue s(String value) {

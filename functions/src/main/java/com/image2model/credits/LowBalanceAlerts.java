@@ -1,5 +1,6 @@
 package com.image2model.credits;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -14,6 +15,9 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * again only after the balance has been back above it.
  */
 public final class LowBalanceAlerts implements CreditLedger.BalanceListener {
+
+    /** The claimed notice of the current crossing. */
+    static final String NOTICE = "NOTICE#LOWBALANCE";
 
     /** Sends one email. */
     @FunctionalInterface
@@ -37,19 +41,22 @@ public final class LowBalanceAlerts implements CreditLedger.BalanceListener {
 
     @Override
     public void moved(String companyId, long availableBefore, long availableAfter) {
-        Map<String, AttributeValue> key = Map.of("PK", AttributeValue.fromS("C#" + companyId), "SK", AttributeValue.fromS("NOTICE#LOWBALANCE"));
-        if (availableBefore >= threshold && availableAfter < threshold) {
-            try {
-                db.putItem(p -> p.tableName(table).conditionExpression("attribute_not_exists(PK)")
-                        .item(Map.of("PK", key.get("PK"), "SK", key.get("SK"), "available", AttributeValue.fromN(Long.toString(availableAfter)))));
-            } catch (ConditionalCheckFailedException alreadyTold) {
-                return;
+        Map<String, AttributeValue> key = CreditItems.key(companyId, NOTICE);
+        switch (LowBalanceRule.change(availableBefore, availableAfter, threshold)) {
+            case CROSSED_BELOW -> {
+                Map<String, AttributeValue> notice = new HashMap<>(key);
+                notice.put("available", AttributeValue.fromN(Long.toString(availableAfter)));
+                try {
+                    db.putItem(p -> p.tableName(table).conditionExpression("attribute_not_exists(PK)").item(notice));
+                } catch (ConditionalCheckFailedException alreadyTold) {
+                    return;
+                }
+                mailer.send(adminEmails.apply(companyId), LowBalanceRule.subject(), LowBalanceRule.text(availableAfter, threshold));
             }
-            mailer.send(adminEmails.apply(companyId), "Your Image2Model credits are running low",
-                    "Your company has " + availableAfter + " credits left, less than one high-quality image (" + threshold
-                            + " credits). Buy a credit pack or change your plan under Billing to keep generating models.");
-        } else if (availableBefore < threshold && availableAfter >= threshold) {
-            db.deleteItem(d -> d.tableName(table).key(key));
+            case BACK_ABOVE -> db.deleteItem(d -> d.tableName(table).key(key));
+            default -> {
+                // Nothing to tell.
+            }
         }
     }
 }

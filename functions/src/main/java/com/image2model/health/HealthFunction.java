@@ -14,8 +14,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.image2model.platform.ApiException;
 import com.image2model.platform.ApiResponses;
-import com.image2model.tenancy.Operators;
 import com.image2model.platform.Settings;
+import com.image2model.tenancy.Operators;
 
 /** GET /health: 200 when every configured resource answers, 503 naming the ones that do not. */
 public final class HealthFunction implements Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {

@@ -10,20 +10,21 @@ import java.util.Optional;
 import java.util.Set;
 
 import com.image2model.credits.CreditLedger;
-
-import static com.image2model.platform.DynamoItems.n;
-import static com.image2model.platform.DynamoItems.num;
-import static com.image2model.platform.DynamoItems.optNum;
-import static com.image2model.platform.DynamoItems.s;
-import static com.image2model.platform.DynamoItems.str;
+import com.image2model.platform.TableKeys;
+import com.image2model.platform.TableTransaction;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+import static com.image2model.platform.DynamoItems.n;
+import static com.image2model.platform.DynamoItems.num;
+import static com.image2model.platform.DynamoItems.optNum;
+import static com.image2model.platform.DynamoItems.s;
+import static com.image2model.platform.DynamoItems.str;
 
 /**
  * Jobs and their files in the company's partition ({@code C#company}: {@code JOB#job},
@@ -34,57 +35,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * when it is released or expired. The job keeps counters moved in the same transactions; its
  * state is derived from them.
  */
-public final class JobStore {
-
-    public enum FileState {
-        AWAITING_UPLOAD, UPLOADED, SUBMITTED, DONE, FAILED, CANCELLED;
-
-        public boolean terminal() {
-            return this == DONE || this == FAILED || this == CANCELLED;
-        }
-    }
-
-    public static final Set<FileState> OPEN_STATES = Set.of(FileState.AWAITING_UPLOAD, FileState.UPLOADED, FileState.SUBMITTED);
-
-    public record Job(String companyId, String jobId, String name, String quality, int files, long costPerFile, long cost,
-                      String createdAt, String createdBy, String updatedAt, int uploaded, int done, int failed, int cancelled,
-                      boolean cancelRequested) {
-        public String state() {
-            int ended = done + failed + cancelled;
-            if (ended < files) {
-                return uploaded > 0 || ended > 0 ? "PROCESSING" : "CREATED";
-            }
-            if (cancelRequested) {
-                return "CANCELLED";
-            }
-            if (done == files) {
-                return "DONE";
-            }
-            return done == 0 ? (cancelled == files ? "CANCELLED" : "FAILED") : "PARTIAL";
-        }
-    }
-
-    public record JobFile(String companyId, String jobId, String fileId, String name, String contentType, long size, FileState state,
-                          String reason, String holdId, long cost, String createdAt, String uploadedAt, String submittedAt,
-                          String completedAt, String falRequestId, String falStatusUrl, String falResponseUrl, String falCancelUrl,
-                          String model, Long faces, Long vertices, Long glbBytes, Integer width, Integer height) {
-        public String extension() {
-            ImageCheck.Format format = ImageCheck.Format.ofContentType(contentType);
-            return format == null ? "bin" : format.extension();
-        }
-
-        public String uploadKey() {
-            return "uploads/" + companyId + "/" + jobId + "/" + fileId + "." + extension();
-        }
-
-        public String resultKey() {
-            return "results/" + companyId + "/" + jobId + "/" + fileId + ".glb";
-        }
-    }
-
-    /** A new file as POST /jobs describes it. */
-    public record NewFile(String fileId, String name, String contentType, long size) {
-    }
+public final class JobStore implements Jobs {
 
     public record Page(List<Job> jobs, String nextCursor) {
     }
@@ -122,7 +73,7 @@ public final class JobStore {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         for (NewFile file : files) {
             Map<String, AttributeValue> item = new HashMap<>();
-            item.put("PK", s("C#" + companyId));
+            item.put("PK", s(TableKeys.company(companyId)));
             item.put("SK", s(fileSk(jobId, file.fileId())));
             item.put("jobId", s(jobId));
             item.put("fileId", s(file.fileId()));
@@ -138,7 +89,7 @@ public final class JobStore {
             items.add(item);
         }
         Map<String, AttributeValue> job = new HashMap<>();
-        job.put("PK", s("C#" + companyId));
+        job.put("PK", s(TableKeys.company(companyId)));
         job.put("SK", s("JOB#" + jobId));
         job.put("jobId", s(jobId));
         if (name != null) {
@@ -177,7 +128,7 @@ public final class JobStore {
         values.put(":at", s(now()));
         values.put(":w", n(image.width()));
         values.put(":h", n(image.height()));
-        return transactPlain(alongside(file, Set.of(FileState.AWAITING_UPLOAD), FileState.UPLOADED,
+        return transactPlain(alongside(file, FileTransitions.Step.UPLOAD_ARRIVED, null,
                 "uploadedAt = :at, width = :w, height = :h", values, "uploaded"));
     }
 
@@ -194,7 +145,7 @@ public final class JobStore {
         values.put(":due", s(pollShard(file.companyId())));
         values.put(":dueAt", n(pollAt.getEpochSecond()));
         values.put(":cid", s(file.companyId()));
-        return transactPlain(alongside(file, Set.of(FileState.UPLOADED), FileState.SUBMITTED,
+        return transactPlain(alongside(file, FileTransitions.Step.SUBMITTED, null,
                 "submittedAt = :at, model = :model, falRequestId = :rid, falStatusUrl = :surl, falResponseUrl = :rurl, "
                         + "falCancelUrl = :curl, DuePK = :due, DueAt = :dueAt, companyId = :cid", values, null));
     }
@@ -218,27 +169,34 @@ public final class JobStore {
         values.put(":faces", n(faces));
         values.put(":vertices", n(vertices));
         values.put(":bytes", n(glbBytes));
-        return end(file, Set.of(FileState.UPLOADED, FileState.SUBMITTED), FileState.DONE,
+        return end(file, FileTransitions.Step.MODEL_STORED,
                 "completedAt = :at, faces = :faces, vertices = :vertices, glbBytes = :bytes", values, "done", null);
     }
 
-    /** The file cannot be made: FAILED with the reason, and the hold released, in one transaction. */
-    public boolean markFailed(JobFile file, Set<FileState> from, String reason) {
-        return end(file, from, FileState.FAILED, "completedAt = :at, reason = :reason",
+    /** The file cannot be made ({@code step} says why: a refused upload, a failed submission or generation): FAILED with the reason, and the hold released, in one transaction. */
+    public boolean markFailed(JobFile file, FileTransitions.Step step, String reason) {
+        if (step.to() != FileState.FAILED) {
+            throw new IllegalArgumentException(step + " does not fail a file");
+        }
+        return end(file, step, "completedAt = :at, reason = :reason",
                 new HashMap<>(Map.of(":at", s(now()), ":reason", s(reason))), "failed", reason);
     }
 
     /** Cancelled by a member: CANCELLED, and the hold released. */
     public boolean markCancelled(JobFile file, String reason) {
-        return end(file, OPEN_STATES, FileState.CANCELLED, "completedAt = :at, reason = :reason",
+        return end(file, FileTransitions.Step.CANCELLED, "completedAt = :at, reason = :reason",
                 new HashMap<>(Map.of(":at", s(now()), ":reason", s(reason))), "cancelled", reason);
     }
 
     /** The hold's time ran out (the sweeper): FAILED with the reason, and the hold expired, in one transaction. */
     public boolean markExpired(JobFile file, String reason) {
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":at", s(now()), ":reason", s(reason)));
-        List<TransactWriteItem> alongside = alongside(file, Set.of(file.state()), FileState.FAILED,
+        // Conditioned on the state read, not any open one: the sweeper acts on what it saw.
+        TableTransaction alongside = alongside(file, FileTransitions.Step.HOLD_EXPIRED, file.state(),
                 "completedAt = :at, reason = :reason", values, "failed");
+        if (alongside.isEmpty()) {
+            return false;
+        }
         try {
             ledger.expire(file.companyId(), file.holdId(), alongside);
             com.image2model.platform.Metrics.count("CreditsReleased", file.cost());
@@ -257,9 +215,10 @@ public final class JobStore {
                 .expressionAttributeValues(Map.of(":yes", AttributeValue.fromBool(true), ":at", s(now()))));
     }
 
-    private boolean end(JobFile file, Set<FileState> from, FileState to, String set, Map<String, AttributeValue> values, String counter,
+    private boolean end(JobFile file, FileTransitions.Step step, String set, Map<String, AttributeValue> values, String counter,
                         String reason) {
-        List<TransactWriteItem> alongside = alongside(file, from, to, set, values, counter);
+        FileState to = step.to();
+        TableTransaction alongside = alongside(file, step, null, set, values, counter);
         if (file.holdId() == null) {
             return transactPlain(alongside);
         }
@@ -286,21 +245,31 @@ public final class JobStore {
         }
     }
 
-    private boolean transactPlain(List<TransactWriteItem> items) {
-        try {
-            db.transactWriteItems(t -> t.transactItems(items));
-            return true;
-        } catch (TransactionCanceledException e) {
-            if (e.cancellationReasons().stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()))) {
-                return false;
-            }
-            throw e;
+    /** Commits the file's own writes; false when its condition found it moved on (or a conflict: the step is retried by its caller). */
+    private boolean transactPlain(TableTransaction writes) {
+        if (writes.isEmpty()) {
+            return false;
         }
+        TableTransaction.Outcome outcome = writes.commit(db);
+        if (outcome.conflict()) {
+            // Another write to the same items at the same moment: the step is retried (SQS delivers it again).
+            throw new IllegalStateException("File changed concurrently; the step will be retried");
+        }
+        return outcome.committed();
     }
 
-    /** The file's move (conditioned on the states it may come from) and the job's counter, as transaction items. */
-    private List<TransactWriteItem> alongside(JobFile file, Set<FileState> from, FileState to, String set,
-                                              Map<String, AttributeValue> values, String counter) {
+    /**
+     * The file's move by {@code step} (conditioned on the states the transition table allows it from,
+     * or on {@code read} when the caller acts on a state it read) and the job's counter; empty when
+     * the table forbids the step from what was read.
+     */
+    private TableTransaction alongside(JobFile file, FileTransitions.Step step, FileState read, String set,
+                                       Map<String, AttributeValue> values, String counter) {
+        Set<FileState> from = FileTransitions.condition(step, read);
+        if (from.isEmpty()) {
+            return TableTransaction.empty();
+        }
+        FileState to = step.to();
         Map<String, AttributeValue> all = new HashMap<>(values);
         all.put(":to", s(to.name()));
         List<String> allowed = new ArrayList<>();
@@ -312,7 +281,7 @@ public final class JobStore {
         }
         String update = "SET #status = :to, " + set + (to.terminal() ? " REMOVE DuePK, DueAt" : "");
         String condition = "#status IN (" + String.join(", ", allowed) + ")";
-        List<TransactWriteItem> items = new ArrayList<>();
+        TableTransaction items = TableTransaction.empty();
         items.add(TransactWriteItem.builder().update(u -> u.tableName(table).key(key(file.companyId(), fileSk(file.jobId(), file.fileId())))
                 .updateExpression(update).conditionExpression(condition).expressionAttributeNames(Map.of("#status", "status"))
                 .expressionAttributeValues(all)).build());
@@ -339,7 +308,7 @@ public final class JobStore {
     public List<JobFile> files(String companyId, String jobId) {
         List<JobFile> files = new ArrayList<>();
         db.queryPaginator(q -> q.tableName(table).consistentRead(true).keyConditionExpression("PK = :pk AND begins_with(SK, :prefix)")
-                        .expressionAttributeValues(Map.of(":pk", s("C#" + companyId), ":prefix", s("JOBFILE#" + jobId + "#"))))
+                        .expressionAttributeValues(Map.of(":pk", s(TableKeys.company(companyId)), ":prefix", s("JOBFILE#" + jobId + "#"))))
                 .items().forEach(item -> files.add(toFile(companyId, item)));
         return files;
     }
@@ -348,7 +317,7 @@ public final class JobStore {
     public Page jobs(String companyId, String cursor, int limit) {
         Map<String, AttributeValue> start = cursor == null ? null : key(companyId, "JOB#" + cursor);
         QueryResponse page = db.query(q -> q.tableName(table).keyConditionExpression("PK = :pk AND begins_with(SK, :prefix)")
-                .expressionAttributeValues(Map.of(":pk", s("C#" + companyId), ":prefix", s("JOB#")))
+                .expressionAttributeValues(Map.of(":pk", s(TableKeys.company(companyId)), ":prefix", s("JOB#")))
                 .scanIndexForward(false).limit(limit).exclusiveStartKey(start));
         List<Job> jobs = page.items().stream().map(item -> toJob(companyId, item)).toList();
         String next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() && jobs.size() == limit
@@ -365,7 +334,7 @@ public final class JobStore {
     public List<Job> createdBetween(String companyId, Instant from, Instant to) {
         List<Job> jobs = new ArrayList<>();
         db.queryPaginator(q -> q.tableName(table).keyConditionExpression("PK = :pk AND SK BETWEEN :a AND :b")
-                        .expressionAttributeValues(Map.of(":pk", s("C#" + companyId), ":a", s("JOB#" + jobIdAt(from.toEpochMilli(), "")),
+                        .expressionAttributeValues(Map.of(":pk", s(TableKeys.company(companyId)), ":a", s("JOB#" + jobIdAt(from.toEpochMilli(), "")),
                                 ":b", s("JOB#" + jobIdAt(to.toEpochMilli() - 1, "~")))))
                 .items().forEach(item -> jobs.add(toJob(companyId, item)));
         return jobs;
@@ -436,6 +405,6 @@ public final class JobStore {
     }
 
     private static Map<String, AttributeValue> key(String companyId, String sk) {
-        return Map.of("PK", s("C#" + companyId), "SK", s(sk));
+        return Map.of("PK", s(TableKeys.company(companyId)), "SK", s(sk));
     }
 }

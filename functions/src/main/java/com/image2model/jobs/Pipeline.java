@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,13 +17,14 @@ import org.slf4j.LoggerFactory;
 import com.image2model.credits.Catalog;
 import com.image2model.credits.CreditLedger;
 import com.image2model.fal.FalClient;
-import com.image2model.jobs.JobStore.FileState;
-import com.image2model.jobs.JobStore.JobFile;
+import com.image2model.jobs.Jobs.FileState;
+import com.image2model.jobs.Jobs.JobFile;
 
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -133,7 +133,7 @@ public final class Pipeline {
             return Outcome.IGNORED;
         }
         if (size != file.size()) {
-            failed(store.markFailed(file, Set.of(FileState.AWAITING_UPLOAD),
+            failed(store.markFailed(file, FileTransitions.Step.UPLOAD_REFUSED,
                     "The upload has " + size + " bytes, not the " + file.size() + " announced. Your credits were released."), "invalid_upload");
             return Outcome.REJECTED;
         }
@@ -141,7 +141,7 @@ public final class Pipeline {
         try {
             image = check.check(head, ImageCheck.Format.ofContentType(file.contentType()), size);
         } catch (ImageCheck.Rejected rejected) {
-            failed(store.markFailed(file, Set.of(FileState.AWAITING_UPLOAD), rejected.getMessage() + " Your credits were released."),
+            failed(store.markFailed(file, FileTransitions.Step.UPLOAD_REFUSED, rejected.getMessage() + " Your credits were released."),
                     "invalid_image");
             return Outcome.REJECTED;
         }
@@ -182,12 +182,12 @@ public final class Pipeline {
         } catch (FalClient.FalException e) {
             boolean imageFault = e.status() == 400 || e.status() == 413 || e.status() == 422;
             if (imageFault) {
-                failed(store.markFailed(file, Set.of(FileState.UPLOADED),
+                failed(store.markFailed(file, FileTransitions.Step.NOT_SUBMITTED,
                         "The generator refused the image: " + e.getMessage() + ". Your credits were released."), "generator_refused");
                 return Outcome.FAILED;
             }
             if (receiveCount >= config.maxReceives()) {
-                failed(store.markFailed(file, Set.of(FileState.UPLOADED), "The generator could not be reached after " + receiveCount
+                failed(store.markFailed(file, FileTransitions.Step.NOT_SUBMITTED, "The generator could not be reached after " + receiveCount
                         + " attempts. Your credits were released; please try again later."), "generator_unreachable");
                 throw new RetryLater("Giving up on " + file.uploadKey() + " after " + receiveCount + " attempts: " + e.getMessage(), e);
             }
@@ -277,7 +277,7 @@ public final class Pipeline {
     }
 
     private WebhookOutcome fail(JobFile file, String reason) {
-        return failed(store.markFailed(file, Set.of(FileState.SUBMITTED, FileState.UPLOADED), reason), "generation_failed")
+        return failed(store.markFailed(file, FileTransitions.Step.GENERATION_FAILED, reason), "generation_failed")
                 ? WebhookOutcome.FAILED : WebhookOutcome.DUPLICATE;
     }
 

@@ -1,13 +1,11 @@
 package com.image2model.limits;
 
-import static com.image2model.platform.DynamoItems.key;
-import static com.image2model.platform.DynamoItems.n;
-import static com.image2model.platform.DynamoItems.num;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+
+import com.image2model.platform.TableKeys;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -16,6 +14,10 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
+
+import static com.image2model.platform.DynamoItems.key;
+import static com.image2model.platform.DynamoItems.n;
+import static com.image2model.platform.DynamoItems.num;
 
 /**
  * Rate counters in the main table: {@code PK = C#{company}}, {@code SK = RATE#{user}#{limit}#{window
@@ -37,7 +39,7 @@ public final class DynamoRateCounters implements RateLimiter.Counters {
     }
 
     static Map<String, AttributeValue> counterKey(String companyId, String userId, String key) {
-        return key("C#" + companyId, "RATE#" + userId + "#" + key);
+        return key(TableKeys.company(companyId), "RATE#" + userId + "#" + key);
     }
 
     @Override

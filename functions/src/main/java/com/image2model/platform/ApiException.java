@@ -1,24 +1,12 @@
 package com.image2model.platform;
 
 /** A request the API refuses: an HTTP status, a machine-readable code and a message for people. */
-public class ApiException extends RuntimeException {
+public class ApiException extends Refusal {
 
-    private final int status;
-    private final String code;
     private final java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
 
     public ApiException(int status, String code, String message) {
-        super(message);
-        this.status = status;
-        this.code = code;
-    }
-
-    public int status() {
-        return status;
-    }
-
-    public String code() {
-        return code;
+        super(status, code, message);
     }
 
     /** Headers the answer carries besides the body (Retry-After on a 429). */
@@ -29,6 +17,11 @@ public class ApiException extends RuntimeException {
     public ApiException withHeader(String name, String value) {
         headers.put(name.toLowerCase(java.util.Locale.ROOT), value);
         return this;
+    }
+
+    /** A rule's refusal as the API's answer. */
+    public static ApiException of(Refusal refusal) {
+        return new ApiException(refusal.status(), refusal.code(), refusal.getMessage());
     }
 
     public static ApiException badRequest(String code, String message) {

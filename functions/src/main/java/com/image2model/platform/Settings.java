@@ -62,10 +62,17 @@ public final class Settings {
     public static final String RATE_IMAGES_PER_HOUR = "RATE_IMAGES_PER_HOUR";
     public static final String RATE_REQUESTS_PER_HOUR = "RATE_REQUESTS_PER_HOUR";
 
+    private static final String FREE_MAIL = String.join(",", "gmail.com", "googlemail.com", "outlook.com",
+            "hotmail.com", "live.com", "msn.com", "yahoo.com", "ymail.com", "icloud.com", "me.com", "mac.com", "aol.com",
+            "proton.me", "protonmail.com", "gmx.com", "gmx.de", "gmx.net", "web.de", "mail.com", "yandex.com", "zoho.com",
+            "fastmail.com", "hey.com", "tutanota.com", "qq.com", "163.com");
+    private static final String BLOCKED = String.join(",", "mailinator.com", "guerrillamail.com", "10minutemail.com",
+            "temp-mail.org", "yopmail.com", "trashmail.com");
+
     /** Production-safe defaults: limits, policies and FAL's public addresses. Everything else is required. */
     public static final Map<String, String> DEFAULTS = Map.ofEntries(
-            Map.entry(FREE_MAIL_DOMAINS, com.image2model.company.SignUpPolicy.DEFAULT_FREE_MAIL),
-            Map.entry(BLOCKED_EMAIL_DOMAINS, com.image2model.company.SignUpPolicy.DEFAULT_BLOCKED),
+            Map.entry(FREE_MAIL_DOMAINS, FREE_MAIL),
+            Map.entry(BLOCKED_EMAIL_DOMAINS, BLOCKED),
             Map.entry(LOW_BALANCE_THRESHOLD, "70"),
             Map.entry(HEALTH_TIMEOUT_MILLIS, "2000"),
             Map.entry(JOBS_MAX_FILES, "100"),
@@ -175,6 +182,33 @@ public final class Settings {
         } catch (NumberFormatException e) {
             throw new IllegalStateException(name + " must be a whole number, was '" + value + "'", e);
         }
+    }
+
+    /** A whole number above zero: a limit, a size, a count of attempts. */
+    public static long positiveLong(String name) {
+        long value = getLong(name);
+        if (value <= 0) {
+            throw new IllegalStateException(name + " must be above zero, was " + value);
+        }
+        return value;
+    }
+
+    public static int positiveInt(String name) {
+        return Math.toIntExact(Math.min(Integer.MAX_VALUE, positiveLong(name)));
+    }
+
+    /** A duration in whole seconds above zero. */
+    public static java.time.Duration positiveSeconds(String name) {
+        return java.time.Duration.ofSeconds(positiveLong(name));
+    }
+
+    /** A whole number of zero or more (a threshold that may be switched off). */
+    public static long nonNegativeLong(String name) {
+        long value = getLong(name);
+        if (value < 0) {
+            throw new IllegalStateException(name + " must not be negative, was " + value);
+        }
+        return value;
     }
 
     /**

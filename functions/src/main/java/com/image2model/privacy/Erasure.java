@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.image2model.company.Member;
+import com.image2model.platform.Refusal;
 
 /**
  * The rules of erasure (GDPR's right to be forgotten), apart from where the data lives: who may
@@ -18,24 +19,12 @@ public final class Erasure {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Why an erasure may not go ahead now: a code and words for the person. */
-    public static final class Refused extends RuntimeException {
-        private final int status;
-        private final String code;
-
+    public static final class Refused extends Refusal {
         Refused(int status, String code, String message) {
-            super(message);
-            this.status = status;
-            this.code = code;
-        }
-
-        public int status() {
-            return status;
-        }
-
-        public String code() {
-            return code;
+            super(status, code, message);
         }
     }
+
 
     private Erasure() {
     }

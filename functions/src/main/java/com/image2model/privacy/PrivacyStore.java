@@ -1,12 +1,11 @@
 package com.image2model.privacy;
 
-import static com.image2model.platform.DynamoItems.key;
-import static com.image2model.platform.DynamoItems.s;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+
+import com.image2model.platform.TableKeys;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -15,6 +14,9 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+
+import static com.image2model.platform.DynamoItems.key;
+import static com.image2model.platform.DynamoItems.s;
 
 /**
  * Where erasure touches the table and the buckets. Every item of a company lives in its partition
@@ -41,7 +43,7 @@ public final class PrivacyStore {
     public List<Map<String, AttributeValue>> companyItems(String companyId) {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         db.queryPaginator(q -> q.tableName(table).consistentRead(true).keyConditionExpression("PK = :pk")
-                .expressionAttributeValues(Map.of(":pk", s("C#" + companyId)))).items().forEach(items::add);
+                .expressionAttributeValues(Map.of(":pk", s(TableKeys.company(companyId))))).items().forEach(items::add);
         return items;
     }
 
@@ -175,7 +177,7 @@ public final class PrivacyStore {
         }
         if (company) {
             // Last: while it exists, a retried erasure knows there is more to do.
-            deleteItem("C#" + companyId, "COMPANY");
+            deleteItem(TableKeys.company(companyId), "COMPANY");
             deleted++;
         }
         return deleted;
@@ -201,24 +203,5 @@ public final class PrivacyStore {
             token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
         } while (token != null);
         return deleted;
-    }
-
-    /** Marks the company as being erased (once); answers false when it already is. */
-    public boolean markErasing(String companyId, String requestedBy, String at) {
-        try {
-            db.updateItem(u -> u.tableName(table).key(key("C#" + companyId, "COMPANY"))
-                    .conditionExpression("attribute_exists(PK) AND attribute_not_exists(erasureRequestedAt)")
-                    .updateExpression("SET erasureRequestedAt = :at, erasureRequestedBy = :by")
-                    .expressionAttributeValues(Map.of(":at", s(at), ":by", s(requestedBy))));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        }
-    }
-
-    /** Whether an erasure of the company was requested. */
-    public boolean erasing(String companyId) {
-        Map<String, AttributeValue> item = db.getItem(g -> g.tableName(table).key(key("C#" + companyId, "COMPANY")).consistentRead(true)).item();
-        return item != null && item.containsKey("erasureRequestedAt");
     }
 }

@@ -10,6 +10,17 @@ public final class Operators {
 
     public static final String GROUP = "operators";
 
+    /** A verified operator: their Cognito sub and email, for the audit log. */
+    public record Operator(String userId, String email) {
+    }
+
+    /** The operator calling, once {@link #require} let them in. */
+    public static Operator verify(APIGatewayV2HTTPEvent event) {
+        require(event);
+        Map<String, String> claims = event.getRequestContext().getAuthorizer().getJwt().getClaims();
+        return new Operator(claims.get("sub"), claims.getOrDefault("email", claims.getOrDefault("username", "")));
+    }
+
     private Operators() {
     }
 

@@ -93,7 +93,7 @@ public final class ColdStartBench {
                 Map<String, String> functionEnv = new LinkedHashMap<>(env);
                 functionEnv.put(SamTemplate.FUNCTION_DEFINITION_VARIABLE, function.definition());
                 Result result = measure(function.logicalId() + " (" + function.definition() + ")", functionEnv,
-                        List.of("-cp", jar.toString(), "com.image2model.platform.LocalInvoke", event.toString()));
+                        List.of("-cp", jar.toString(), "com.image2model.wiring.LocalInvoke", event.toString()));
                 results.add(result);
                 byFunction.put(function.logicalId(), result);
             }

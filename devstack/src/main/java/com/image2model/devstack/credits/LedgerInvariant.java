@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 import com.image2model.credits.CreditLedger;
-import com.image2model.credits.CreditLedger.EntryType;
-import com.image2model.credits.CreditLedger.HoldStatus;
+import com.image2model.credits.Credits.EntryType;
+import com.image2model.credits.Credits.HoldStatus;
 
 /** What must hold for a company's credits at every moment, read from the table (the tests' check, and bench chaos's). */
 public record LedgerInvariant(List<String> violations) {

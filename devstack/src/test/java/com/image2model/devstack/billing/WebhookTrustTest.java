@@ -19,7 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.image2model.credits.CreditLedger.EntryType;
+import com.image2model.credits.Credits.EntryType;
 import com.image2model.devstack.TestStack;
 import com.image2model.devstack.billing.BillingTest.Company;
 import com.image2model.devstack.identity.Api;

@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 import com.image2model.credits.CreditLedger;
-import com.image2model.credits.CreditLedger.EntryType;
-import com.image2model.credits.CreditLedger.HoldStatus;
+import com.image2model.credits.Credits.EntryType;
+import com.image2model.credits.Credits.HoldStatus;
 import com.image2model.devstack.TestStack;
 import com.image2model.platform.AwsClients;
 import com.image2model.platform.Settings;

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.image2model.credits.CreditLedger;
-import com.image2model.credits.CreditsModule;
+import com.image2model.wiring.CreditsModule;
 import com.image2model.devstack.TestStack;
 import com.image2model.devstack.identity.LoginFlow;
 

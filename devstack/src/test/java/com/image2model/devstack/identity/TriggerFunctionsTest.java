@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import com.amazonaws.services.lambda.runtime.events.CognitoUserPoolPostConfirmationEvent;
 import com.amazonaws.services.lambda.runtime.events.CognitoUserPoolPreSignUpEvent;
 import com.amazonaws.services.lambda.runtime.events.CognitoUserPoolPreTokenGenerationEventV2;
-import com.image2model.company.CompanyModule;
+import com.image2model.wiring.CompanyModule;
 import com.image2model.company.Memberships;
 import com.image2model.devstack.TestStack;
 import com.image2model.signup.PostConfirmationFunction;

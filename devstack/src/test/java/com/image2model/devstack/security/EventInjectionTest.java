@@ -322,7 +322,7 @@ class EventInjectionTest {
 
     private static List<String> runJar(Path jar, SamTemplate.FunctionDef function, List<String> events) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-cp", jar.toString(), "com.image2model.platform.LocalInvoke"));
+                "-XX:TieredStopAtLevel=1", "-cp", jar.toString(), "com.image2model.wiring.LocalInvoke"));
         command.addAll(events);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(TestStack.get().functions().environment());

@@ -22,7 +22,7 @@ import com.image2model.devstack.aws.LocalSecretsManager;
 import com.image2model.devstack.identity.Api;
 import com.image2model.devstack.stripe.StripeStandIn;
 import com.image2model.devstack.template.SamTemplate;
-import com.image2model.platform.FunctionsApplication;
+import com.image2model.wiring.FunctionsApplication;
 import com.image2model.platform.Settings;
 
 /**
@@ -44,7 +44,7 @@ class FailClosedTest {
 
     private static Run run(String definition, Map<String, String> changes, List<Path> events) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-cp", jar().toString(), "com.image2model.platform.LocalInvoke"));
+                "-XX:TieredStopAtLevel=1", "-cp", jar().toString(), "com.image2model.wiring.LocalInvoke"));
         events.forEach(e -> command.add(e.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(TestStack.get().functions().environment());

@@ -1,0 +1,80 @@
+package com.image2model.jobs;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import com.image2model.credits.CreditLedger;
+import com.image2model.credits.FairUse;
+import com.image2model.credits.PaymentRequired;
+import com.image2model.limits.PersonalLimits;
+import com.image2model.platform.Metrics;
+import com.image2model.tenancy.TenantContext;
+
+/**
+ * POST /jobs: a well-formed request takes the caller's job and image limits, then pays (an
+ * Unlimited plan counts its fair use; any other holds each file's credits, all or none), and only
+ * then is the job stored, its files answered with their upload URLs. A refused job holds nothing.
+ */
+public final class JobSubmissions {
+
+    /** Whether a company's plan is the Unlimited one (it pays with fair use, not credits). */
+    @FunctionalInterface
+    public interface Plans {
+        boolean unlimited(String companyId);
+    }
+
+    private final JobStore store;
+    private final CreditLedger ledger;
+    private final FairUse fairUse;
+    private final Plans plans;
+    private final PersonalLimits personal;
+    private final JobViews views;
+    private final Duration uploadWindow;
+    private final Duration holdGrace;
+    private final Clock clock;
+
+    public JobSubmissions(JobStore store, CreditLedger ledger, FairUse fairUse, Plans plans, PersonalLimits personal, JobViews views,
+                   Duration uploadWindow, Duration holdGrace, Clock clock) {
+        this.store = store;
+        this.ledger = ledger;
+        this.fairUse = fairUse;
+        this.plans = plans;
+        this.personal = personal;
+        this.views = views;
+        this.uploadWindow = uploadWindow;
+        this.holdGrace = holdGrace;
+        this.clock = clock;
+    }
+
+    Map<String, Object> submit(TenantContext caller, JobRequest request) {
+        personal.takeJob(caller.companyId(), caller.userId(), request.files().size());
+        String jobId = JobRequest.newJobId();
+        boolean unlimited = plans.unlimited(caller.companyId());
+        long costPerFile = unlimited ? 0 : request.costPerImage();
+        Instant uploadsUntil = clock.instant().plus(uploadWindow);
+        try {
+            if (unlimited) {
+                fairUse.count(caller.companyId(), jobId, request.files().size());
+            } else {
+                List<CreditLedger.HoldRequest> holds = request.files().stream()
+                        .map(f -> new CreditLedger.HoldRequest(JobStore.holdId(jobId, f.fileId()), costPerFile)).toList();
+                ledger.reserveAll(caller.companyId(), holds, uploadsUntil.plus(holdGrace), caller.userId());
+            }
+        } catch (FairUse.CapReached e) {
+            Metrics.count("InsufficientCredits", 1);
+            throw PaymentRequired.of(e);
+        } catch (CreditLedger.InsufficientCredits e) {
+            Metrics.count("InsufficientCredits", 1);
+            throw PaymentRequired.of(e);
+        }
+        JobStore.Job job = store.create(caller.companyId(), jobId, request.name(), request.quality(), costPerFile, caller.userId(),
+                request.files());
+        Metrics.count("ImagesAccepted", request.files().size());
+        Map<String, Object> out = views.summary(job);
+        out.put("files", store.files(caller.companyId(), jobId).stream().map(views::withUpload).toList());
+        return out;
+    }
+}

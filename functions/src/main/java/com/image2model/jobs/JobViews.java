@@ -1,0 +1,103 @@
+package com.image2model.jobs;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.image2model.jobs.Jobs.FileState;
+import com.image2model.jobs.Jobs.JobFile;
+
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
+
+/** Jobs and files as the API shows them, with the presigned URLs to upload an image and fetch its model. */
+public final class JobViews {
+
+    private final S3Presigner presigner;
+    private final String uploadsBucket;
+    private final String resultsBucket;
+    private final Duration uploadWindow;
+    private final Duration resultUrlTtl;
+
+    public JobViews(S3Presigner presigner, String uploadsBucket, String resultsBucket, Duration uploadWindow, Duration resultUrlTtl) {
+        this.presigner = presigner;
+        this.uploadsBucket = uploadsBucket;
+        this.resultsBucket = resultsBucket;
+        this.uploadWindow = uploadWindow;
+        this.resultUrlTtl = resultUrlTtl;
+    }
+
+    /** A new file's view with its upload: a PUT signed for its type and size, valid for the upload window. */
+    Map<String, Object> withUpload(JobFile file) {
+        PresignedPutObjectRequest put = presigner.presignPutObject(p -> p.signatureDuration(uploadWindow)
+                .putObjectRequest(r -> r.bucket(uploadsBucket).key(file.uploadKey()).contentType(file.contentType())
+                        .contentLength(file.size())));
+        Map<String, Object> upload = new LinkedHashMap<>();
+        upload.put("method", "PUT");
+        upload.put("url", put.url().toString());
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", file.contentType());
+        headers.put("Content-Length", String.valueOf(file.size()));
+        upload.put("headers", headers);
+        upload.put("expiresAt", put.expiration().toString());
+        Map<String, Object> entry = fileView(file, false);
+        entry.put("upload", upload);
+        return entry;
+    }
+
+    Map<String, Object> summary(JobStore.Job job) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("jobId", job.jobId());
+        out.put("name", job.name());
+        out.put("state", job.state());
+        out.put("quality", job.quality());
+        out.put("costPerFile", job.costPerFile());
+        out.put("cost", job.cost());
+        out.put("createdAt", job.createdAt());
+        out.put("updatedAt", job.updatedAt());
+        out.put("createdBy", job.createdBy());
+        Map<String, Object> counts = new LinkedHashMap<>();
+        counts.put("files", job.files());
+        counts.put("uploaded", job.uploaded());
+        counts.put("done", job.done());
+        counts.put("failed", job.failed());
+        counts.put("cancelled", job.cancelled());
+        out.put("counts", counts);
+        return out;
+    }
+
+    Map<String, Object> fileView(JobFile file, boolean withResult) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("fileId", file.fileId());
+        out.put("name", file.name());
+        out.put("contentType", file.contentType());
+        out.put("size", file.size());
+        out.put("state", file.state().name());
+        out.put("reason", file.reason());
+        out.put("cost", file.cost());
+        if (file.width() != null) {
+            out.put("width", file.width());
+            out.put("height", file.height());
+        }
+        Map<String, Object> times = new LinkedHashMap<>();
+        times.put("createdAt", file.createdAt());
+        times.put("uploadedAt", file.uploadedAt());
+        times.put("submittedAt", file.submittedAt());
+        times.put("completedAt", file.completedAt());
+        out.put("times", times);
+        if (file.state() == FileState.DONE) {
+            Map<String, Object> model = new LinkedHashMap<>();
+            model.put("faces", file.faces());
+            model.put("vertices", file.vertices());
+            model.put("bytes", file.glbBytes());
+            model.put("generator", file.model());
+            out.put("model", model);
+            if (withResult) {
+                var get = presigner.presignGetObject(p -> p.signatureDuration(resultUrlTtl)
+                        .getObjectRequest(g -> g.bucket(resultsBucket).key(file.resultKey())));
+                out.put("result", Map.of("url", get.url().toString(), "expiresAt", get.expiration().toString()));
+            }
+        }
+        return out;
+    }
+}

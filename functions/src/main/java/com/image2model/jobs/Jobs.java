@@ -1,0 +1,62 @@
+package com.image2model.jobs;
+
+import java.util.Set;
+
+/**
+ * The words of jobs, shared by the rules ({@link FileTransitions}) and the table ({@link JobStore}):
+ * a job, its files and their states. Plain Java: nothing here knows DynamoDB. A job's state is
+ * derived from its files' counters, never stored.
+ */
+public interface Jobs {
+
+    enum FileState {
+        AWAITING_UPLOAD, UPLOADED, SUBMITTED, DONE, FAILED, CANCELLED;
+
+        public boolean terminal() {
+            return this == DONE || this == FAILED || this == CANCELLED;
+        }
+    }
+
+    Set<FileState> OPEN_STATES = Set.of(FileState.AWAITING_UPLOAD, FileState.UPLOADED, FileState.SUBMITTED);
+
+    record Job(String companyId, String jobId, String name, String quality, int files, long costPerFile, long cost,
+                      String createdAt, String createdBy, String updatedAt, int uploaded, int done, int failed, int cancelled,
+                      boolean cancelRequested) {
+        public String state() {
+            int ended = done + failed + cancelled;
+            if (ended < files) {
+                return uploaded > 0 || ended > 0 ? "PROCESSING" : "CREATED";
+            }
+            if (cancelRequested) {
+                return "CANCELLED";
+            }
+            if (done == files) {
+                return "DONE";
+            }
+            return done == 0 ? (cancelled == files ? "CANCELLED" : "FAILED") : "PARTIAL";
+        }
+    }
+
+    record JobFile(String companyId, String jobId, String fileId, String name, String contentType, long size, FileState state,
+                          String reason, String holdId, long cost, String createdAt, String uploadedAt, String submittedAt,
+                          String completedAt, String falRequestId, String falStatusUrl, String falResponseUrl, String falCancelUrl,
+                          String model, Long faces, Long vertices, Long glbBytes, Integer width, Integer height) {
+        public String extension() {
+            ImageCheck.Format format = ImageCheck.Format.ofContentType(contentType);
+            return format == null ? "bin" : format.extension();
+        }
+
+        public String uploadKey() {
+            return "uploads/" + companyId + "/" + jobId + "/" + fileId + "." + extension();
+        }
+
+        public String resultKey() {
+            return "results/" + companyId + "/" + jobId + "/" + fileId + ".glb";
+        }
+    }
+
+    /** A new file as POST /jobs describes it. */
+    record NewFile(String fileId, String name, String contentType, long size) {
+    }
+
+}

@@ -1,0 +1,84 @@
+package com.image2model.jobs;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import com.image2model.credits.Catalog;
+import com.image2model.platform.ApiException;
+import com.image2model.platform.ApiRequests;
+import com.image2model.platform.ApiResponses;
+import com.image2model.tenancy.MemberRoutes;
+import com.image2model.tenancy.TenantContext;
+
+/** The jobs routes: POST /jobs, GET /jobs, GET /jobs/{id}, DELETE /jobs/{id}. */
+public final class JobsApi {
+
+    static final Pattern JOB_ID = Pattern.compile("j[0-9a-f]{19}");
+    static final int PAGE = 20;
+
+    /** Limits from the configuration. */
+    public record Limits(int maxFiles, long maxFileBytes, Duration uploadWindow, Duration holdGrace, Duration resultUrlTtl) {
+    }
+
+    private final JobStore store;
+    private final Pipeline pipeline;
+    private final Catalog catalog;
+    private final Limits limits;
+    private final JobViews views;
+    private final JobSubmissions submissions;
+
+    public JobsApi(JobStore store, Pipeline pipeline, Catalog catalog, Limits limits, JobViews views, JobSubmissions submissions) {
+        this.store = store;
+        this.pipeline = pipeline;
+        this.catalog = catalog;
+        this.limits = limits;
+        this.views = views;
+        this.submissions = submissions;
+    }
+
+    public Map<String, MemberRoutes.Route> routes() {
+        Map<String, MemberRoutes.Route> routes = new LinkedHashMap<>();
+        routes.put("POST /jobs", (caller, event) -> ApiResponses.json(201, submissions.submit(caller,
+                JobRequest.read(ApiRequests.jsonBody(event), catalog, limits.maxFiles(), limits.maxFileBytes()))));
+        routes.put("GET /jobs", (caller, event) -> ApiResponses.json(200, list(caller, ApiRequests.query(event).get("cursor"))));
+        routes.put("GET /jobs/{id}", (caller, event) -> ApiResponses.json(200, view(caller, jobId(MemberRoutes.pathId(event)))));
+        routes.put("DELETE /jobs/{id}", (caller, event) -> ApiResponses.json(200, cancel(caller, jobId(MemberRoutes.pathId(event)))));
+        return routes;
+    }
+
+    private Map<String, Object> list(TenantContext caller, String cursor) {
+        if (cursor != null && !JOB_ID.matcher(cursor).matches()) {
+            throw ApiException.badRequest("invalid_cursor", "cursor must be the nextCursor of a previous page.");
+        }
+        JobStore.Page page = store.jobs(caller.companyId(), cursor, PAGE);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("jobs", page.jobs().stream().map(views::summary).toList());
+        out.put("nextCursor", page.nextCursor());
+        return out;
+    }
+
+    private Map<String, Object> view(TenantContext caller, String jobId) {
+        JobStore.Job job = store.job(caller.companyId(), jobId).orElseThrow(() -> ApiException.notFound("Job " + jobId));
+        Map<String, Object> out = views.summary(job);
+        out.put("files", store.files(caller.companyId(), jobId).stream().map(f -> views.fileView(f, true)).toList());
+        return out;
+    }
+
+    private Map<String, Object> cancel(TenantContext caller, String jobId) {
+        JobStore.Job job = store.job(caller.companyId(), jobId).orElseThrow(() -> ApiException.notFound("Job " + jobId));
+        if (store.files(caller.companyId(), jobId).stream().allMatch(f -> f.state().terminal())) {
+            throw new ApiException(409, "job_finished", "This job has finished (" + job.state() + "): there is nothing left to cancel.");
+        }
+        pipeline.cancel(caller.companyId(), jobId, caller.email().isBlank() ? caller.userId() : caller.email());
+        return view(caller, jobId);
+    }
+
+    private static String jobId(String id) {
+        if (id == null || !JOB_ID.matcher(id).matches()) {
+            throw ApiException.notFound("Job " + id);
+        }
+        return id;
+    }
+}

@@ -1,0 +1,26 @@
+package com.image2model.platform;
+
+/**
+ * A rule's refusal in the words the API answers with: an HTTP status, a machine-readable code and a
+ * message for people. The cores throw it (they know nothing of HTTP events); a handler turns it into
+ * its JSON error with {@link ApiException#of(Refusal)}.
+ */
+public class Refusal extends RuntimeException {
+
+    private final int status;
+    private final String code;
+
+    public Refusal(int status, String code, String message) {
+        super(message);
+        this.status = status;
+        this.code = code;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+}

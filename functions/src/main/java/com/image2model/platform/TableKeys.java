@@ -1,0 +1,35 @@
+package com.image2model.platform;
+
+/**
+ * The one table's partitions: every item of a company lives under {@code C#<companyId>} (so a key
+ * built from a caller's verified company cannot reach another's); the few platform-wide partitions
+ * are named here too. Each capability's sort keys are built by its own item class.
+ */
+public final class TableKeys {
+
+    private static final String COMPANY = "C#";
+
+    private TableKeys() {
+    }
+
+    /** The partition of everything a company owns. */
+    public static String company(String companyId) {
+        if (companyId == null || companyId.isBlank()) {
+            throw new IllegalArgumentException("A company key needs the company's id");
+        }
+        return COMPANY + companyId;
+    }
+
+    /** The company id of a company partition key. */
+    public static String companyOf(String partitionKey) {
+        if (!partitionKey.startsWith(COMPANY)) {
+            throw new IllegalArgumentException(partitionKey + " is no company partition");
+        }
+        return partitionKey.substring(COMPANY.length());
+    }
+
+    /** Whether the key is a company's partition. */
+    public static boolean isCompany(String partitionKey) {
+        return partitionKey != null && partitionKey.startsWith(COMPANY);
+    }
+}

@@ -1,0 +1,72 @@
+package com.image2model.tenancy;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.image2model.platform.ApiException;
+import com.image2model.platform.ApiResponses;
+
+/**
+ * An API function whose every route is a member's: the caller is verified (claims and a membership
+ * that still holds) before the route is even looked up, so an unknown route of a stranger answers
+ * 401/403 like a known one; then the route answers, and a refusal becomes its JSON error. Several
+ * capabilities' routes can share one Lambda (the company function serves company and privacy).
+ */
+public final class MemberRoutes implements Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    /** One route: the verified caller and the event in, the answer out. */
+    @FunctionalInterface
+    public interface Route {
+        APIGatewayV2HTTPResponse answer(TenantContext caller, APIGatewayV2HTTPEvent event);
+    }
+
+    private final Callers callers;
+    private final Map<String, Route> routes;
+
+    public MemberRoutes(Callers callers, Map<String, Route> routes) {
+        this.callers = callers;
+        this.routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
+    }
+
+    /** The route keys served (as template.yaml names them, e.g. {@code GET /company}). */
+    public java.util.Set<String> routeKeys() {
+        return routes.keySet();
+    }
+
+    /** Routes of several capabilities in one map; a key served twice is a wiring mistake. */
+    @SafeVarargs
+    public static <R> Map<String, R> merge(Map<String, R>... groups) {
+        Map<String, R> all = new LinkedHashMap<>();
+        for (Map<String, R> group : groups) {
+            group.forEach((key, route) -> {
+                if (all.putIfAbsent(key, route) != null) {
+                    throw new IllegalStateException("Route " + key + " is served twice");
+                }
+            });
+        }
+        return all;
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse apply(APIGatewayV2HTTPEvent event) {
+        try {
+            TenantContext caller = callers.verify(event);
+            Route route = routes.get(String.valueOf(event.getRouteKey()));
+            if (route == null) {
+                throw ApiException.notFound("Route " + event.getRouteKey());
+            }
+            return route.answer(caller, event);
+        } catch (ApiException e) {
+            return ApiResponses.error(e);
+        }
+    }
+
+    /** The {@code {id}} of the route's path, or null. */
+    public static String pathId(APIGatewayV2HTTPEvent event) {
+        return event.getPathParameters() == null ? null : event.getPathParameters().get("id");
+    }
+}

@@ -1,0 +1,45 @@
+package com.image2model.tenancy;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.image2model.platform.ApiException;
+import com.image2model.platform.ApiResponses;
+
+/**
+ * An API function whose every route is the operators': anyone but the Cognito group
+ * {@code operators} is refused (401 without an access token, 403 {@code operators_only}) before the
+ * route is looked up; a refusal becomes its JSON error.
+ */
+public final class OperatorRoutes implements Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    /** One route: the verified operator and the event in, the answer out. */
+    @FunctionalInterface
+    public interface Route {
+        APIGatewayV2HTTPResponse answer(Operators.Operator operator, APIGatewayV2HTTPEvent event);
+    }
+
+    private final Map<String, Route> routes;
+
+    public OperatorRoutes(Map<String, Route> routes) {
+        this.routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse apply(APIGatewayV2HTTPEvent event) {
+        try {
+            Operators.Operator operator = Operators.verify(event);
+            Route route = routes.get(String.valueOf(event.getRouteKey()));
+            if (route == null) {
+                throw ApiException.notFound("Route " + event.getRouteKey());
+            }
+            return route.answer(operator, event);
+        } catch (ApiException e) {
+            return ApiResponses.error(e);
+        }
+    }
+}

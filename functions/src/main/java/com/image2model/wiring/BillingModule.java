@@ -1,0 +1,77 @@
+package com.image2model.wiring;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.image2model.billing.Billing;
+import com.image2model.billing.BillingApi;
+import com.image2model.billing.BillingFunction;
+import com.image2model.billing.BillingStore;
+import com.image2model.billing.StripeApi;
+import com.image2model.billing.StripeWebhookFunction;
+import com.image2model.company.CompanyStore;
+import com.image2model.company.Member;
+import com.image2model.credits.Catalog;
+import com.image2model.platform.AwsClients;
+import com.image2model.platform.NotConfigured;
+import com.image2model.platform.Secrets;
+import com.image2model.platform.SesMailer;
+import com.image2model.platform.Settings;
+
+/** Builds the billing functions from the environment (once per Lambda). */
+public final class BillingModule {
+
+    /** How Stripe is reached: the ARN of its secret key and, where Stripe is stood in for, its address (unset: api.stripe.com). */
+    public record Config(String table, String notifyFrom, String secretKeyArn, Optional<String> apiBase) {
+        static final List<String> SETTINGS = List.of(Settings.STRIPE_SECRET_KEY_ARN, Settings.STRIPE_API_BASE);
+
+        static Config load() {
+            return new Config(Settings.get(Settings.TABLE_NAME), Settings.get(Settings.NOTIFY_FROM), Settings.get(Settings.STRIPE_SECRET_KEY_ARN),
+                    Settings.find(Settings.STRIPE_API_BASE));
+        }
+    }
+
+    private BillingModule() {
+    }
+
+    public static Billing billing() {
+        Config config = Config.load();
+        CompanyStore companies = new CompanyStore(AwsClients.dynamoDb(), config.table(), Clock.systemUTC());
+        StripeApi stripe = new StripeApi(Secrets.value(Settings.STRIPE_SECRET_KEY_ARN, Secrets.Kind.STRIPE_API_KEY), config.apiBase().orElse(null));
+        SesMailer mailer = new SesMailer(config.notifyFrom());
+        return new Billing(new BillingStore(AwsClients.dynamoDb(), config.table(), companies, Clock.systemUTC()), stripe, CreditsModule.ledger(),
+                Catalog.load(),
+                companyId -> (int) companies.members(companyId).stream().filter(Member::active).count(),
+                message -> mailer.send(companies.members(message[0]).stream().filter(Member::activeAdmin).map(Member::email).toList(),
+                        message[1], message[2]),
+                Clock.systemUTC());
+    }
+
+    /**
+     * Billing built at its first use, not at start (most requests of the company function never
+     * need it); the secret key is still read, and checked, at init like every secret.
+     */
+    static Supplier<Billing> lazyBilling() {
+        Secrets.value(Settings.STRIPE_SECRET_KEY_ARN, Secrets.Kind.STRIPE_API_KEY);
+        AtomicReference<Billing> billing = new AtomicReference<>();
+        return () -> billing.updateAndGet(b -> b == null ? billing() : b);
+    }
+
+    public static BillingFunction api() {
+        Billing billing = billing();
+        return new BillingFunction(CompanyModule.callers(), billing, new BillingApi(billing, Settings.get(Settings.SITE_ORIGIN), Clock.systemUTC()));
+    }
+
+    /** Fail closed: without usable secrets the endpoint refuses everything (503) instead of guessing. */
+    public static Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> webhook() {
+        return Secrets.<Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>>orElse(() -> new StripeWebhookFunction(billing(),
+                        Secrets.value(Settings.STRIPE_WEBHOOK_SECRET_ARN, Secrets.Kind.STRIPE_WEBHOOK_SECRET), Clock.systemUTC()),
+                why -> new NotConfigured("stripeWebhook", why));
+    }
+}

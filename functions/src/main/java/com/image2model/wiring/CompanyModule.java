@@ -1,0 +1,97 @@
+package com.image2model.wiring;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Supplier;
+
+import com.image2model.billing.Billing;
+import com.image2model.company.CognitoUserDirectory;
+import com.image2model.company.CompanyApi;
+import com.image2model.company.CompanyStore;
+import com.image2model.company.Memberships;
+import com.image2model.company.SignUpPolicy;
+import com.image2model.credits.Catalog;
+import com.image2model.limits.DynamoRateCounters;
+import com.image2model.limits.LimitExceeded;
+import com.image2model.limits.RateLimit;
+import com.image2model.limits.RateLimiter;
+import com.image2model.limits.RateLimits;
+import com.image2model.limits.TooManyRequests;
+import com.image2model.platform.AwsClients;
+import com.image2model.platform.Settings;
+import com.image2model.tenancy.Callers;
+import com.image2model.tenancy.MemberRoutes;
+
+/** Builds the membership rules, the callers' check and the per-person limits from the environment (once per Lambda). */
+public final class CompanyModule {
+
+    /** Who may sign up: the table, and the free-mail and blocked domains (comma-separated). */
+    public record Config(String table, String freeMailDomains, String blockedDomains) {
+        static final List<String> SETTINGS = List.of(Settings.TABLE_NAME, Settings.FREE_MAIL_DOMAINS, Settings.BLOCKED_EMAIL_DOMAINS);
+
+        static Config load() {
+            return new Config(Settings.get(Settings.TABLE_NAME), Settings.get(Settings.FREE_MAIL_DOMAINS),
+                    Settings.get(Settings.BLOCKED_EMAIL_DOMAINS));
+        }
+    }
+
+    /** The per-person limits: jobs a minute, images an hour, requests an hour. */
+    public record Rates(long jobsPerMinute, long imagesPerHour, long requestsPerHour) {
+        static final List<String> SETTINGS = List.of(Settings.RATE_JOBS_PER_MINUTE, Settings.RATE_IMAGES_PER_HOUR,
+                Settings.RATE_REQUESTS_PER_HOUR);
+
+        static Rates load() {
+            return new Rates(Settings.positiveLong(Settings.RATE_JOBS_PER_MINUTE), Settings.positiveLong(Settings.RATE_IMAGES_PER_HOUR),
+                    Settings.positiveLong(Settings.RATE_REQUESTS_PER_HOUR));
+        }
+    }
+
+    private CompanyModule() {
+    }
+
+    /** Checks every API caller's membership against the table, then counts the request (see {@link Callers}). */
+    public static Callers callers() {
+        CompanyStore store = new CompanyStore(AwsClients.dynamoDb(), Settings.get(Settings.TABLE_NAME), Clock.systemUTC());
+        RateLimiter limiter = rateLimiter();
+        RateLimit requests = rateLimits().requests();
+        return new Callers(store::standing, caller -> {
+            try {
+                limiter.take(caller.companyId(), caller.userId(), requests);
+            } catch (LimitExceeded e) {
+                throw TooManyRequests.of(e);
+            }
+        });
+    }
+
+    public static RateLimits rateLimits() {
+        Rates rates = Rates.load();
+        return RateLimits.of(rates.jobsPerMinute(), rates.imagesPerHour(), rates.requestsPerHour());
+    }
+
+    public static RateLimiter rateLimiter() {
+        return new RateLimiter(new DynamoRateCounters(AwsClients.dynamoDb(), Settings.get(Settings.TABLE_NAME)), Clock.systemUTC());
+    }
+
+    /**
+     * The company function: the company's and the privacy routes, telling billing when active
+     * membership changes (seats follow it).
+     */
+    public static MemberRoutes api() {
+        Supplier<Billing> billing = BillingModule.lazyBilling();
+        CompanyApi company = new CompanyApi(memberships(), companyId -> billing.get().syncSeats(companyId));
+        return new MemberRoutes(callers(), MemberRoutes.merge(company.routes(),
+                PrivacyModule.api(CreditsModule.ledger(), billing).routes(company::seatsChanged)));
+    }
+
+    public static Memberships memberships() {
+        Config config = Config.load();
+        return new Memberships(
+                new CompanyStore(AwsClients.dynamoDb(), config.table(), Clock.systemUTC()),
+                // Read when an invitation is made (the company function, which declares it): the Cognito
+                // triggers cannot be given the pool's id (the pool names them: a circular reference).
+                new CognitoUserDirectory(AwsClients::cognito, () -> Settings.get(Settings.USER_POOL_ID)),
+                new SignUpPolicy(config.freeMailDomains(), config.blockedDomains()),
+                Catalog.load().trialCredits(),
+                Clock.systemUTC());
+    }
+}

@@ -1,0 +1,121 @@
+package com.image2model.wiring;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.image2model.company.Company;
+import com.image2model.company.CompanyStore;
+import com.image2model.credits.Catalog;
+import com.image2model.credits.CreditLedger;
+import com.image2model.fal.FalClient;
+import com.image2model.fal.FalWebhookVerifier;
+import com.image2model.jobs.FalWebhookFunction;
+import com.image2model.jobs.ImageCheck;
+import com.image2model.jobs.JobStore;
+import com.image2model.jobs.JobSubmissions;
+import com.image2model.jobs.JobViews;
+import com.image2model.jobs.JobsApi;
+import com.image2model.jobs.Pipeline;
+import com.image2model.jobs.SweeperFunction;
+import com.image2model.jobs.WorkerFunction;
+import com.image2model.limits.PersonalLimits;
+import com.image2model.platform.AwsClients;
+import com.image2model.platform.NotConfigured;
+import com.image2model.platform.Secrets;
+import com.image2model.platform.Settings;
+import com.image2model.tenancy.MemberRoutes;
+
+/** Builds the jobs functions from the environment (once per Lambda). */
+public final class JobsModule {
+
+    /** The pipeline's settings: the buckets, the image limits, and how FAL is called, polled and retried. */
+    public record PipelineConfig(String table, String uploadsBucket, String resultsBucket, int maxReceives, int imageMinSide,
+                                 int imageMaxSide, long imageMaxPixels, String falQueueUrl, String falWebhookUrl, Duration falImageUrlTtl,
+                                 Duration falPollAfter, Duration falPollEvery, Duration falMaxWait, long falMaxGlbBytes, int falRetryAttempts,
+                                 long falRetryBaseMillis) {
+        static final List<String> SETTINGS = List.of(Settings.TABLE_NAME, Settings.UPLOADS_BUCKET, Settings.RESULTS_BUCKET,
+                Settings.JOBS_MAX_RECEIVES, Settings.IMAGE_MIN_SIDE, Settings.IMAGE_MAX_SIDE, Settings.IMAGE_MAX_PIXELS,
+                Settings.FAL_QUEUE_URL, Settings.FAL_KEY_ARN, Settings.FAL_WEBHOOK_URL, Settings.FAL_IMAGE_URL_SECONDS,
+                Settings.FAL_POLL_AFTER_SECONDS, Settings.FAL_POLL_EVERY_SECONDS, Settings.FAL_MAX_WAIT_SECONDS, Settings.FAL_MAX_GLB_BYTES,
+                Settings.FAL_RETRY_ATTEMPTS, Settings.FAL_RETRY_BASE_MILLIS);
+
+        static PipelineConfig load() {
+            return new PipelineConfig(Settings.get(Settings.TABLE_NAME), Settings.get(Settings.UPLOADS_BUCKET), Settings.get(Settings.RESULTS_BUCKET),
+                    Settings.positiveInt(Settings.JOBS_MAX_RECEIVES), Settings.positiveInt(Settings.IMAGE_MIN_SIDE),
+                    Settings.positiveInt(Settings.IMAGE_MAX_SIDE), Settings.positiveLong(Settings.IMAGE_MAX_PIXELS),
+                    Settings.get(Settings.FAL_QUEUE_URL), Settings.get(Settings.FAL_WEBHOOK_URL),
+                    Settings.positiveSeconds(Settings.FAL_IMAGE_URL_SECONDS), Settings.positiveSeconds(Settings.FAL_POLL_AFTER_SECONDS),
+                    Settings.positiveSeconds(Settings.FAL_POLL_EVERY_SECONDS), Settings.positiveSeconds(Settings.FAL_MAX_WAIT_SECONDS),
+                    Settings.positiveLong(Settings.FAL_MAX_GLB_BYTES), Settings.positiveInt(Settings.FAL_RETRY_ATTEMPTS),
+                    Settings.nonNegativeLong(Settings.FAL_RETRY_BASE_MILLIS));
+        }
+    }
+
+    /** What a job may be: how many files, how large, and how long uploads, holds and result URLs last. */
+    static final List<String> JOB_LIMITS = List.of(Settings.JOBS_MAX_FILES, Settings.JOBS_MAX_FILE_BYTES,
+            Settings.JOBS_UPLOAD_WINDOW_SECONDS, Settings.JOBS_HOLD_GRACE_SECONDS, Settings.JOBS_RESULT_URL_SECONDS);
+
+    static JobsApi.Limits limits() {
+        return new JobsApi.Limits(Settings.positiveInt(Settings.JOBS_MAX_FILES), Settings.positiveLong(Settings.JOBS_MAX_FILE_BYTES),
+                Settings.positiveSeconds(Settings.JOBS_UPLOAD_WINDOW_SECONDS), Duration.ofSeconds(Settings.nonNegativeLong(Settings.JOBS_HOLD_GRACE_SECONDS)),
+                Settings.positiveSeconds(Settings.JOBS_RESULT_URL_SECONDS));
+    }
+
+    private JobsModule() {
+    }
+
+    public static Pipeline pipeline(CreditLedger ledger) {
+        return pipeline(ledger, Catalog.load());
+    }
+
+    static Pipeline pipeline(CreditLedger ledger, Catalog catalog) {
+        PipelineConfig config = PipelineConfig.load();
+        JobStore store = new JobStore(AwsClients.dynamoDb(), config.table(), ledger, Clock.systemUTC());
+        FalClient fal = new FalClient(FalClient.httpClient(), config.falQueueUrl(), Secrets.value(Settings.FAL_KEY_ARN, Secrets.Kind.FAL_KEY),
+                config.falRetryAttempts(), config.falRetryBaseMillis());
+        ImageCheck check = new ImageCheck(config.imageMinSide(), config.imageMaxSide(), config.imageMaxPixels());
+        Pipeline.Config steps = new Pipeline.Config(config.maxReceives(), config.falImageUrlTtl(), config.falPollAfter(), config.falPollEvery(),
+                config.falMaxWait(), config.falMaxGlbBytes(), config.falWebhookUrl());
+        return new Pipeline(store, ledger, AwsClients.s3(), AwsClients.s3Presigner(), fal, catalog, check, config.uploadsBucket(),
+                config.resultsBucket(), steps, Clock.systemUTC());
+    }
+
+    /** The jobs routes, one Lambda. */
+    public static MemberRoutes api() {
+        PipelineConfig config = PipelineConfig.load();
+        JobsApi.Limits limits = limits();
+        CreditLedger ledger = CreditsModule.ledger();
+        Catalog catalog = Catalog.load();
+        JobStore store = new JobStore(AwsClients.dynamoDb(), config.table(), ledger, Clock.systemUTC());
+        CompanyStore companies = new CompanyStore(AwsClients.dynamoDb(), config.table(), Clock.systemUTC());
+        JobViews views = new JobViews(AwsClients.s3Presigner(), config.uploadsBucket(), config.resultsBucket(), limits.uploadWindow(),
+                limits.resultUrlTtl());
+        JobSubmissions submissions = new JobSubmissions(store, ledger, CreditsModule.fairUse(catalog),
+                companyId -> Catalog.UNLIMITED_PLAN.equals(companies.company(companyId).map(Company::plan).orElse(null)),
+                new PersonalLimits(CompanyModule.rateLimiter(), CompanyModule.rateLimits()), views, limits.uploadWindow(), limits.holdGrace(),
+                Clock.systemUTC());
+        return new MemberRoutes(CompanyModule.callers(), new JobsApi(store, pipeline(ledger, catalog), catalog, limits, views, submissions).routes());
+    }
+
+    public static WorkerFunction worker() {
+        return new WorkerFunction(pipeline(CreditsModule.ledger()));
+    }
+
+    /** Fail closed: without a usable FAL key the endpoint refuses everything (503) instead of guessing. */
+    public static Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> falWebhook() {
+        String jwks = Settings.get(Settings.FAL_JWKS_URL);
+        return Secrets.<Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>>orElse(
+                () -> new FalWebhookFunction(new FalWebhookVerifier(FalClient.httpClient(), jwks, Clock.systemUTC()), pipeline(CreditsModule.ledger())),
+                why -> new NotConfigured("falWebhook", why));
+    }
+
+    /** Job-aware: a job file's expired hold fails the file too; files whose webhook is late are polled. */
+    public static SweeperFunction sweeper() {
+        Pipeline pipeline = pipeline(CreditsModule.ledger());
+        return new SweeperFunction(List.of(pipeline::sweep), Clock.systemUTC());
+    }
+}

@@ -1,0 +1,61 @@
+package com.image2model.wiring;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
+
+import com.image2model.platform.LocalContext;
+import com.image2model.platform.Metrics;
+
+/**
+ * Runs this jar's Lambda entry point once, outside Lambda:
+ * {@code java -cp image2model-functions.jar com.image2model.wiring.LocalInvoke event.json [more.json ...]}, with
+ * SPRING_CLOUD_FUNCTION_DEFINITION naming the function. Prints each answer on one line of stdout, in order,
+ * every event after the first going to the same warm function (as later invocations of one Lambda do).
+ * The devstack's cold-start benchmark starts a fresh JVM with this and nothing else.
+ */
+public final class LocalInvoke {
+
+    private LocalInvoke() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 1) {
+            System.err.println("usage: LocalInvoke <event.json> [more.json ...]  (SPRING_CLOUD_FUNCTION_DEFINITION names the function)");
+            System.exit(2);
+        }
+        long mainStarted = System.currentTimeMillis();
+        // Before Log4j starts (with FunctionInvoker): logs to stderr, the answer alone on stdout.
+        System.setProperty("lambda.log.target", "SYSTEM_ERR");
+        // Metrics (EMF lines) go to standard output in Lambda; here to stderr with the logs: stdout is the answers'.
+        java.io.PrintStream answers = System.out;
+        System.setOut(System.err);
+        byte[] event = Files.readAllBytes(Path.of(args[0]));
+        FunctionInvoker invoker = new FunctionInvoker();
+        long initialised = System.currentTimeMillis();
+        answers.println(invoke(invoker, event));
+        long answered = System.currentTimeMillis();
+        for (int i = 1; i < args.length; i++) {
+            answers.println(invoke(invoker, Files.readAllBytes(Path.of(args[i]))));
+        }
+        // On stderr, so that stdout carries the answer alone.
+        System.err.printf("timing: init %d ms, first invoke %d ms%n", initialised - mainStarted, answered - initialised);
+        answers.flush();
+        System.exit(0);
+    }
+
+    private static String invoke(FunctionInvoker invoker, byte[] event) throws java.io.IOException {
+        ByteArrayOutputStream answer = new ByteArrayOutputStream();
+        try (InputStream in = new java.io.ByteArrayInputStream(event)) {
+            invoker.handleRequest(in, answer, new LocalContext(System.getenv().getOrDefault("SPRING_CLOUD_FUNCTION_DEFINITION", "local"), 1024, 30));
+        } catch (RuntimeException e) {
+            // Lambda reports a failed invocation as an error object: so does this, on its own line.
+            return "{\"errorType\":\"" + e.getClass().getName() + "\"}";
+        }
+        return answer.toString(StandardCharsets.UTF_8).replace("\n", " ");
+    }
+}
