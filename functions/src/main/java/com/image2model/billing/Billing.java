@@ -128,16 +128,11 @@ public final class Billing {
         Catalog.Item item = catalog.item(itemId == null ? "" : itemId)
                 .orElseThrow(() -> new ApiException(400, "unknown_item", "item must be one of " + catalog.items().stream().map(Catalog.Item::id).toList() + "."));
         State state = state(companyId);
-        int quantity;
-        try {
-            if (item.plan()) {
-                BillingRules.mayStartPlan(state.subscriptionId(), state.status(), state.plan());
-            }
-            quantity = BillingRules.quantity(item.plan(), item.perSeat(), seats,
-                    item.plan() && item.perSeat() && seats == null ? activeMembers.apply(companyId) : 1);
-        } catch (BillingRules.Refused refused) {
-            throw ApiException.of(refused);
+        if (item.plan()) {
+            BillingRules.mayStartPlan(state.subscriptionId(), state.status(), state.plan());
         }
+        int quantity = BillingRules.quantity(item.plan(), item.perSeat(), seats,
+                item.plan() && item.perSeat() && seats == null ? activeMembers.apply(companyId) : 1);
         String customer = customer(companyId, state);
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("mode", item.plan() ? "subscription" : "payment");

@@ -121,9 +121,7 @@ public final class BillingStore {
         if (outcome.refusedPart() == 0) {
             throw new IllegalStateException("Stripe customer " + customer + " belongs to another company");
         }
-        if (outcome.conflict()) {
-            throw new IllegalStateException("The company's billing account changed concurrently; try again");
-        }
+        // The company has a customer already, is gone, or was linked concurrently: the caller reads which.
         return false;
     }
 

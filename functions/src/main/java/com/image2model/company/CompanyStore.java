@@ -20,6 +20,9 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
+import static com.image2model.platform.DynamoItems.num;
+import static com.image2model.platform.DynamoItems.str;
+
 /**
  * Companies and their members in DynamoDB. Every tenant item lives under {@code C#{companyId}};
  * two platform items keep the uniqueness rules: {@code DOMAIN#{domain}} (one company per email
@@ -440,16 +443,6 @@ public final class CompanyStore {
     public boolean erasing(String companyId) {
         Map<String, AttributeValue> item = get(TableKeys.company(companyId), "COMPANY");
         return item != null && item.containsKey("erasureRequestedAt");
-    }
-
-    private static String str(Map<String, AttributeValue> item, String name) {
-        AttributeValue value = item.get(name);
-        return value == null ? null : value.s();
-    }
-
-    private static long num(Map<String, AttributeValue> item, String name) {
-        AttributeValue value = item.get(name);
-        return value == null || value.n() == null ? 0 : Long.parseLong(value.n());
     }
 
     private void write(List<TransactWriteItem> items, List<Refusal> refusalByIndex) {

@@ -31,6 +31,9 @@ import static com.image2model.platform.DynamoItems.s;
  * captured work). A concurrent movement makes the condition fail: it reads again and retries. A
  * hold is an item of its own, keyed by its id: reserving twice changes nothing. Grants,
  * adjustments and refunds are made once per idempotency key.
+ *
+ * <p>It implements {@link Credits} for the types' names only: its callers write
+ * {@code CreditLedger.Balance}, {@code CreditLedger.Hold}..., the core's own types.
  */
 public final class CreditLedger implements Credits {
 
@@ -54,7 +57,6 @@ public final class CreditLedger implements Credits {
         void moved(String companyId, long availableBefore, long availableAfter);
     }
 
-    static final int DUE_SHARDS = CreditItems.DUE_SHARDS;
     /** Holds per transaction in reserveAll: with the balance and one entry each, under DynamoDB's 100 actions. */
     static final int HOLDS_PER_TRANSACTION = (TableTransaction.MAX_WRITES - 2) / 2;
     private static final int MAX_ATTEMPTS = 200;
@@ -187,10 +189,7 @@ public final class CreditLedger implements Credits {
      * (another job took them meanwhile), the earlier groups are released again.
      */
     public List<Hold> reserveAll(String companyId, List<HoldRequest> requests, Instant expiresAt, String actor) {
-        if (requests.stream().anyMatch(r -> r.amount() <= 0)) {
-            throw new IllegalArgumentException("Every hold needs a positive amount");
-        }
-        long total = requests.stream().mapToLong(HoldRequest::amount).reduce(0, Math::addExact);
+        long total = Ledger.total(requests);
         Balance now = balance(companyId);
         // A retry of a request already reserved must not be refused for the credits it holds itself.
         if (now.available() < total && hold(companyId, requests.get(0).holdId()).isEmpty()) {
@@ -300,7 +299,7 @@ public final class CreditLedger implements Credits {
     /** Holds whose time has passed, across every company (the sparse Due index: open holds only). */
     public List<Map.Entry<String, String>> dueHolds(Instant now, int limit) {
         List<Map.Entry<String, String>> due = new ArrayList<>();
-        for (int shard = 0; shard < DUE_SHARDS && due.size() < limit; shard++) {
+        for (int shard = 0; shard < CreditItems.DUE_SHARDS && due.size() < limit; shard++) {
             String partition = CreditItems.HOLD + shard;
             int remaining = limit - due.size();
             db.query(q -> q.tableName(table).indexName("Due").keyConditionExpression("DuePK = :p AND DueAt <= :now")
@@ -435,14 +434,6 @@ public final class CreditLedger implements Credits {
 
     private Hold existingHold(String companyId, String holdId) {
         return hold(companyId, holdId).orElseThrow(() -> new IllegalArgumentException("No hold " + holdId));
-    }
-
-    static String dueShard(String companyId) {
-        return CreditItems.dueShard(companyId);
-    }
-
-    static String sequenceKey(long sequence) {
-        return CreditItems.sequenceKey(sequence);
     }
 
     private String now() {

@@ -87,14 +87,7 @@ public final class Ledger {
 
     /** Opens the holds, all of them or (for want of credits) none; an entry per hold. */
     public static Movement reserve(Balance before, List<HoldRequest> requests, long expiresAt, String actor, String at) {
-        if (requests.isEmpty()) {
-            throw new IllegalArgumentException("A reservation needs at least one hold");
-        }
-        long total = 0;
-        for (HoldRequest request : requests) {
-            positive(EntryType.RESERVE, request.amount());
-            total = plus(total, request.amount());
-        }
+        long total = total(requests);
         if (before.available() < total) {
             throw new InsufficientCredits(total, before.available());
         }
@@ -110,6 +103,19 @@ public final class Ledger {
         Balance after = new Balance(available, plus(before.held(), total), before.granted(), before.purchased(), before.adjusted(),
                 before.refunded(), before.captured(), sequence);
         return new Movement(before, after, entries, opened, null);
+    }
+
+    /** What holds cost together; each needs a positive amount, and their sum must not overflow. */
+    public static long total(List<HoldRequest> requests) {
+        if (requests.isEmpty()) {
+            throw new IllegalArgumentException("A reservation needs at least one hold");
+        }
+        long total = 0;
+        for (HoldRequest request : requests) {
+            positive(EntryType.RESERVE, request.amount());
+            total = plus(total, request.amount());
+        }
+        return total;
     }
 
     /**

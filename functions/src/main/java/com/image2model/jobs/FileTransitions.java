@@ -56,7 +56,7 @@ public final class FileTransitions {
         }
     }
 
-    private static final Map<FileState, Set<FileState>> NEXT = new EnumMap<>(FileState.class);
+    private static final Map<FileState, EnumSet<FileState>> NEXT = new EnumMap<>(FileState.class);
 
     static {
         for (FileState state : FileState.values()) {
@@ -79,7 +79,7 @@ public final class FileTransitions {
 
     /** The states a file in {@code state} may move to (none for a final state). */
     public static Set<FileState> next(FileState state) {
-        return EnumSet.copyOf(NEXT.get(state).isEmpty() ? EnumSet.noneOf(FileState.class) : NEXT.get(state));
+        return EnumSet.copyOf(NEXT.get(state));
     }
 
     /** The step as a write condition: the states it may come from, narrowed to {@code read} when the caller read one. */

@@ -19,11 +19,6 @@ public class ApiException extends Refusal {
         return this;
     }
 
-    /** A rule's refusal as the API's answer. */
-    public static ApiException of(Refusal refusal) {
-        return new ApiException(refusal.status(), refusal.code(), refusal.getMessage());
-    }
-
     public static ApiException badRequest(String code, String message) {
         return new ApiException(400, code, message);
     }

@@ -38,10 +38,12 @@ public final class ApiResponses {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApiResponses.class);
 
-    /** The answer for a refused request, with the headers it carries. */
-    public static APIGatewayV2HTTPResponse error(ApiException e) {
+    /** The answer for a refused request (a rule's or the API's), with the headers an API refusal carries. */
+    public static APIGatewayV2HTTPResponse error(Refusal e) {
         APIGatewayV2HTTPResponse answer = error(e.status(), e.code(), e.getMessage());
-        answer.getHeaders().putAll(e.headers());
+        if (e instanceof ApiException api) {
+            answer.getHeaders().putAll(api.headers());
+        }
         return answer;
     }
 

@@ -2,8 +2,8 @@ package com.image2model.platform;
 
 /**
  * A rule's refusal in the words the API answers with: an HTTP status, a machine-readable code and a
- * message for people. The cores throw it (they know nothing of HTTP events); a handler turns it into
- * its JSON error with {@link ApiException#of(Refusal)}.
+ * message for people. The cores throw it (they know nothing of HTTP events); the API's routes
+ * ({@code MemberRoutes}, {@code OperatorRoutes}) answer it as its JSON error.
  */
 public class Refusal extends RuntimeException {
 

@@ -194,7 +194,11 @@ public final class Settings {
     }
 
     public static int positiveInt(String name) {
-        return Math.toIntExact(Math.min(Integer.MAX_VALUE, positiveLong(name)));
+        long value = positiveLong(name);
+        if (value > Integer.MAX_VALUE) {
+            throw new IllegalStateException(name + " must be at most " + Integer.MAX_VALUE + ", was " + value);
+        }
+        return (int) value;
     }
 
     /** A duration in whole seconds above zero. */

@@ -19,17 +19,4 @@ public final class TableKeys {
         }
         return COMPANY + companyId;
     }
-
-    /** The company id of a company partition key. */
-    public static String companyOf(String partitionKey) {
-        if (!partitionKey.startsWith(COMPANY)) {
-            throw new IllegalArgumentException(partitionKey + " is no company partition");
-        }
-        return partitionKey.substring(COMPANY.length());
-    }
-
-    /** Whether the key is a company's partition. */
-    public static boolean isCompany(String partitionKey) {
-        return partitionKey != null && partitionKey.startsWith(COMPANY);
-    }
 }

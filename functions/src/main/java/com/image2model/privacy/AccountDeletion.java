@@ -71,11 +71,7 @@ public final class AccountDeletion {
      */
     public Map<String, Object> deleteAccount(TenantContext caller, String typedEmail, Consumer<String> seatsChanged) {
         Member self = self(caller);
-        try {
-            Erasure.mayDeleteAccount(self, companies.members(caller.companyId()), typedEmail);
-        } catch (Erasure.Refused refused) {
-            throw ApiException.of(refused);
-        }
+        Erasure.mayDeleteAccount(self, companies.members(caller.companyId()), typedEmail);
         // The conditional removal first: a concurrent demotion of the last other admin refuses it here.
         memberships.leave(self);
         String anonymous = Erasure.anonymousId();
@@ -93,11 +89,7 @@ public final class AccountDeletion {
     public Map<String, Object> deleteCompany(TenantContext caller, String typedName) {
         caller.requireAdmin();
         Company company = company(caller);
-        try {
-            Erasure.mayDeleteCompany(company.name(), typedName, standing.planActive(company.id()), standing.held(company.id()));
-        } catch (Erasure.Refused refused) {
-            throw ApiException.of(refused);
-        }
+        Erasure.mayDeleteCompany(company.name(), typedName, standing.planActive(company.id()), standing.held(company.id()));
         boolean first = companies.markErasing(company.id(), caller.userId(), clock.instant().toString());
         if (first) {
             eraseLater.accept(company.id());

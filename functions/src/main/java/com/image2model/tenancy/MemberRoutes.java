@@ -9,6 +9,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.image2model.platform.ApiException;
 import com.image2model.platform.ApiResponses;
+import com.image2model.platform.Refusal;
 
 /**
  * An API function whose every route is a member's: the caller is verified (claims and a membership
@@ -30,11 +31,6 @@ public final class MemberRoutes implements Function<APIGatewayV2HTTPEvent, APIGa
     public MemberRoutes(Callers callers, Map<String, Route> routes) {
         this.callers = callers;
         this.routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
-    }
-
-    /** The route keys served (as template.yaml names them, e.g. {@code GET /company}). */
-    public java.util.Set<String> routeKeys() {
-        return routes.keySet();
     }
 
     /** Routes of several capabilities in one map; a key served twice is a wiring mistake. */
@@ -60,7 +56,8 @@ public final class MemberRoutes implements Function<APIGatewayV2HTTPEvent, APIGa
                 throw ApiException.notFound("Route " + event.getRouteKey());
             }
             return route.answer(caller, event);
-        } catch (ApiException e) {
+        } catch (Refusal e) {
+            // An API refusal or a core's (billing's, erasure's): both are the caller's 4xx.
             return ApiResponses.error(e);
         }
     }

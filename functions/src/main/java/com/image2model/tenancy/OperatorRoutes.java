@@ -9,6 +9,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.image2model.platform.ApiException;
 import com.image2model.platform.ApiResponses;
+import com.image2model.platform.Refusal;
 
 /**
  * An API function whose every route is the operators': anyone but the Cognito group
@@ -38,7 +39,8 @@ public final class OperatorRoutes implements Function<APIGatewayV2HTTPEvent, API
                 throw ApiException.notFound("Route " + event.getRouteKey());
             }
             return route.answer(operator, event);
-        } catch (ApiException e) {
+        } catch (Refusal e) {
+            // An API refusal or a core's (billing's, erasure's): both are the caller's 4xx.
             return ApiResponses.error(e);
         }
     }

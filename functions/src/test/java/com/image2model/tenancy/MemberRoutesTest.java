@@ -11,6 +11,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.image2model.platform.ApiException;
 import com.image2model.platform.ApiResponses;
+import com.image2model.platform.Refusal;
 import com.image2model.tenancy.Callers.Standing;
 import com.image2model.tenancy.TenantContext.Role;
 
@@ -49,6 +50,10 @@ class MemberRoutesTest {
         routes.put("POST /things", (caller, event) -> {
             throw ApiException.conflict("taken", "Already there.");
         });
+        routes.put("DELETE /things/{id}", (caller, event) -> {
+            // A core's refusal, thrown as it is: no handler converts it.
+            throw new Refusal(409, "plan_active", "Cancel the plan first.");
+        });
         return new MemberRoutes(callers, routes);
     }
 
@@ -80,6 +85,13 @@ class MemberRoutesTest {
         APIGatewayV2HTTPResponse answer = routes(MEMBERS).apply(event("POST /things", member()));
         assertThat(answer.getStatusCode()).isEqualTo(409);
         assertThat(answer.getBody()).contains("\"code\":\"taken\"").contains("Already there.");
+    }
+
+    @Test
+    void aCoresRefusalIsAnsweredAsItsJsonErrorNotA500() {
+        APIGatewayV2HTTPResponse answer = routes(MEMBERS).apply(event("DELETE /things/{id}", member()));
+        assertThat(answer.getStatusCode()).isEqualTo(409);
+        assertThat(answer.getBody()).contains("\"code\":\"plan_active\"").contains("Cancel the plan first.");
     }
 
     @Test
