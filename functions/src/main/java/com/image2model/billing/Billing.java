@@ -303,9 +303,9 @@ public final class Billing {
                     + "; the catalog says " + expected + " " + Catalog.CURRENCY);
         }
         String invoiceId = paid.id();
-        long credits = plan.perSeat() ? catalog.includedCredits(plan.id(), seats) : 0;
+        long credits = BillingRules.invoiceCredits(paid, plan.perSeat() ? catalog.includedCredits(plan.id(), seats) : 0, expected);
         if (credits > 0) {
-            ledger.grantPlanCredits(companyId, catalog, plan.id(), seats, invoiceId);
+            ledger.grantPlanCredits(companyId, plan.id(), seats, credits, invoiceId);
         }
         if (state(companyId).pastDue()) {
             store.companies().clearPastDue(companyId);
@@ -328,44 +328,66 @@ public final class Billing {
         return "past due";
     }
 
+    /**
+     * A refund takes back the credits its payment bought, in proportion, through one conditional
+     * transaction on the payment's refunded total: refund events of one charge that arrive together
+     * (each with Stripe's cumulative {@code amount_refunded}) take back exactly the largest share.
+     */
+    /** Refund events of one payment racing each other: each loser reads the total again. */
+    private static final int MAX_REFUND_ATTEMPTS = 20;
+
     private String refunded(String companyId, JsonNode charge) {
-        Optional<BillingStore.Payment> payment = store.payment(charge.path("payment_intent").asString(null));
-        if (payment.isEmpty()) {
-            return "no purchase";
-        }
-        String company = payment.get().companyId();
-        long credits = payment.get().credits();
         StripeEvents.Charge refund = StripeEvents.charge(charge);
-        long amount = Math.max(1, refund.amount() < 0 ? payment.get().amountCents() : refund.amount());
-        long refundedCents = refund.amountRefunded();
-        long creditsBack = BillingRules.creditsBack(credits, amount, refundedCents);
-        long already = payment.get().refundedCredits();
-        long now = BillingRules.creditsToRefundNow(credits, amount, refundedCents, already);
-        if (now <= 0) {
-            return "already refunded";
+        for (int attempt = 0; attempt < MAX_REFUND_ATTEMPTS; attempt++) {
+            Optional<BillingStore.Payment> payment = store.payment(refund.paymentIntent());
+            if (payment.isEmpty()) {
+                return "no purchase";
+            }
+            String company = payment.get().companyId();
+            long credits = payment.get().credits();
+            long amount = Math.max(1, refund.amount() < 0 ? payment.get().amountCents() : refund.amount());
+            long refundedCents = refund.amountRefunded();
+            long creditsBack = BillingRules.creditsBack(credits, amount, refundedCents);
+            long already = payment.get().refundedCredits();
+            long now = BillingRules.creditsToRefundNow(credits, amount, refundedCents, already);
+            if (now <= 0) {
+                return "already refunded";
+            }
+            try {
+                ledger.refund(company, now, refund.id(), refund.id() + "#" + refundedCents,
+                        store.refundedCreditsWrite(payment.get(), creditsBack));
+            } catch (CreditLedger.AlongsideRefused meanwhile) {
+                continue;
+            }
+            store.recordMonth(clock.instant().getEpochSecond(), "REFUND#" + refund.id() + "#" + refundedCents, company,
+                    payment.get().item(), -now, -(refundedCents - Math.round((double) already * amount / Math.max(1, credits))), 0);
+            return "refunded " + now;
         }
-        ledger.refund(company, now, charge.path("id").asString(), charge.path("id").asString() + "#" + refundedCents);
-        store.setRefundedCredits(payment.get(), creditsBack);
-        store.recordMonth(clock.instant().getEpochSecond(), "REFUND#" + charge.path("id").asString() + "#" + refundedCents, company,
-                payment.get().item(), -now, -(refundedCents - Math.round((double) already * amount / Math.max(1, credits))), 0);
-        return "refunded " + now;
+        throw new IllegalStateException("The refunded total of " + refund.paymentIntent() + " kept changing");
     }
 
     private String disputed(String companyId, JsonNode dispute) {
-        Optional<BillingStore.Payment> payment = store.payment(dispute.path("payment_intent").asString(null));
-        if (payment.isEmpty()) {
-            return "no purchase";
+        for (int attempt = 0; attempt < MAX_REFUND_ATTEMPTS; attempt++) {
+            Optional<BillingStore.Payment> payment = store.payment(dispute.path("payment_intent").asString(null));
+            if (payment.isEmpty()) {
+                return "no purchase";
+            }
+            String company = payment.get().companyId();
+            long open = payment.get().credits() - payment.get().refundedCredits();
+            if (open <= 0) {
+                return "already refunded";
+            }
+            try {
+                ledger.refund(company, open, dispute.path("id").asString(), dispute.path("id").asString(),
+                        store.refundedCreditsWrite(payment.get(), payment.get().credits()));
+            } catch (CreditLedger.AlongsideRefused meanwhile) {
+                continue;
+            }
+            store.recordMonth(clock.instant().getEpochSecond(), "DISPUTE#" + dispute.path("id").asString(), company, payment.get().item(),
+                    -open, -dispute.path("amount").asLong(0), 0);
+            return "disputed " + open;
         }
-        String company = payment.get().companyId();
-        long open = payment.get().credits() - payment.get().refundedCredits();
-        if (open <= 0) {
-            return "already refunded";
-        }
-        ledger.refund(company, open, dispute.path("id").asString(), dispute.path("id").asString());
-        store.setRefundedCredits(payment.get(), payment.get().credits());
-        store.recordMonth(clock.instant().getEpochSecond(), "DISPUTE#" + dispute.path("id").asString(), company, payment.get().item(),
-                -open, -dispute.path("amount").asLong(0), 0);
-        return "disputed " + open;
+        throw new IllegalStateException("The refunded total of a disputed payment kept changing");
     }
 
     /** Fetches the subscription and stores what it says now (a fetch older than the stored one changes nothing). */

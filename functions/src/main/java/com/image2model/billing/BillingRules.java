@@ -120,6 +120,30 @@ public final class BillingRules {
     }
 
     /**
+     * The credits a paid plan invoice grants: a first or cycle invoice, the plan's included credits;
+     * any other (a proration after a seat change, a manual invoice) what its amount buys pro rata of
+     * the full price, and never more credits than cents paid (1 credit is 1 cent at list price).
+     */
+    public static long invoiceCredits(StripeEvents.Invoice invoice, long includedCredits, long fullPriceCents) {
+        if (includedCredits <= 0) {
+            return 0;
+        }
+        if (REGULAR_INVOICES.contains(invoice.billingReason())) {
+            return includedCredits;
+        }
+        long paid = invoice.amountPaid();
+        if (paid <= 0 || fullPriceCents <= 0) {
+            return 0;
+        }
+        long proRata = java.math.BigInteger.valueOf(includedCredits).multiply(java.math.BigInteger.valueOf(paid))
+                .divide(java.math.BigInteger.valueOf(fullPriceCents)).min(java.math.BigInteger.valueOf(includedCredits)).longValueExact();
+        return Math.min(proRata, paid);
+    }
+
+    /** The invoices that bill a whole period of a plan: its first, and each renewal. */
+    private static final List<String> REGULAR_INVOICES = List.of("subscription_create", "subscription_cycle");
+
+    /**
      * Whether a paid invoice's charge is what the catalog says: the currency always, the amount for
      * the first and the cycle invoices (prorations and manual invoices differ by design).
      */
@@ -127,7 +151,7 @@ public final class BillingRules {
         if (!catalogCurrency.equalsIgnoreCase(invoice.currency())) {
             return false;
         }
-        boolean regular = List.of("subscription_create", "subscription_cycle").contains(invoice.billingReason());
+        boolean regular = REGULAR_INVOICES.contains(invoice.billingReason());
         return !regular || invoice.lineAmount() == expectedCents;
     }
 }

@@ -157,10 +157,19 @@ public final class BillingStore {
                 str(item, "SK"), num(item, "credits"), num(item, "amountCents"), str(item, "item"), num(item, "refundedCredits")));
     }
 
-    /** How many of the payment's credits refunds have taken back in all. */
-    public void setRefundedCredits(Payment payment, long refundedCredits) {
-        db.updateItem(u -> u.tableName(table).key(key(TableKeys.company(payment.companyId()), payment.sortKey()))
-                .updateExpression("SET refundedCredits = :r").expressionAttributeValues(Map.of(":r", n(refundedCredits))));
+    /**
+     * The write that moves the payment's refunded total from what was read ({@code payment}) to
+     * {@code refundedCredits}, only while it still holds what was read: joined to the ledger's
+     * refund, two refunds of one charge delivered at once never both take back the same credits.
+     */
+    public TableTransaction refundedCreditsWrite(Payment payment, long refundedCredits) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":r", n(refundedCredits), ":read", n(payment.refundedCredits())));
+        String unchanged = payment.refundedCredits() == 0 ? "(attribute_not_exists(refundedCredits) OR refundedCredits = :read)"
+                : "refundedCredits = :read";
+        return TableTransaction.empty().add(TransactWriteItem.builder().update(u -> u.tableName(table)
+                .key(key(TableKeys.company(payment.companyId()), payment.sortKey()))
+                .updateExpression("SET refundedCredits = :r").conditionExpression("attribute_exists(PK) AND " + unchanged)
+                .expressionAttributeValues(values)).build());
     }
 
     // ------------------------------------------------------------------ events

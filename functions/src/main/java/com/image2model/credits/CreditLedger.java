@@ -134,7 +134,11 @@ public final class CreditLedger implements Credits {
      * period's own id (an invoice), so a repeated or late event grants nothing more.
      */
     public Entry grantPlanCredits(String companyId, Catalog catalog, String planId, int seats, String periodKey) {
-        long credits = catalog.includedCredits(planId, seats);
+        return grantPlanCredits(companyId, planId, seats, catalog.includedCredits(planId, seats), periodKey);
+    }
+
+    /** {@code credits} of a plan paid by one invoice (a proration's share), once per invoice. */
+    public Entry grantPlanCredits(String companyId, String planId, int seats, long credits, String periodKey) {
         if (credits <= 0) {
             throw new IllegalArgumentException(planId + " includes no credits");
         }
@@ -150,12 +154,21 @@ public final class CreditLedger implements Credits {
         return credit(companyId, EntryType.ADJUST, amount, reason, operator, idempotencyKey);
     }
 
-    /** Money given back: the balance may go below zero (new work is then refused). */
-    public Entry refund(String companyId, long amount, String reference, String idempotencyKey) {
-        return credit(companyId, EntryType.REFUND, amount, reference, "stripe", idempotencyKey);
+    /**
+     * Money given back: the balance may go below zero (new work is then refused). The
+     * {@code alongside} writes (the payment's refunded total) commit with it or not at all; their
+     * refusal throws {@link AlongsideRefused}.
+     */
+    public Entry refund(String companyId, long amount, String reference, String idempotencyKey, TableTransaction alongside) {
+        return credit(companyId, EntryType.REFUND, amount, reference, "stripe", idempotencyKey, alongside);
     }
 
     private Entry credit(String companyId, EntryType type, long amount, String reference, String actor, String key) {
+        return credit(companyId, type, amount, reference, actor, key, TableTransaction.empty());
+    }
+
+    private Entry credit(String companyId, EntryType type, long amount, String reference, String actor, String key,
+                         TableTransaction alongside) {
         String marker = CreditItems.idempotencyKey(type, key);
         for (int attempt = 0; ; attempt++) {
             Map<String, AttributeValue> done = get(companyId, marker);
@@ -165,7 +178,8 @@ public final class CreditLedger implements Credits {
             Ledger.Movement movement = Ledger.credit(balance(companyId), type, amount, reference, actor, now());
             Entry entry = movement.entries().get(0);
             TableTransaction writes = movementWrites(companyId, movement)
-                    .add(put(Map.of("PK", s(TableKeys.company(companyId)), "SK", s(marker), "sequence", n(entry.sequence()))));
+                    .add(put(Map.of("PK", s(TableKeys.company(companyId)), "SK", s(marker), "sequence", n(entry.sequence()))))
+                    .join(alongside);
             if (committed(companyId, movement, writes, attempt)) {
                 return entry;
             }

@@ -17,6 +17,8 @@ import com.image2model.platform.Refusal;
 public final class Erasure {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** What separates the parts of the table's keys ({@code C#…}, {@code RATE#user#…}). */
+    private static final String SEGMENT = "#";
 
     /** Why an erasure may not go ahead now: a code and words for the person. */
     public static final class Refused extends Refusal {
@@ -70,19 +72,30 @@ public final class Erasure {
         }
     }
 
-    /** {@code value} with every occurrence of each key replaced by its value (a person's id and email by the anonymous id). */
+    /**
+     * {@code value} with a person replaced: a value that is one of the keys (their id, their
+     * email) whole, or a key's segment ({@code USAGE#D#2026-12-01#U#u-123}) whole. Never a part of
+     * a word: erasing {@code x@acme.test} leaves {@code max@acme.test} and free text that merely
+     * contains an address (a job's name) as they are.
+     */
     public static String scrub(String value, Map<String, String> replacements) {
-        String out = value;
-        for (Map.Entry<String, String> r : replacements.entrySet()) {
-            if (!r.getKey().isEmpty()) {
-                out = out.replace(r.getKey(), r.getValue());
+        String[] segments = value.split(SEGMENT, -1);
+        for (int i = 0; i < segments.length; i++) {
+            String replacement = replacements.get(segments[i]);
+            if (replacement != null && !segments[i].isEmpty()) {
+                segments[i] = replacement;
             }
         }
-        return out;
+        return String.join(SEGMENT, segments);
     }
 
-    /** Whether {@code value} holds any of the keys. */
+    /** Whether {@code value} is, or has a key segment that is, one of the keys. */
     public static boolean mentions(String value, Map<String, String> replacements) {
-        return replacements.keySet().stream().anyMatch(k -> !k.isEmpty() && value.contains(k));
+        for (String segment : value.split(SEGMENT, -1)) {
+            if (!segment.isEmpty() && replacements.containsKey(segment)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -53,11 +53,20 @@ class ErasureTest {
     }
 
     @Test
-    void scrubbingReplacesEveryMentionAndAnonymousIdsAreFreshEachTime() {
-        Map<String, String> r = Map.of("u-123", "former-member-x", "bob@acme.test", "former-member-x");
+    void scrubbingReplacesWholeValuesAndWholeKeySegmentsOnly() {
+        Map<String, String> r = Map.of("u-123", "former-member-x", "x@acme.test", "former-member-x");
         assertThat(Erasure.scrub("USAGE#D#2026-12-01#U#u-123", r)).isEqualTo("USAGE#D#2026-12-01#U#former-member-x");
-        assertThat(Erasure.scrub("invited by bob@acme.test (u-123)", r)).isEqualTo("invited by former-member-x (former-member-x)");
+        assertThat(Erasure.scrub("RATE#u-123#jobs#2026", r)).isEqualTo("RATE#former-member-x#jobs#2026");
+        assertThat(Erasure.scrub("x@acme.test", r)).isEqualTo("former-member-x");
+        assertThat(Erasure.scrub("u-123", r)).isEqualTo("former-member-x");
+        // Addresses and ids that contain the erased ones, and free text that mentions them, stay as they are.
+        for (String other : List.of("max@acme.test", "ax@acme.test", "x@acme.test.example", "u-1234", "MEMBER#u-12",
+                "Chairs for x@acme.test", "x@acme.test's chairs", "Chair #2 for x@acme.test", "")) {
+            assertThat(Erasure.scrub(other, r)).as(other).isEqualTo(other);
+            assertThat(Erasure.mentions(other, r)).as(other).isFalse();
+        }
         assertThat(Erasure.mentions("nothing here", r)).isFalse();
+        assertThat(Erasure.mentions("EMAIL#x@acme.test", r)).isTrue();
         assertThat(Erasure.anonymousId()).startsWith("former-member-").isNotEqualTo(Erasure.anonymousId());
         assertThatThrownBy(() -> Erasure.mayDeleteCompany("Acme", "", false, 0)).isInstanceOf(Erasure.Refused.class);
     }

@@ -319,7 +319,7 @@ class BillingTest {
         LedgerInvariant.check(ledger(), company.companyId()).assertHolds();
     }
 
-    private static void refund(String paymentIntent, long cents) throws Exception {
+    static void refund(String paymentIntent, long cents) throws Exception {
         HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(stripe().url() + "/v1/refunds"))
                 .header("Authorization", "Bearer " + StripeStandIn.SECRET_KEY).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("payment_intent=" + paymentIntent + "&amount=" + cents)).build(),

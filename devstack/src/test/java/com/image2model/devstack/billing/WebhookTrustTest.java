@@ -183,4 +183,74 @@ class WebhookTrustTest {
         assertThat(entries(payer, EntryType.GRANT)).isEqualTo(2); // the trial, and this invoice once
         assertThat(entries(bystander, EntryType.GRANT)).isEqualTo(1); // the trial only
     }
+
+    /**
+     * A proration after a seat change, or a manual invoice, is paid for a plan but is not its
+     * period: it grants what its amount buys pro rata, never the plan's whole monthly credits.
+     */
+    @Test
+    void aProrationOrManualInvoiceGrantsOnlyWhatItsAmountBuys() throws Exception {
+        Company payer = company("Proration Payer");
+        ObjectNode genuine = paidAndHeld(payer, "plan_starter", "invoice.paid");
+        long before = available(payer);
+        ObjectNode cent = variant(genuine, invoice -> {
+            invoice.put("billing_reason", "subscription_update");
+            invoice.put("amount_paid", 1);
+            ((ObjectNode) invoice.at("/lines/data/0")).put("amount", 1);
+            invoice.put("id", "in_proration_" + UUID.randomUUID().toString().substring(0, 8));
+        });
+        assertThat(signedNow(cent).body()).contains("granted 1");
+        assertThat(available(payer)).isEqualTo(before + 1);
+        ObjectNode manual = variant(genuine, invoice -> {
+            invoice.put("billing_reason", "manual");
+            invoice.put("amount_paid", 400);
+            invoice.put("id", "in_manual_" + UUID.randomUUID().toString().substring(0, 8));
+        });
+        assertThat(signedNow(manual).body()).contains("granted 400");
+        assertThat(available(payer)).isEqualTo(before + 401);
+    }
+
+    /**
+     * Twenty {@code charge.refunded} events of one charge at once, with cumulative amounts of 10%
+     * to 100% in any order (as retries and parallel deliveries bring them): exactly the largest
+     * share is taken back, once.
+     */
+    @Test
+    void concurrentRefundEventsTakeBackExactlyTheLargestRefundedShare() throws Exception {
+        Company company = company("Concurrent Refunds");
+        pay(checkout(company, "{\"item\": \"pack_5000\"}"));
+        BillingTest.await(() -> available(company) == 5100, "pack bought");
+        String paymentIntent = lastEvent("checkout.session.completed").at("/data/object/payment_intent").asText();
+        stripe().holdDeliveries(true);
+        BillingTest.refund(paymentIntent, 500);
+        ObjectNode first = lastEvent("charge.refunded");
+        long[] cumulative = {500, 2500, 5000, 1000, 4000};
+        java.util.List<ObjectNode> events = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            long cents = cumulative[i % cumulative.length];
+            events.add(variant(first, charge -> charge.put("amount_refunded", cents)));
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(20);
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            java.util.List<java.util.concurrent.Future<HttpResponse<String>>> answers = new java.util.ArrayList<>();
+            for (ObjectNode event : events) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return signedNow(event);
+                }));
+            }
+            start.countDown();
+            for (java.util.concurrent.Future<HttpResponse<String>> answer : answers) {
+                assertThat(answer.get().statusCode()).as(answer.get().body()).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(available(company)).as("5,100 less the whole pack, once").isEqualTo(100);
+        long takenBack = ledger().entries(company.companyId(), null, 100).stream().filter(e -> e.type() == EntryType.REFUND)
+                .mapToLong(e -> Math.abs(e.amount())).sum();
+        assertThat(takenBack).isEqualTo(5000);
+        com.image2model.devstack.credits.LedgerInvariant.check(ledger(), company.companyId()).assertHolds();
+    }
 }

@@ -112,7 +112,7 @@ class CreditLedgerTest {
         assertThat(ledger.balance(company).available()).isEqualTo(60);
         assertThatThrownBy(() -> ledger.adjust(company, -61, "correction", "ops@image2model", "adj-1"))
                 .isInstanceOf(CreditLedger.InsufficientCredits.class);
-        ledger.refund(company, 100, "ch_1", "refund-1");
+        ledger.refund(company, 100, "ch_1", "refund-1", com.image2model.platform.TableTransaction.empty());
         assertThat(ledger.balance(company).available()).as("a refund may leave the balance negative").isEqualTo(-40);
     }
 

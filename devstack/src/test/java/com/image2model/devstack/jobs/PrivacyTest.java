@@ -172,4 +172,47 @@ class PrivacyTest {
         String again = Api.signUp("new@" + admin.email().substring(admin.email().indexOf('@') + 1), "Fresh Start").accessToken();
         assertThat(Api.claims(again).path("company_id").asText()).isNotEqualTo(admin.companyId());
     }
+
+    /**
+     * Erasing x@ leaves max@ and ax@ (addresses that contain it) and a job named after it as they
+     * were: the admin can still remove Max, and ax can still erase their own account.
+     */
+    @Test
+    void erasingOnePersonChangesNobodyElseNotEvenAddressesThatContainTheirs() throws Exception {
+        Jobs.Company admin = Jobs.company("Nested Names", 200);
+        Person x = join(admin, "x");
+        Person max = join(admin, "max");
+        Person ax = join(admin, "ax");
+        String named = "Chairs for " + x.access().email() + " and " + max.access().email();
+        Api.Answer created = Api.call("POST", "/jobs", max.access().token(), "{\"quality\": \"low\", \"name\": \"" + named
+                + "\", \"files\": [{\"name\": \"" + x.access().email() + ".jpg\", \"contentType\": \"image/jpeg\", \"size\": "
+                + IMAGE.length + "}]}");
+        assertThat(created.status()).as("%s", created.body()).isEqualTo(201);
+        Jobs.uploadAll(created.body(), List.of(IMAGE));
+        String jobId = created.body().path("jobId").asText();
+        Jobs.await(max.access(), jobId, Jobs.state("DONE"));
+        String storedName = Jobs.job(admin, jobId).path("name").asText();
+        List<Map<String, AttributeValue>> before = partition(admin.companyId()).stream()
+                .filter(i -> !i.get("SK").s().contains(x.userId())).toList();
+
+        Api.Answer erased = Api.call("DELETE", "/account", x.access().token(), "{\"confirm\": \"" + x.access().email() + "\"}");
+        assertThat(erased.status()).as("%s", erased.body()).isEqualTo(200);
+
+        // Every item that named someone else is exactly as it was, the job's free-text name included.
+        List<Map<String, AttributeValue>> after = partition(admin.companyId());
+        for (Map<String, AttributeValue> item : before) {
+            if (!item.toString().contains(x.userId()) && !List.of("COMPANY", "BALANCE").contains(item.get("SK").s())
+                    && !item.get("SK").s().startsWith("LEDGER#")) {
+                assertThat(after).as("unchanged: %s", item.get("SK").s()).contains(item);
+            }
+        }
+        assertThat(Jobs.job(admin, jobId).path("name").asText()).isEqualTo(storedName);
+        JsonNode members = Api.call("GET", "/company/members", admin.token(), null).body().path("members");
+        assertThat(members.findValuesAsText("email")).containsExactlyInAnyOrder(admin.email(), max.access().email(), ax.access().email());
+        assertThat(Api.call("GET", "/jobs", max.access().token(), null).status()).isEqualTo(200);
+        assertThat(Api.call("DELETE", "/company/members/" + max.userId(), admin.token(), null).status()).isEqualTo(200);
+        Api.Answer axErased = Api.call("DELETE", "/account", ax.access().token(), "{\"confirm\": \"" + ax.access().email() + "\"}");
+        assertThat(axErased.status()).as("%s", axErased.body()).isEqualTo(200);
+        assertThat(mentioning(x.userId(), ax.userId())).as("items naming the erased people").isEmpty();
+    }
 }
