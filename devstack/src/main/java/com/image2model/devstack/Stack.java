@@ -88,10 +88,12 @@ public final class Stack implements AutoCloseable {
     private final List<com.image2model.devstack.persist.StateFile> stateFiles = new java.util.ArrayList<>();
     private final SqsEventSources eventSources;
     private final Schedules schedules;
+    private final com.image2model.devstack.dns.LocalDns dns;
 
     private Stack(SamTemplate template, LocalAws aws, Provisioner provisioner, LocalFunctions functions, HttpFront front,
                   LocalCognito cognito, FalStandIn fal, StripeStandIn stripe, LocalSecretsManager secrets, SqsEventSources eventSources,
-                  Schedules schedules) {
+                  Schedules schedules, com.image2model.devstack.dns.LocalDns dns) {
+        this.dns = dns;
         this.template = template;
         this.aws = aws;
         this.provisioner = provisioner;
@@ -139,6 +141,15 @@ public final class Stack implements AutoCloseable {
             LocalSecretsManager secrets = new LocalSecretsManager(options.secretsPort(), Clock.systemUTC()).start();
             Map<String, String> endpoints = endpoints(aws, cognito.url());
             endpoints.put("AWS_ENDPOINT_URL_SECRETS_MANAGER", secrets.url());
+            // Domain verification asks the devstack's own DNS (its zone only; nothing is forwarded).
+            com.image2model.devstack.dns.LocalDns dns = new com.image2model.devstack.dns.LocalDns(
+                    options.frontPort() == 0 ? 0 : intEnv("DEVSTACK_DNS_PORT", DEFAULT_DNS_PORT)).start();
+            if (options.dataDir() != null) {
+                Path dnsState = options.dataDir().resolve("dns.json");
+                dns.restore(com.image2model.devstack.persist.StateFile.load(dnsState));
+                stateFiles.add(new com.image2model.devstack.persist.StateFile(dnsState, dns::state).start());
+            }
+            endpoints.put("DNS_RESOLVER", dns.address());
             LocalFunctions functions = new LocalFunctions(template.functions(), provisioner.intrinsics(), endpoints);
             functionsRef.set(functions);
             functions.applyEnvironment();
@@ -184,6 +195,7 @@ public final class Stack implements AutoCloseable {
             if (withFront) {
                 Path site = Files.isDirectory(options.site()) ? options.site().toAbsolutePath().normalize() : null;
                 front = new HttpFront(frontPort, functions, site, List.of(parameters.get("SiteOrigin")));
+                front.setDns(dns);
                 front.setAuthorizer(new JwtAuthorizer(cognito.config().issuer(), cognito.config().audiences(), cognito.jwksUri(),
                         Clock.systemUTC()));
                 front.start();
@@ -215,7 +227,7 @@ public final class Stack implements AutoCloseable {
             if (Files.isRegularFile(root.resolve("events/company.json"))) {
                 com.image2model.devstack.samples.SampleEventsCompany.seed(aws, provisioner.ref("Table"), root);
             }
-            Stack stack = new Stack(template, aws, provisioner, functions, front, cognito, fal, stripe, secrets, eventSources, schedules);
+            Stack stack = new Stack(template, aws, provisioner, functions, front, cognito, fal, stripe, secrets, eventSources, schedules, dns);
             stack.stateFiles.addAll(stateFiles);
             return stack;
         } catch (Exception | Error e) {
@@ -294,6 +306,11 @@ public final class Stack implements AutoCloseable {
         return stripe;
     }
 
+    /** The devstack's DNS zone, which domain verification reads. */
+    public com.image2model.devstack.dns.LocalDns dns() {
+        return dns;
+    }
+
     public SqsEventSources eventSources() {
         return eventSources;
     }
@@ -319,6 +336,10 @@ public final class Stack implements AutoCloseable {
             front.close();
         }
         cognito.close();
+        dns.close();
         aws.close();
     }
+
+    /** Where the devstack's DNS listens (UDP, loopback) unless DEVSTACK_DNS_PORT says otherwise. */
+    public static final int DEFAULT_DNS_PORT = 5353;
 }

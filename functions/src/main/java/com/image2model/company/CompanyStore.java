@@ -33,7 +33,7 @@ public final class CompanyStore {
 
     /** Why a write did not happen. */
     public enum Refusal {
-        DOMAIN_TAKEN, EMAIL_TAKEN, JOIN_CLOSED, NO_COMPANY, LAST_ADMIN, CHANGED_MEANWHILE
+        DOMAIN_TAKEN, EMAIL_TAKEN, JOIN_CLOSED, NO_COMPANY, LAST_ADMIN, CHANGED_MEANWHILE, DOMAIN_NOT_VERIFIED, NO_JOIN_REQUEST
     }
 
     public static final class Refused extends RuntimeException {
@@ -49,9 +49,34 @@ public final class CompanyStore {
         }
     }
 
-    /** Who an email address belongs to. */
-    public record EmailClaim(String companyId, String userId) {
+    /**
+     * Who an email address belongs to: a member of {@code companyId}, or (with a {@code joinStatus})
+     * a person who asked to join it and is waiting, or was declined.
+     */
+    public record EmailClaim(String companyId, String userId, JoinStatus joinStatus) {
+        public EmailClaim(String companyId, String userId) {
+            this(companyId, userId, null);
+        }
+
+        public boolean member() {
+            return joinStatus == null;
+        }
     }
+
+    /** Where a join request stands for the person who made it. */
+    public enum JoinStatus {
+        PENDING, DECLINED
+    }
+
+    /** A person's request to join a company, waiting for one of its admins. */
+    public record JoinRequest(String companyId, String userId, String email, String requestedAt) {
+    }
+
+    /** The company's proof of its domain: the token its TXT record must hold, and whether it was found. */
+    public record DomainProof(String domain, String token, boolean verified, String verifiedAt, String checkedAt) {
+    }
+
+    static final String JOIN_REQUEST = "JOINREQ#";
 
     private final DynamoDbClient db;
     private final String table;
@@ -176,8 +201,38 @@ public final class CompanyStore {
 
     public Optional<EmailClaim> emailClaim(EmailAddress email) {
         Map<String, AttributeValue> item = get("EMAIL#" + email.value(), "EMAIL");
+        String status = item == null ? null : str(item, "joinStatus");
         return item == null ? Optional.empty()
-                : Optional.of(new EmailClaim(item.get("companyId").s(), item.get("userId").s()));
+                : Optional.of(new EmailClaim(item.get("companyId").s(), item.get("userId").s(), status == null ? null : JoinStatus.valueOf(status)));
+    }
+
+    public List<JoinRequest> joinRequests(String companyId) {
+        List<JoinRequest> requests = new ArrayList<>();
+        db.queryPaginator(q -> q.tableName(table).consistentRead(true)
+                        .keyConditionExpression("PK = :pk AND begins_with(SK, :req)")
+                        .expressionAttributeValues(Map.of(":pk", s(TableKeys.company(companyId)), ":req", s(JOIN_REQUEST))))
+                .items().forEach(item -> requests.add(toJoinRequest(item)));
+        requests.sort((a, b) -> a.requestedAt().compareTo(b.requestedAt()));
+        return requests;
+    }
+
+    public Optional<JoinRequest> joinRequest(String companyId, String userId) {
+        Map<String, AttributeValue> item = get(TableKeys.company(companyId), JOIN_REQUEST + userId);
+        return item == null ? Optional.empty() : Optional.of(toJoinRequest(item));
+    }
+
+    private static JoinRequest toJoinRequest(Map<String, AttributeValue> item) {
+        return new JoinRequest(str(item, "companyId"), str(item, "userId"), str(item, "email"), str(item, "requestedAt"));
+    }
+
+    /** The company's domain proof; empty for a company without a domain. */
+    public Optional<DomainProof> domainProof(String companyId) {
+        Map<String, AttributeValue> item = get(TableKeys.company(companyId), "COMPANY");
+        if (item == null || str(item, "domain") == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new DomainProof(str(item, "domain"), str(item, "domainToken"), flag(item, "domainVerified"),
+                str(item, "domainVerifiedAt"), str(item, "domainCheckedAt")));
     }
 
     public Optional<String> companyOfDomain(String domain) {
@@ -189,6 +244,15 @@ public final class CompanyStore {
 
     /** A new company with its founder as admin and its trial credits, all or nothing. */
     public void createCompany(Company company, Member founder, long trialCredits) {
+        createCompany(company, founder, trialCredits, null);
+    }
+
+    /**
+     * The same for a person who had asked to join another company ({@code replacing}, their claim
+     * as read): their request goes and their claim becomes the new company's, only while it is
+     * still the waiting or declined request that was read.
+     */
+    public void createCompany(Company company, Member founder, long trialCredits, EmailClaim replacing) {
         List<TransactWriteItem> items = new ArrayList<>();
         Map<String, AttributeValue> companyItem = new HashMap<>(Map.of(
                 "PK", s(TableKeys.company(company.id())), "SK", s("COMPANY"),
@@ -205,11 +269,20 @@ public final class CompanyStore {
         items.add(company.domain() == null ? null : put(Map.of(                                       // 1
                 "PK", s("DOMAIN#" + company.domain()), "SK", s("DOMAIN"), "companyId", s(company.id())),
                 "attribute_not_exists(PK)"));
-        items.add(put(emailClaimItem(founder), "attribute_not_exists(PK)"));                          // 2
+        items.add(replacing == null ? put(emailClaimItem(founder), "attribute_not_exists(PK)")       // 2
+                : TransactWriteItem.builder().put(p -> p.tableName(table).item(emailClaimItem(founder))
+                        .conditionExpression("userId = :user AND companyId = :requested AND joinStatus = :status")
+                        .expressionAttributeValues(Map.of(":user", s(founder.id()), ":requested", s(replacing.companyId()),
+                                ":status", s(replacing.joinStatus().name())))).build());
         items.add(put(memberItem(founder), "attribute_not_exists(PK)"));                              // 3
         items.addAll(TrialGrant.writes(table, company.id(), trialCredits, clock.instant()).writes());  // 4, 5
         List<Refusal> byIndex = new ArrayList<>(List.of(Refusal.CHANGED_MEANWHILE, Refusal.DOMAIN_TAKEN,
                 Refusal.EMAIL_TAKEN, Refusal.CHANGED_MEANWHILE, Refusal.CHANGED_MEANWHILE, Refusal.CHANGED_MEANWHILE));
+        if (replacing != null) {
+            items.add(TransactWriteItem.builder().delete(d -> d.tableName(table)
+                    .key(key(TableKeys.company(replacing.companyId()), JOIN_REQUEST + founder.id()))).build());
+            byIndex.add(Refusal.CHANGED_MEANWHILE);
+        }
         if (company.domain() == null) {
             items.remove(1);
             byIndex.remove(1);
@@ -217,9 +290,98 @@ public final class CompanyStore {
         write(items, byIndex);
     }
 
-    /** A member joins an existing company (sign-up by domain, or an invitation). */
+    /** A person asks to join the company of their domain: their claim says so, and its admins see the request. */
+    public void requestToJoin(JoinRequest request) {
+        Map<String, AttributeValue> claim = new HashMap<>(Map.of("PK", s("EMAIL#" + request.email()), "SK", s("EMAIL"),
+                "companyId", s(request.companyId()), "userId", s(request.userId()), "joinStatus", s(JoinStatus.PENDING.name())));
+        write(List.of(
+                TransactWriteItem.builder().conditionCheck(c -> c.tableName(table).key(key(TableKeys.company(request.companyId()), "COMPANY"))
+                        .conditionExpression("attribute_exists(PK)")).build(),
+                put(claim, "attribute_not_exists(PK)"),
+                put(Map.of("PK", s(TableKeys.company(request.companyId())), "SK", s(JOIN_REQUEST + request.userId()),
+                        "companyId", s(request.companyId()), "userId", s(request.userId()), "email", s(request.email()),
+                        "requestedAt", s(request.requestedAt())), "attribute_not_exists(PK)")),
+                List.of(Refusal.NO_COMPANY, Refusal.EMAIL_TAKEN, Refusal.EMAIL_TAKEN));
+    }
+
+    /** An admin's yes: the request becomes a membership, all or nothing, only while it is still waiting. */
+    public void approveJoinRequest(JoinRequest request, Member member) {
+        String update = member.activeAdmin() ? "ADD memberCount :one, adminCount :one" : "ADD memberCount :one";
+        write(List.of(
+                TransactWriteItem.builder().delete(d -> d.tableName(table).key(key(TableKeys.company(request.companyId()),
+                        JOIN_REQUEST + request.userId())).conditionExpression("attribute_exists(PK)")).build(),
+                TransactWriteItem.builder().update(u -> u.tableName(table).key(key("EMAIL#" + request.email(), "EMAIL"))
+                        .updateExpression("REMOVE joinStatus")
+                        .conditionExpression("userId = :user AND companyId = :company AND joinStatus = :pending")
+                        .expressionAttributeValues(Map.of(":user", s(request.userId()), ":company", s(request.companyId()),
+                                ":pending", s(JoinStatus.PENDING.name())))).build(),
+                put(memberItem(member), "attribute_not_exists(PK)"),
+                TransactWriteItem.builder().update(u -> u.tableName(table).key(key(TableKeys.company(request.companyId()), "COMPANY"))
+                        .updateExpression(update).conditionExpression("attribute_exists(PK)")
+                        .expressionAttributeValues(Map.of(":one", n(1)))).build()),
+                List.of(Refusal.NO_JOIN_REQUEST, Refusal.NO_JOIN_REQUEST, Refusal.CHANGED_MEANWHILE, Refusal.NO_COMPANY));
+    }
+
+    /** An admin's no: the request goes, and the person's claim says declined (they may start their own workspace). */
+    public void declineJoinRequest(JoinRequest request) {
+        write(List.of(
+                TransactWriteItem.builder().delete(d -> d.tableName(table).key(key(TableKeys.company(request.companyId()),
+                        JOIN_REQUEST + request.userId())).conditionExpression("attribute_exists(PK)")).build(),
+                TransactWriteItem.builder().update(u -> u.tableName(table).key(key("EMAIL#" + request.email(), "EMAIL"))
+                        .updateExpression("SET joinStatus = :declined")
+                        .conditionExpression("userId = :user AND companyId = :company AND joinStatus = :pending")
+                        .expressionAttributeValues(Map.of(":user", s(request.userId()), ":company", s(request.companyId()),
+                                ":pending", s(JoinStatus.PENDING.name()), ":declined", s(JoinStatus.DECLINED.name())))).build()),
+                List.of(Refusal.NO_JOIN_REQUEST, Refusal.NO_JOIN_REQUEST));
+    }
+
+    /** The token the company's TXT record must hold: made once, then kept (answers the stored one). */
+    public String domainToken(String companyId, String fresh) {
+        Map<String, AttributeValue> after = db.updateItem(u -> u.tableName(table).key(key(TableKeys.company(companyId), "COMPANY"))
+                .updateExpression("SET domainToken = if_not_exists(domainToken, :t)")
+                .conditionExpression("attribute_exists(PK) AND attribute_exists(#domain)")
+                .expressionAttributeNames(Map.of("#domain", "domain"))
+                .expressionAttributeValues(Map.of(":t", s(fresh)))
+                .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_NEW)).attributes();
+        return str(after, "domainToken");
+    }
+
+    /**
+     * Records a check of the company's TXT record: found, the domain is verified; not found, it is
+     * not, and automatic joining goes off with it. Answers whether automatic joining was on and is now off.
+     */
+    public boolean recordDomainCheck(String companyId, boolean found, String at) {
+        if (found) {
+            db.updateItem(u -> u.tableName(table).key(key(TableKeys.company(companyId), "COMPANY"))
+                    .updateExpression("SET domainVerified = :t, domainCheckedAt = :at, domainVerifiedAt = if_not_exists(domainVerifiedAt, :at)")
+                    .conditionExpression("attribute_exists(PK)")
+                    .expressionAttributeValues(Map.of(":t", bool(true), ":at", s(at))));
+            return false;
+        }
+        Map<String, AttributeValue> before = db.updateItem(u -> u.tableName(table).key(key(TableKeys.company(companyId), "COMPANY"))
+                .updateExpression("SET domainVerified = :f, autoJoin = :f, domainCheckedAt = :at REMOVE domainVerifiedAt")
+                .conditionExpression("attribute_exists(PK)")
+                .expressionAttributeValues(Map.of(":f", bool(false), ":at", s(at)))
+                .returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_OLD)).attributes();
+        return flag(before, "autoJoin");
+    }
+
+    /** The ids of the companies whose domain was verified or that still join automatically (the periodic re-check). */
+    public List<String> companiesToRecheck() {
+        List<String> ids = new ArrayList<>();
+        db.queryPaginator(q -> q.tableName(table).indexName("GSI1").keyConditionExpression("GSI1PK = :c")
+                        .expressionAttributeValues(Map.of(":c", s(COMPANIES))))
+                .items().forEach(item -> {
+                    if (flag(item, "domainVerified") || flag(item, "autoJoin")) {
+                        ids.add(str(item, "companyId"));
+                    }
+                });
+        return ids;
+    }
+
+    /** A member joins an existing company (sign-up at its verified domain with automatic joining on, or an invitation). */
     public void addMember(Member member, boolean onlyIfAutoJoin) {
-        String condition = "attribute_exists(PK)" + (onlyIfAutoJoin ? " AND autoJoin = :true" : "");
+        String condition = "attribute_exists(PK)" + (onlyIfAutoJoin ? " AND autoJoin = :true AND domainVerified = :true" : "");
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":one", n(1)));
         if (onlyIfAutoJoin) {
             values.put(":true", bool(true));
@@ -256,10 +418,20 @@ public final class CompanyStore {
         write(items, List.of(Refusal.CHANGED_MEANWHILE, Refusal.LAST_ADMIN));
     }
 
+    /** Turns automatic joining on (only for a verified domain: {@code DOMAIN_NOT_VERIFIED}) or off. */
     public void setAutoJoin(String companyId, boolean autoJoin) {
-        db.updateItem(u -> u.tableName(table).key(key(TableKeys.company(companyId), "COMPANY"))
-                .updateExpression("SET autoJoin = :autoJoin").conditionExpression("attribute_exists(PK)")
-                .expressionAttributeValues(Map.of(":autoJoin", bool(autoJoin))));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":autoJoin", bool(autoJoin)));
+        if (autoJoin) {
+            values.put(":true", bool(true));
+        }
+        try {
+            db.updateItem(u -> u.tableName(table).key(key(TableKeys.company(companyId), "COMPANY"))
+                    .updateExpression("SET autoJoin = :autoJoin")
+                    .conditionExpression("attribute_exists(PK)" + (autoJoin ? " AND domainVerified = :true" : ""))
+                    .expressionAttributeValues(values));
+        } catch (ConditionalCheckFailedException e) {
+            throw new Refused(Refusal.DOMAIN_NOT_VERIFIED);
+        }
     }
 
     /** Removes a member from the company (and frees their email for another company). */
@@ -478,7 +650,7 @@ public final class CompanyStore {
                 item.containsKey("domain") ? item.get("domain").s() : null,
                 item.get("personal").bool(), item.get("autoJoin").bool(),
                 Integer.parseInt(item.get("adminCount").n()), Integer.parseInt(item.get("memberCount").n()),
-                item.get("createdAt").s(), item.containsKey("plan") ? item.get("plan").s() : null);
+                item.get("createdAt").s(), item.containsKey("plan") ? item.get("plan").s() : null, flag(item, "domainVerified"));
     }
 
     private static Member toMember(Map<String, AttributeValue> item) {

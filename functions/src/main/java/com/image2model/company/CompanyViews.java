@@ -35,10 +35,29 @@ final class CompanyViews {
         out.put("domain", company.domain());
         out.put("personal", company.personal());
         out.put("autoJoin", company.autoJoin());
+        out.put("domainVerified", company.domainVerified());
         out.put("members", company.memberCount());
         out.put("admins", company.adminCount());
         out.put("createdAt", company.createdAt());
         out.put("yourRole", caller.role().wire());
+        return out;
+    }
+
+    static Map<String, Object> joinRequest(CompanyStore.JoinRequest request) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", request.userId());
+        out.put("email", request.email());
+        out.put("requestedAt", request.requestedAt());
+        return out;
+    }
+
+    static Map<String, Object> domainProof(CompanyStore.DomainProof proof) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("domain", proof.domain());
+        out.put("verified", proof.verified());
+        out.put("verifiedAt", proof.verifiedAt());
+        out.put("checkedAt", proof.checkedAt());
+        out.put("record", Map.of("type", "TXT", "name", proof.domain(), "value", Memberships.VERIFICATION_PREFIX + proof.token()));
         return out;
     }
 

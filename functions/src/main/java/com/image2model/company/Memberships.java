@@ -31,74 +31,98 @@ public final class Memberships {
         }
     }
 
+    /** What the TXT record that proves a domain holds, before the company's token. */
+    public static final String VERIFICATION_PREFIX = "image2model-verification=";
+    /** The token claim that tells a person without a company where their join request stands. */
+    public static final String JOIN_STATUS_CLAIM = TenantContext.JOIN_STATUS_CLAIM;
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Memberships.class);
+
     private final CompanyStore store;
     private final UserDirectory users;
     private final SignUpPolicy policy;
     private final long trialCredits;
     private final Clock clock;
+    private final Mailer mail;
+    private final DomainRecords dns;
 
     public Memberships(CompanyStore store, UserDirectory users, SignUpPolicy policy, long trialCredits, Clock clock) {
+        this(store, users, policy, trialCredits, clock, (to, subject, text) -> { }, domain -> {
+            throw new DomainRecords.Unavailable("no DNS here");
+        });
+    }
+
+    public Memberships(CompanyStore store, UserDirectory users, SignUpPolicy policy, long trialCredits, Clock clock, Mailer mail,
+                       DomainRecords dns) {
         this.store = store;
         this.users = users;
         this.policy = policy;
         this.trialCredits = trialCredits;
         this.clock = clock;
+        this.mail = mail;
+        this.dns = dns;
     }
 
     // ------------------------------------------------------------------ sign-up and tokens
 
-    /** Before the pool creates a self-service account: refuse blocked domains and closed companies. */
+    /**
+     * Before the pool creates a self-service account: refuse blocked domains. Everyone else may have
+     * an account; where it lands (a company of their own, or a request to join their domain's) is
+     * decided when it is confirmed.
+     */
     public void checkSignUp(EmailAddress email) {
         if (policy.isBlocked(email)) {
             throw new SignUpRefused("Sign-ups from " + email.domain() + " are not accepted. Please use your work email.");
         }
-        if (policy.placement(email) == SignUpPolicy.Placement.DOMAIN) {
-            Optional<String> existing = store.companyOfDomain(email.domain());
-            if (existing.isPresent()) {
-                Company company = store.company(existing.get()).orElse(null);
-                if (company != null && !company.autoJoin()) {
-                    throw new SignUpRefused(company.name() + " admits new members by invitation only. "
-                            + "Please ask an admin of " + company.name() + " to invite you.");
-                }
-            }
-        }
     }
 
     /**
-     * After the person confirmed their account: their personal company, a new company for their
-     * domain (they become its admin, it gets its trial credits), or the existing company of their
-     * domain. A repeated call for the same person changes nothing.
+     * After the person confirmed their account: their personal workspace (a free or disposable mail
+     * address), a new company for their domain (they become its admin, it gets its trial credits),
+     * or, when their domain's company exists, a join request its admins decide on: nobody joins a
+     * company without its decision, except at a domain the company verified and opened to
+     * automatic joining. Answers the membership, or empty for a request. A repeat changes nothing.
      */
-    public Member confirm(String userId, EmailAddress email, String companyName) {
+    public Optional<Member> confirm(String userId, EmailAddress email, String companyName) {
         Optional<CompanyStore.EmailClaim> claimed = store.emailClaim(email);
         if (claimed.isPresent()) {
-            return existing(claimed.get(), email);
+            return claimed.get().member() ? Optional.of(existing(claimed.get(), email)) : Optional.empty();
         }
         String now = clock.instant().toString();
         for (int attempt = 0; attempt < 3; attempt++) {
             try {
                 if (policy.placement(email) == SignUpPolicy.Placement.PERSONAL) {
-                    return found(new Company(newCompanyId(), personalName(email), null, true, false, 1, 1, now, null), userId, email);
+                    return Optional.of(found(personal(email, now), userId, email, null));
                 }
                 Optional<String> domainCompany = store.companyOfDomain(email.domain());
                 if (domainCompany.isEmpty()) {
                     String given = companyName == null ? "" : com.image2model.platform.DisplayNames.text(companyName);
                     String name = given.isBlank() ? SignUpPolicy.nameFromDomain(email.domain()) : given;
-                    return found(new Company(newCompanyId(), name, email.domain(), false, true, 1, 1, now, null), userId, email);
+                    return Optional.of(found(new Company(newCompanyId(), name, email.domain(), false, false, 1, 1, now, null, false),
+                            userId, email, null));
                 }
-                Member member = new Member(userId, domainCompany.get(), email.value(), Role.MEMBER, true, now);
-                store.addMember(member, true);
-                return member;
+                Company company = store.company(domainCompany.get()).orElseThrow(() -> new CompanyStore.Refused(CompanyStore.Refusal.NO_COMPANY));
+                if (company.joinsBySignUp()) {
+                    Member member = new Member(userId, company.id(), email.value(), Role.MEMBER, true, now);
+                    store.addMember(member, true);
+                    return Optional.of(member);
+                }
+                store.requestToJoin(new CompanyStore.JoinRequest(company.id(), userId, email.value(), now));
+                tellAdmins(company.id(), "Image2Model: " + email.value() + " asks to join " + company.name(),
+                        email.value() + " signed up and asks to join " + company.name() + " on Image2Model.\n\n"
+                                + "Approve or decline the request on the Team page. Until an admin approves it, they see nothing of the company.\n");
+                return Optional.empty();
             } catch (CompanyStore.Refused refused) {
                 switch (refused.reason()) {
                     // Someone else finished first (a retry of this same call, or the domain's first sign-up).
                     case EMAIL_TAKEN -> {
-                        return existing(store.emailClaim(email).orElseThrow(), email);
+                        CompanyStore.EmailClaim claim = store.emailClaim(email).orElseThrow();
+                        return claim.member() ? Optional.of(existing(claim, email)) : Optional.empty();
                     }
-                    case DOMAIN_TAKEN -> {
-                        // The next attempt joins the company that was just created.
+                    case DOMAIN_TAKEN, JOIN_CLOSED, NO_COMPANY -> {
+                        // The next attempt sees the company just created, closed or erased, and places the person again.
                     }
-                    case JOIN_CLOSED -> throw new SignUpRefused("This company admits new members by invitation only.");
                     default -> throw refused;
                 }
             }
@@ -106,9 +130,13 @@ public final class Memberships {
         throw new IllegalStateException("Could not place " + email.value() + " in a company after 3 attempts");
     }
 
-    private Member found(Company company, String userId, EmailAddress email) {
+    private Company personal(EmailAddress email, String now) {
+        return new Company(newCompanyId(), personalName(email), null, true, false, 1, 1, now, null, false);
+    }
+
+    private Member found(Company company, String userId, EmailAddress email, CompanyStore.EmailClaim replacing) {
         Member founder = new Member(userId, company.id(), email.value(), Role.ADMIN, true, company.createdAt());
-        store.createCompany(company, founder, trialCredits);
+        store.createCompany(company, founder, trialCredits, replacing);
         return founder;
     }
 
@@ -117,11 +145,21 @@ public final class Memberships {
                 .orElseThrow(() -> new IllegalStateException(email.value() + " is claimed but has no membership"));
     }
 
-    /** The claims every token of this user carries: their company and role. */
+    /**
+     * The claims every token of this user carries: their company and role; or, for a person whose
+     * join request waits or was declined, only {@code join_status} (no company: the API refuses
+     * everything but their own request and starting their own workspace).
+     */
     public Map<String, String> tokenClaims(String userId, EmailAddress email) {
         CompanyStore.EmailClaim claim = store.emailClaim(email)
                 .filter(c -> c.userId().equals(userId))
                 .orElseThrow(() -> new NoAccess("This account does not belong to any company."));
+        if (!claim.member()) {
+            Map<String, String> claims = new LinkedHashMap<>();
+            claims.put(JOIN_STATUS_CLAIM, claim.joinStatus().name().toLowerCase(java.util.Locale.ROOT));
+            claims.put("email", email.value());
+            return claims;
+        }
         CompanyStore.MemberRecord record = store.memberRecord(claim.companyId(), userId)
                 .orElseThrow(() -> new NoAccess("This account does not belong to any company."));
         Member member = record.member();
@@ -142,20 +180,181 @@ public final class Memberships {
         return claims;
     }
 
+    // ------------------------------------------------------------------ join requests
+
+    /** Where the caller's own join request stands: {@code status} pending or declined, and the company's name. */
+    public Map<String, Object> ownJoinRequest(String userId, EmailAddress email) {
+        CompanyStore.EmailClaim claim = store.emailClaim(email).filter(c -> c.userId().equals(userId))
+                .orElseThrow(() -> ApiException.notFound("Join request"));
+        if (claim.member()) {
+            return Map.of("status", "approved");
+        }
+        Optional<Company> company = store.company(claim.companyId());
+        Map<String, Object> out = new LinkedHashMap<>();
+        boolean waiting = claim.joinStatus() == CompanyStore.JoinStatus.PENDING && company.isPresent();
+        out.put("status", waiting ? "pending" : "declined");
+        out.put("companyName", company.map(Company::name).orElse("the company"));
+        store.joinRequest(claim.companyId(), userId).ifPresent(r -> out.put("requestedAt", r.requestedAt()));
+        return out;
+    }
+
+    /**
+     * Instead of waiting (or after a decline): the person's own personal workspace, with them as its
+     * admin; their request is withdrawn in the same transaction.
+     */
+    public Member startOwnWorkspace(String userId, EmailAddress email) {
+        CompanyStore.EmailClaim claim = store.emailClaim(email).filter(c -> c.userId().equals(userId))
+                .orElseThrow(() -> ApiException.notFound("Join request"));
+        if (claim.member()) {
+            throw ApiException.conflict("already_member", "You already belong to a company: sign in again to use it.");
+        }
+        try {
+            return found(personal(email, clock.instant().toString()), userId, email, claim);
+        } catch (CompanyStore.Refused refused) {
+            throw ApiException.conflict("changed_meanwhile", "Your request was answered just now: sign in again to see where you are.");
+        }
+    }
+
+    /** The company's waiting join requests, oldest first (admins). */
+    public List<CompanyStore.JoinRequest> joinRequests(TenantContext caller) {
+        caller.requireAdmin();
+        return store.joinRequests(caller.companyId());
+    }
+
+    /** An admin approves: the person becomes a member with {@code role}, and is emailed. */
+    public Member approve(TenantContext caller, String userId, Role role) {
+        caller.requireAdmin();
+        CompanyStore.JoinRequest request = store.joinRequest(caller.companyId(), userId)
+                .orElseThrow(() -> ApiException.notFound("Join request"));
+        Member member = new Member(request.userId(), caller.companyId(), request.email(), role, true, clock.instant().toString());
+        try {
+            store.approveJoinRequest(request, member);
+        } catch (CompanyStore.Refused refused) {
+            throw ApiException.conflict("changed_meanwhile", "This request was answered or withdrawn just now; reload the Team page.");
+        }
+        Company company = company(caller);
+        sendQuietly(List.of(request.email()), "Image2Model: you joined " + company.name(),
+                "An admin of " + company.name() + " approved your request. Sign in to Image2Model to start working with your team.\n");
+        return member;
+    }
+
+    /** An admin declines: the request goes, the person is told and may start their own workspace. */
+    public void decline(TenantContext caller, String userId) {
+        caller.requireAdmin();
+        CompanyStore.JoinRequest request = store.joinRequest(caller.companyId(), userId)
+                .orElseThrow(() -> ApiException.notFound("Join request"));
+        try {
+            store.declineJoinRequest(request);
+        } catch (CompanyStore.Refused refused) {
+            throw ApiException.conflict("changed_meanwhile", "This request was answered or withdrawn just now; reload the Team page.");
+        }
+        Company company = company(caller);
+        sendQuietly(List.of(request.email()), "Image2Model: your request to join " + company.name(),
+                "An admin of " + company.name() + " declined your request to join it. You can still use Image2Model "
+                        + "in a workspace of your own: sign in and choose \"Start my own workspace\".\n");
+    }
+
+    // ------------------------------------------------------------------ the company's domain
+
+    /** The TXT record that proves the company's domain, made once; with whether it was found. */
+    public CompanyStore.DomainProof domainProof(TenantContext caller) {
+        caller.requireAdmin();
+        Company company = company(caller);
+        if (company.personal() || company.domain() == null) {
+            throw ApiException.badRequest("personal_company", "A personal workspace has no domain to verify.");
+        }
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        String token = store.domainToken(company.id(), java.util.HexFormat.of().formatHex(bytes));
+        return store.domainProof(company.id()).map(p -> new CompanyStore.DomainProof(p.domain(), token, p.verified(), p.verifiedAt(),
+                p.checkedAt())).orElseThrow();
+    }
+
+    /** Looks the TXT record up now: found, the domain is verified; not, 409 {@code domain_not_verified} saying what to add. */
+    public CompanyStore.DomainProof verifyDomain(TenantContext caller) {
+        CompanyStore.DomainProof proof = domainProof(caller);
+        String expected = VERIFICATION_PREFIX + proof.token();
+        boolean found;
+        try {
+            found = dns.txt(proof.domain()).stream().anyMatch(v -> v.trim().equals(expected));
+        } catch (DomainRecords.Unavailable e) {
+            throw new ApiException(503, "dns_unavailable", "DNS did not answer for " + proof.domain() + " just now; try again in a minute.");
+        }
+        if (!found) {
+            throw ApiException.conflict("domain_not_verified", "No TXT record \"" + expected + "\" was found at " + proof.domain()
+                    + " yet. Add it at your DNS provider; changes can take up to an hour to be seen.");
+        }
+        store.recordDomainCheck(caller.companyId(), true, clock.instant().toString());
+        return store.domainProof(caller.companyId()).orElseThrow();
+    }
+
+    /**
+     * The periodic re-check of every verified domain (and the migration of companies that joined
+     * automatically before domains were verified): a record that is gone turns verification and
+     * automatic joining off, and the admins are told. DNS that does not answer changes nothing.
+     * Answers how many companies lost automatic joining.
+     */
+    public int recheckDomains() {
+        int turnedOff = 0;
+        for (String companyId : store.companiesToRecheck()) {
+            Optional<CompanyStore.DomainProof> proof = store.domainProof(companyId);
+            boolean found = false;
+            if (proof.isPresent() && proof.get().token() != null && proof.get().verified()) {
+                try {
+                    String expected = VERIFICATION_PREFIX + proof.get().token();
+                    found = dns.txt(proof.get().domain()).stream().anyMatch(v -> v.trim().equals(expected));
+                } catch (DomainRecords.Unavailable e) {
+                    LOG.warn("Domain of company {} not re-checked: {}", companyId, e.getMessage());
+                    continue;
+                }
+            }
+            boolean wasOpen = store.recordDomainCheck(companyId, found, clock.instant().toString());
+            if (!found && wasOpen) {
+                turnedOff++;
+                tellAdmins(companyId, "Image2Model: automatic joining was turned off",
+                        "The DNS record that proves your company's domain" + proof.map(p -> " (" + p.domain() + ")").orElse("")
+                                + " could not be found, so people of the domain no longer join automatically: they ask to join, "
+                                + "and an admin decides. Verify the domain again on the Team page to turn automatic joining back on.\n");
+            }
+        }
+        return turnedOff;
+    }
+
+    private void tellAdmins(String companyId, String subject, String text) {
+        List<String> admins = store.members(companyId).stream().filter(Member::activeAdmin).map(Member::email).toList();
+        sendQuietly(admins, subject, text);
+    }
+
+    private void sendQuietly(List<String> to, String subject, String text) {
+        try {
+            mail.send(to, subject, text);
+        } catch (RuntimeException e) {
+            LOG.warn("Email '{}' not sent: {}", subject, e.getMessage());
+        }
+    }
+
     // ------------------------------------------------------------------ company API
 
     public Company company(TenantContext caller) {
         return store.company(caller.companyId()).orElseThrow(() -> ApiException.notFound("Company"));
     }
 
-    /** Whether people of the company's domain join by signing up (else by invitation only). */
+    /**
+     * Whether people of the company's domain join by signing up (else they ask to join, and an admin
+     * decides). On only for a verified domain: 409 {@code domain_not_verified}.
+     */
     public Company setAutoJoin(TenantContext caller, boolean autoJoin) {
         caller.requireAdmin();
         Company company = company(caller);
         if (company.personal()) {
             throw ApiException.badRequest("personal_company", "A personal company has no domain for others to join.");
         }
-        store.setAutoJoin(caller.companyId(), autoJoin);
+        try {
+            store.setAutoJoin(caller.companyId(), autoJoin);
+        } catch (CompanyStore.Refused refused) {
+            throw ApiException.conflict("domain_not_verified", "Verify that " + company.domain()
+                    + " is yours (a DNS TXT record, on the Team page) before anyone at it may join automatically.");
+        }
         return company(caller);
     }
 
@@ -177,6 +376,9 @@ public final class Memberships {
         }
         Optional<CompanyStore.EmailClaim> claim = store.emailClaim(email);
         if (claim.isPresent()) {
+            if (claim.get().companyId().equals(caller.companyId()) && claim.get().joinStatus() == CompanyStore.JoinStatus.PENDING) {
+                throw ApiException.conflict("join_requested", email.value() + " has asked to join already: approve their request instead.");
+            }
             if (claim.get().companyId().equals(caller.companyId())) {
                 throw ApiException.conflict("already_member", email.value() + " is already a member of this company.");
             }

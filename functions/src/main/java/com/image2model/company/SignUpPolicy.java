@@ -8,8 +8,10 @@ import java.util.stream.Collectors;
 import com.image2model.platform.Settings;
 
 /**
- * Who may sign up, and into which company: people of one email domain share a company; free-mail
- * addresses each get a personal company; blocked domains may not sign up at all.
+ * Who may sign up, and where they land: the first person of an email domain founds its company;
+ * free and disposable mail addresses (the vendored list {@code free-email-domains.txt}, thousands of
+ * domains, plus {@code FREE_MAIL_DOMAINS}) each get a personal workspace and never form or join a
+ * company; blocked domains may not sign up at all.
  */
 public final class SignUpPolicy {
 
@@ -21,7 +23,14 @@ public final class SignUpPolicy {
     private final Set<String> blocked;
 
     public SignUpPolicy(String freeMailDomains, String blockedDomains) {
-        this.freeMail = domains(freeMailDomains);
+        this(PersonalDomains.vendored(), freeMailDomains, blockedDomains);
+    }
+
+    /** {@code personal}: the maintained list; {@code freeMailDomains}: this deployment's additions. */
+    public SignUpPolicy(Set<String> personal, String freeMailDomains, String blockedDomains) {
+        java.util.Set<String> all = new java.util.HashSet<>(personal);
+        all.addAll(domains(freeMailDomains));
+        this.freeMail = java.util.Collections.unmodifiableSet(all);
         this.blocked = domains(blockedDomains);
     }
 
@@ -35,7 +44,12 @@ public final class SignUpPolicy {
     }
 
     public Placement placement(EmailAddress email) {
-        return freeMail.contains(email.domain()) ? Placement.PERSONAL : Placement.DOMAIN;
+        return isPersonal(email.domain()) ? Placement.PERSONAL : Placement.DOMAIN;
+    }
+
+    /** A personal mail domain (exactly: the list names the subdomains that are, e.g. {@code mail.ru}'s). */
+    public boolean isPersonal(String domain) {
+        return freeMail.contains(domain);
     }
 
     /** The name of a company created from a domain, when the founder gave none: acme-labs.test is "Acme Labs". */

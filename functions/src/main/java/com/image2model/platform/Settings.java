@@ -61,6 +61,8 @@ public final class Settings {
     public static final String RATE_JOBS_PER_MINUTE = "RATE_JOBS_PER_MINUTE";
     public static final String RATE_IMAGES_PER_HOUR = "RATE_IMAGES_PER_HOUR";
     public static final String RATE_REQUESTS_PER_HOUR = "RATE_REQUESTS_PER_HOUR";
+    /** Optional: the DNS server ({@code host:port}) that domain verification asks; unset, the system's resolvers. */
+    public static final String DNS_RESOLVER = "DNS_RESOLVER";
 
     private static final String FREE_MAIL = String.join(",", "gmail.com", "googlemail.com", "outlook.com",
             "hotmail.com", "live.com", "msn.com", "yahoo.com", "ymail.com", "icloud.com", "me.com", "mac.com", "aol.com",
@@ -98,7 +100,7 @@ public final class Settings {
             Map.entry(RATE_REQUESTS_PER_HOUR, "1000"));
 
     /** Settings that may be absent, with nothing in their place (an endpoint override, a path-style switch). */
-    public static final java.util.Set<String> OPTIONAL = java.util.Set.of(STRIPE_API_BASE, S3_FORCE_PATH_STYLE);
+    public static final java.util.Set<String> OPTIONAL = java.util.Set.of(STRIPE_API_BASE, S3_FORCE_PATH_STYLE, DNS_RESOLVER);
 
     /** A required setting that is missing or empty: the function cannot start. */
     public static final class Missing extends IllegalStateException {

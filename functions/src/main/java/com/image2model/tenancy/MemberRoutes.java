@@ -25,12 +25,24 @@ public final class MemberRoutes implements Function<APIGatewayV2HTTPEvent, APIGa
         APIGatewayV2HTTPResponse answer(TenantContext caller, APIGatewayV2HTTPEvent event);
     }
 
+    /** A route of one's own account that needs no company (a join request): the verified person and the event in. */
+    @FunctionalInterface
+    public interface AccountRoute {
+        APIGatewayV2HTTPResponse answer(TenantContext.SignedIn person, APIGatewayV2HTTPEvent event);
+    }
+
     private final Callers callers;
     private final Map<String, Route> routes;
+    private final Map<String, AccountRoute> accountRoutes;
 
     public MemberRoutes(Callers callers, Map<String, Route> routes) {
+        this(callers, routes, Map.of());
+    }
+
+    public MemberRoutes(Callers callers, Map<String, Route> routes, Map<String, AccountRoute> accountRoutes) {
         this.callers = callers;
         this.routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
+        this.accountRoutes = Map.copyOf(accountRoutes);
     }
 
     /** Routes of several capabilities in one map; a key served twice is a wiring mistake. */
@@ -50,6 +62,10 @@ public final class MemberRoutes implements Function<APIGatewayV2HTTPEvent, APIGa
     @Override
     public APIGatewayV2HTTPResponse apply(APIGatewayV2HTTPEvent event) {
         try {
+            AccountRoute own = accountRoutes.get(String.valueOf(event.getRouteKey()));
+            if (own != null) {
+                return own.answer(TenantContext.signedIn(event), event);
+            }
             TenantContext caller = callers.verify(event);
             Route route = routes.get(String.valueOf(event.getRouteKey()));
             if (route == null) {

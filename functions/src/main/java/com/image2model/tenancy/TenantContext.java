@@ -65,6 +65,13 @@ public record TenantContext(String companyId, String userId, String email, Role 
         }
         String userId = claims.get("sub");
         String companyId = claims.get(COMPANY_CLAIM);
+        if (blank(companyId) && "pending".equals(claims.get(JOIN_STATUS_CLAIM))) {
+            throw ApiException.forbidden("join_pending", "Your request to join your company is waiting for one of its admins. "
+                    + "You can start a workspace of your own instead.");
+        }
+        if (blank(companyId) && "declined".equals(claims.get(JOIN_STATUS_CLAIM))) {
+            throw ApiException.forbidden("join_declined", "Your request to join was declined. You can start a workspace of your own.");
+        }
         if (blank(userId) || blank(companyId)) {
             throw ApiException.forbidden("no_company", "This account does not belong to a company.");
         }
@@ -76,6 +83,23 @@ public record TenantContext(String companyId, String userId, String email, Role 
         }
         String email = claims.getOrDefault("email", claims.getOrDefault("username", ""));
         return new TenantContext(companyId, userId, email, role);
+    }
+
+    /** The claim a person without a company carries while their join request waits, or after it was declined. */
+    public static final String JOIN_STATUS_CLAIM = "join_status";
+
+    /** A signed-in person, whatever their company (for the routes of one's own account: a join request). */
+    public record SignedIn(String userId, String email) {
+    }
+
+    /** The caller's verified access token's person; 401 without one. */
+    public static SignedIn signedIn(APIGatewayV2HTTPEvent event) {
+        Map<String, String> claims = event.getRequestContext() == null || event.getRequestContext().getAuthorizer() == null
+                || event.getRequestContext().getAuthorizer().getJwt() == null ? null : event.getRequestContext().getAuthorizer().getJwt().getClaims();
+        if (claims == null || !"access".equals(claims.get("token_use")) || blank(claims.get("sub")) || blank(claims.get("email"))) {
+            throw ApiException.unauthorized("This API needs a signed-in user's access token.");
+        }
+        return new SignedIn(claims.get("sub"), claims.get("email"));
     }
 
     private static boolean blank(String value) {

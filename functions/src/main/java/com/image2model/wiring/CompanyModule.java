@@ -8,6 +8,8 @@ import com.image2model.billing.Billing;
 import com.image2model.company.CognitoUserDirectory;
 import com.image2model.company.CompanyApi;
 import com.image2model.company.CompanyStore;
+import com.image2model.company.DnsTxtRecords;
+import com.image2model.company.JoinRequestsApi;
 import com.image2model.company.Memberships;
 import com.image2model.company.SignUpPolicy;
 import com.image2model.credits.Catalog;
@@ -18,6 +20,7 @@ import com.image2model.limits.RateLimiter;
 import com.image2model.limits.RateLimits;
 import com.image2model.limits.TooManyRequests;
 import com.image2model.platform.AwsClients;
+import com.image2model.platform.SesMailer;
 import com.image2model.platform.Settings;
 import com.image2model.tenancy.Callers;
 import com.image2model.tenancy.MemberRoutes;
@@ -25,13 +28,19 @@ import com.image2model.tenancy.MemberRoutes;
 /** Builds the membership rules, the callers' check and the per-person limits from the environment (once per Lambda). */
 public final class CompanyModule {
 
-    /** Who may sign up: the table, and the free-mail and blocked domains (comma-separated). */
-    public record Config(String table, String freeMailDomains, String blockedDomains) {
-        static final List<String> SETTINGS = List.of(Settings.TABLE_NAME, Settings.FREE_MAIL_DOMAINS, Settings.BLOCKED_EMAIL_DOMAINS);
+    /**
+     * Who may sign up: the table, the free-mail and blocked domains (comma-separated, on top of the
+     * vendored list), the sender of the admins' emails, and the DNS server that checks domains
+     * (null: the system's).
+     */
+    public record Config(String table, String freeMailDomains, String blockedDomains, String notifyFrom, String dnsResolver) {
+        static final List<String> SETTINGS = List.of(Settings.TABLE_NAME, Settings.FREE_MAIL_DOMAINS, Settings.BLOCKED_EMAIL_DOMAINS,
+                Settings.NOTIFY_FROM, Settings.DNS_RESOLVER);
 
         static Config load() {
             return new Config(Settings.get(Settings.TABLE_NAME), Settings.get(Settings.FREE_MAIL_DOMAINS),
-                    Settings.get(Settings.BLOCKED_EMAIL_DOMAINS));
+                    Settings.get(Settings.BLOCKED_EMAIL_DOMAINS), Settings.get(Settings.NOTIFY_FROM),
+                    Settings.find(Settings.DNS_RESOLVER).orElse(null));
         }
     }
 
@@ -78,13 +87,25 @@ public final class CompanyModule {
      */
     public static MemberRoutes api() {
         Supplier<Billing> billing = BillingModule.lazyBilling();
-        CompanyApi company = new CompanyApi(memberships(), companyId -> billing.get().syncSeats(companyId));
-        return new MemberRoutes(callers(), MemberRoutes.merge(company.routes(),
-                PrivacyModule.api(CreditsModule.ledger(), billing).routes(company::seatsChanged)));
+        Memberships memberships = memberships();
+        CompanyApi company = new CompanyApi(memberships, companyId -> billing.get().syncSeats(companyId));
+        JoinRequestsApi joining = new JoinRequestsApi(memberships, company::seatsChanged);
+        return new MemberRoutes(callers(), MemberRoutes.merge(company.routes(), joining.routes(),
+                PrivacyModule.api(CreditsModule.ledger(), billing).routes(company::seatsChanged)), joining.accountRoutes());
+    }
+
+    /**
+     * Scheduled: the re-check of every verified domain's TXT record, which also switches automatic
+     * joining off on every unverified domain (its first run after the deploy is that migration).
+     */
+    public static java.util.function.Function<java.util.Map<String, Object>, java.util.Map<String, Object>> domainCheck() {
+        Memberships memberships = memberships();
+        return scheduledEvent -> java.util.Map.of("autoJoinTurnedOff", memberships.recheckDomains());
     }
 
     public static Memberships memberships() {
         Config config = Config.load();
+        SesMailer mailer = new SesMailer(config.notifyFrom());
         return new Memberships(
                 new CompanyStore(AwsClients.dynamoDb(), config.table(), Clock.systemUTC()),
                 // Read when an invitation is made (the company function, which declares it): the Cognito
@@ -92,6 +113,8 @@ public final class CompanyModule {
                 new CognitoUserDirectory(AwsClients::cognito, () -> Settings.get(Settings.USER_POOL_ID)),
                 new SignUpPolicy(config.freeMailDomains(), config.blockedDomains()),
                 Catalog.load().trialCredits(),
-                Clock.systemUTC());
+                Clock.systemUTC(),
+                mailer::send,
+                new DnsTxtRecords(config.dnsResolver()));
     }
 }

@@ -122,6 +122,8 @@ public class FunctionsApplication implements ApplicationContextInitializer<Gener
                     JobsModule::falWebhook),
             new FunctionSpec("sweeper", Map.class, Map.class, EnumSet.of(AwsClients.Service.SECRETS_MANAGER, AwsClients.Service.DYNAMODB, AwsClients.Service.S3),
                     settings(LEDGER, PIPELINE), JobsModule::sweeper),
+            new FunctionSpec("domainCheck", Map.class, Map.class, EnumSet.of(AwsClients.Service.DYNAMODB), MEMBERSHIP,
+                    CompanyModule::domainCheck),
             new FunctionSpec("preSignUp", CognitoUserPoolPreSignUpEvent.class, CognitoUserPoolPreSignUpEvent.class,
                     EnumSet.of(AwsClients.Service.DYNAMODB), MEMBERSHIP,
                     () -> new PreSignUpFunction(CompanyModule.memberships())),

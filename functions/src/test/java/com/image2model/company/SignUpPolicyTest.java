@@ -22,11 +22,23 @@ class SignUpPolicyTest {
     }
 
     @Test
-    void listsComeFromConfiguration() {
-        SignUpPolicy custom = new SignUpPolicy(" Example.org ,", "evil.test");
+    void theDeploymentAddsToTheList() {
+        SignUpPolicy custom = new SignUpPolicy(java.util.Set.of(), " Example.org ,", "evil.test");
         assertThat(custom.placement(EmailAddress.parse("a@example.org"))).isEqualTo(SignUpPolicy.Placement.PERSONAL);
         assertThat(custom.placement(EmailAddress.parse("a@gmail.com"))).isEqualTo(SignUpPolicy.Placement.DOMAIN);
         assertThat(custom.isBlocked(EmailAddress.parse("a@evil.test"))).isTrue();
+        assertThat(new SignUpPolicy(" Example.org ,", "evil.test").placement(EmailAddress.parse("a@gmail.com")))
+                .as("the vendored list always applies").isEqualTo(SignUpPolicy.Placement.PERSONAL);
+    }
+
+    /** ISPs' and regional webmail domains, which the old hand list missed, never form a company. */
+    @Test
+    void theVendoredListKnowsRegionalWebmailAndDisposableDomains() {
+        assertThat(PersonalDomains.vendored()).hasSizeGreaterThan(10_000);
+        for (String domain : new String[] {"hotmail.co.uk", "yahoo.fr", "t-online.de", "orange.fr", "libero.it", "mail.ru", "mailinator.com"}) {
+            assertThat(policy.placement(EmailAddress.parse("someone@" + domain))).as(domain).isEqualTo(SignUpPolicy.Placement.PERSONAL);
+        }
+        assertThat(policy.placement(EmailAddress.parse("someone@acme-design.co.uk"))).isEqualTo(SignUpPolicy.Placement.DOMAIN);
     }
 
     @Test

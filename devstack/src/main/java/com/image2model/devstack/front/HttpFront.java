@@ -83,6 +83,43 @@ public final class HttpFront implements AutoCloseable {
         server.createContext("/", this::handle);
     }
 
+    private volatile com.image2model.devstack.dns.LocalDns dns;
+
+    /** The DNS zone that {@code /_devstack/dns} shows and changes. */
+    public void setDns(com.image2model.devstack.dns.LocalDns dns) {
+        this.dns = dns;
+    }
+
+    /**
+     * The devstack's DNS zone: GET lists it; POST {@code {"domain", "value"}} adds a TXT record;
+     * DELETE {@code {"domain", "value"?}} removes one (or all of the domain's).
+     */
+    private void dnsZone(HttpExchange exchange, String method) throws IOException {
+        if (method.equals("GET")) {
+            sendJson(exchange, 200, JSON.writeValueAsString(dns.zone()));
+            return;
+        }
+        JsonNode body;
+        try (java.io.InputStream in = exchange.getRequestBody()) {
+            body = JSON.readTree(in);
+        } catch (IOException e) {
+            body = null;
+        }
+        if (body == null || !body.path("domain").isTextual() || (method.equals("POST") && !body.path("value").isTextual())) {
+            sendJson(exchange, 400, "{\"error\": \"send a JSON object with domain and value (text)\"}");
+            return;
+        }
+        switch (method) {
+            case "POST" -> dns.addTxt(body.get("domain").asText(), body.get("value").asText());
+            case "DELETE" -> dns.removeTxt(body.get("domain").asText(), body.path("value").isTextual() ? body.get("value").asText() : null);
+            default -> {
+                sendJson(exchange, 405, "{\"error\": \"GET, POST or DELETE\"}");
+                return;
+            }
+        }
+        sendJson(exchange, 200, JSON.writeValueAsString(dns.zone()));
+    }
+
     public void setAuthorizer(Authorizer authorizer) {
         this.authorizer = authorizer;
     }
@@ -152,6 +189,10 @@ public final class HttpFront implements AutoCloseable {
             }
             if (method.equals("OPTIONS") && origin != null && exchange.getRequestHeaders().containsKey("Access-Control-Request-Method")) {
                 preflight(exchange, origin);
+                return;
+            }
+            if (path.equals("/_devstack/dns") && dns != null) {
+                dnsZone(exchange, method);
                 return;
             }
             if (path.equals("/_devstack/metrics") && method.equals("GET")) {

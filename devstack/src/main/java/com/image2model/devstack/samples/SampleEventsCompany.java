@@ -35,7 +35,7 @@ public final class SampleEventsCompany {
         String now = Clock.systemUTC().instant().toString();
         String domain = email.substring(email.indexOf('@') + 1);
         try {
-            store.createCompany(new Company(companyId, "Sample Agency", domain, false, true, 1, 1, now, null),
+            store.createCompany(new Company(companyId, "Sample Agency", domain, false, false, 1, 1, now, null, false),
                     new Member(userId, companyId, email, Role.ADMIN, true, now), 100);
         } catch (CompanyStore.Refused raced) {
             // Made by a parallel seed a moment ago.

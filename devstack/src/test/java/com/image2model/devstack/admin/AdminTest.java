@@ -33,7 +33,7 @@ class AdminTest {
         String adminEmail = "boss@" + domain;
         String adminToken = Api.signUp(adminEmail, name).accessToken();
         String memberEmail = "staff@" + domain;
-        String memberToken = Api.signUp(memberEmail, name).accessToken();
+        String memberToken = Api.joinAs(adminToken, memberEmail).accessToken();
         return new Company(Api.claims(adminToken).path("company_id").asText(), adminEmail, adminToken, memberEmail, memberToken,
                 Api.claims(memberToken).path("sub").asText());
     }

@@ -57,6 +57,33 @@ public final class Api {
         return result;
     }
 
+    /**
+     * A person of an existing company's domain, as they join it: they sign up (a join request, a
+     * token without a company), an admin of the company ({@code adminToken}) approves, and they
+     * sign in again. Answers their sign-in as a member.
+     */
+    public static LoginFlow.Result joinAs(String adminToken, String email) throws Exception {
+        return joinAs(adminToken, email, "member");
+    }
+
+    public static LoginFlow.Result joinAs(String adminToken, String email, String role) throws Exception {
+        LoginFlow.Result pending = signUp(email, null);
+        JsonNode claims = claims(pending.accessToken());
+        if (claims.has("company_id") || !"pending".equals(claims.path("join_status").asText())) {
+            throw new AssertionError(email + " was not asked to wait for an admin: " + claims);
+        }
+        Answer approved = call("POST", "/company/join-requests/" + claims.path("sub").asText() + "/approve", adminToken,
+                "{\"role\": \"" + role + "\"}");
+        if (approved.status() != 200) {
+            throw new AssertionError("Approving " + email + " answered " + approved.status() + ": " + approved.body());
+        }
+        LoginFlow.Result member = login().signIn(email, PASSWORD);
+        if (member.error() != null) {
+            throw new AssertionError(email + " could not sign in after approval: " + member.error());
+        }
+        return member;
+    }
+
     public static Answer call(String method, String path, String token, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack().front().url() + path));
         if (token != null) {

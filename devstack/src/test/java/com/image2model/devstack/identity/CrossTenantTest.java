@@ -49,9 +49,9 @@ class CrossTenantTest {
         String acme = Api.domain("acme");
         String globex = Api.domain("globex");
         acmeAdmin = signUp("alice@" + acme, null).accessToken();
-        acmeMember = signUp("bob@" + acme, null).accessToken();
+        acmeMember = Api.joinAs(acmeAdmin, "bob@" + acme).accessToken();
         globexAdmin = signUp("carol@" + globex, null).accessToken();
-        String globexMember = signUp("dave@" + globex, null).accessToken();
+        String globexMember = Api.joinAs(globexAdmin, "dave@" + globex).accessToken();
         acmeMemberId = claims(acmeMember).get("sub").asText();
         globexAdminId = claims(globexAdmin).get("sub").asText();
         globexMemberId = claims(globexMember).get("sub").asText();

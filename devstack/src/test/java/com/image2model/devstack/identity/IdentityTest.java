@@ -25,7 +25,7 @@ class IdentityTest {
         String acme = Api.domain("acme");
         String globex = Api.domain("globex");
         LoginFlow.Result first = signUp("alice@" + acme, "Acme Design");
-        LoginFlow.Result second = signUp("bob@" + acme, null);
+        LoginFlow.Result second = Api.joinAs(first.accessToken(), "bob@" + acme);
         LoginFlow.Result other = signUp("carol@" + globex, null);
 
         JsonNode alice = claims(first.accessToken());
@@ -85,13 +85,14 @@ class IdentityTest {
     }
 
     @Test
-    void aCompanyThatTurnedAutoJoinOffAdmitsByInvitationOnly() throws Exception {
+    void aWalkInAsksToJoinWhileAnInvitationAdmits() throws Exception {
         String domain = Api.domain("closed");
         String admin = signUp("owner@" + domain, null).accessToken();
         assertThat(call("PATCH", "/company", admin, "{\"autoJoin\": false}").body().get("autoJoin").asBoolean()).isFalse();
 
-        LoginFlow.Result refused = Api.login().signUp("walkin@" + domain, Api.PASSWORD, null);
-        assertThat(refused.error()).contains("invitation only");
+        LoginFlow.Result walkIn = signUp("walkin@" + domain, null);
+        assertThat(claims(walkIn.accessToken()).has("company_id")).isFalse();
+        assertThat(claims(walkIn.accessToken()).get("join_status").asText()).isEqualTo("pending");
 
         Api.Answer invited = call("POST", "/company/members", admin, "{\"email\": \"guest@" + domain + "\", \"role\": \"member\"}");
         assertThat(invited.status()).isEqualTo(201);
@@ -109,7 +110,7 @@ class IdentityTest {
     void adminsChangeRolesDeactivateReactivateAndRemoveButNeverTheLastAdmin() throws Exception {
         String domain = Api.domain("team");
         String admin = signUp("ada@" + domain, null).accessToken();
-        String member = signUp("ben@" + domain, null).accessToken();
+        String member = Api.joinAs(admin, "ben@" + domain).accessToken();
         String adaId = claims(admin).get("sub").asText();
         String benId = claims(member).get("sub").asText();
 

@@ -30,7 +30,7 @@ class RevokedMembershipTest {
     private static Team team(String name, boolean secondIsAdmin) throws Exception {
         String domain = Api.domain(name);
         String founder = signUp("founder@" + domain, null).accessToken();
-        String second = signUp("second@" + domain, null).accessToken();
+        String second = Api.joinAs(founder, "second@" + domain).accessToken();
         String secondId = claims(second).get("sub").asText();
         if (secondIsAdmin) {
             assertThat(call("PATCH", "/company/members/" + secondId, founder, "{\"role\": \"admin\"}").status()).isEqualTo(200);

@@ -59,7 +59,7 @@ class EventInjectionTest {
         String victimDomain = Api.domain("victim");
         victimEmail = "owner@" + victimDomain;
         String victimAdmin = signUp(victimEmail, "Victim Corp").accessToken();
-        String victimMember = signUp("staff@" + victimDomain, null).accessToken();
+        String victimMember = Api.joinAs(victimAdmin, "staff@" + victimDomain).accessToken();
         victimCompany = claims(victimAdmin).get("company_id").asText();
         victimAdminSub = claims(victimAdmin).get("sub").asText();
         victimMemberSub = claims(victimMember).get("sub").asText();
@@ -69,8 +69,8 @@ class EventInjectionTest {
         victimJob = job.body().get("jobId").asText();
 
         String attackerDomain = Api.domain("attacker");
-        signUp("mallory@" + attackerDomain, null);
-        attackerMemberToken = signUp("mole@" + attackerDomain, null).accessToken();
+        String attackerAdmin = signUp("mallory@" + attackerDomain, null).accessToken();
+        attackerMemberToken = Api.joinAs(attackerAdmin, "mole@" + attackerDomain).accessToken();
         attackerCompany = claims(attackerMemberToken).get("company_id").asText();
         attackerClaims = new LinkedHashMap<>();
         claims(attackerMemberToken).fields().forEachRemaining(e -> attackerClaims.put(e.getKey(),
