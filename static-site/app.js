@@ -31,7 +31,7 @@ function show(title, ...content) {
   clearTimeout(state.pollTimer);
   document.title = title + ' - Image2Model';
   (state.charts || []).forEach((c) => c.destroy());
-  view.replaceChildren(h('h1', {}, title), ...content.filter((c) => c !== null && c !== undefined && c !== false));
+  view.replaceChildren(h('h1', {}, title), ...content.flat(2).filter((c) => c !== null && c !== undefined && c !== false));
   // Charts are drawn once their canvas is on the page (Chart.js sizes them from it).
   state.charts = (state.pendingCharts || []).filter((p) => p.canvas.isConnected).map((p) => new window.Chart(p.canvas, p.config));
   state.pendingCharts = [];
@@ -117,10 +117,10 @@ const isOperator = () => [].concat(state.claims?.['cognito:groups'] || []).inclu
 class ApiError extends Error {
   constructor(status, code, text) { super(text); this.status = status; this.code = code; }
 }
-async function api(method, path, body) {
+async function api(method, path, body, headers = {}) {
   for (let attempt = 0; attempt < 2; attempt++) {
     const response = await fetch(state.config.apiUrl + path, {
-      method, headers: { Authorization: 'Bearer ' + state.tokens?.access_token, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      method, headers: { Authorization: 'Bearer ' + state.tokens?.access_token, ...(body ? { 'Content-Type': 'application/json' } : {}), ...headers },
       body: body ? JSON.stringify(body) : undefined });
     if (response.status === 401 && attempt === 0 && await refresh()) continue;
     if (response.status === 401) { expired(); throw new ApiError(401, 'expired', 'Your session has ended.'); }
@@ -349,23 +349,76 @@ async function billingPage() {
 }
 
 async function teamPage() {
-  const [company, members] = await Promise.all([api('GET', '/company'), api('GET', '/company/members')]);
+  const company = await api('GET', '/company');
+  const [members, requests, domain] = await Promise.all([api('GET', '/company/members'), isAdmin() ? api('GET', '/company/join-requests') : null,
+    isAdmin() && !company.personal ? api('GET', '/company/domain') : null]);
   const result = h('p', { role: 'status', 'aria-live': 'polite' });
   const email = h('input', { id: 'invite-email', type: 'email', required: true, autocomplete: 'off' });
   const role = h('select', { id: 'invite-role' }, h('option', { value: 'member' }, 'Member'), h('option', { value: 'admin' }, 'Admin'));
-  const act = (fn) => async () => { try { await fn(); teamPage(); } catch (e) { result.textContent = e.message; } };
+  const act = (fn, done) => async () => {
+    try { await fn(); await teamPage(); if (done) view.querySelector('[role=status]').textContent = done; } catch (e) { result.textContent = e.message; }
+  };
   show('Team: ' + company.name,
     isAdmin() ? h('form', { class: 'inline', onsubmit: async (e) => { e.preventDefault();
       try { await api('POST', '/company/members', { email: email.value, role: role.value }); await teamPage(); view.querySelector('[role=status]').textContent = 'Invitation sent to ' + email.value + '.'; }
       catch (err) { result.textContent = err.message; } } },
     h('div', {}, h('label', { for: 'invite-email' }, 'Email'), email), h('div', {}, h('label', { for: 'invite-role' }, 'Role'), role), h('button', { type: 'submit', id: 'invite' }, 'Invite')) : null,
     result,
-    h('div', { class: 'table-wrap' }, h('table', { id: 'members' }, h('thead', {}, h('tr', {}, ...['Email', 'Role', 'Status', ''].map((t) => h('th', { scope: 'col' }, t)))),
-      h('tbody', {}, ...members.members.map((m) => h('tr', {}, h('td', {}, m.email), h('td', {}, m.role), h('td', {}, m.active ? 'Active' : 'Deactivated'),
+    requests ? joinRequestsSection(requests.requests, act) : null,
+    h('h2', {}, 'Members'),
+    h('div', { class: 'table-wrap' }, h('table', { id: 'members' }, h('thead', {}, h('tr', {}, ...['Email', 'Role', 'Status', 'Actions'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, ...members.members.map((m) => h('tr', {}, h('td', {}, m.email), h('td', {}, m.role === 'admin' ? 'Admin' : 'Member'), h('td', {}, m.active ? 'Active' : 'Deactivated'),
         h('td', {}, isAdmin() && m.id !== state.claims.sub ? [
           h('button', { type: 'button', class: 'secondary', onclick: act(() => api('PATCH', '/company/members/' + m.id, { role: m.role === 'admin' ? 'member' : 'admin' })) }, m.role === 'admin' ? 'Make member' : 'Make admin'), ' ',
-          h('button', { type: 'button', class: 'danger', onclick: act(() => api('PATCH', '/company/members/' + m.id, { active: !m.active })) }, m.active ? 'Deactivate' : 'Reactivate')] : '')))))),
+          h('button', { type: 'button', class: 'danger', onclick: act(() => api('PATCH', '/company/members/' + m.id, { active: !m.active })) }, m.active ? 'Deactivate' : 'Reactivate')] : '—')))))),
+    domain ? domainSection(company, domain, act) : null,
     ...yourData(company, result));
+}
+
+/** People who signed up at the company's domain and wait for an admin's answer. */
+function joinRequestsSection(requests, act) {
+  if (!requests.length) return [h('h2', {}, 'Asking to join'), h('p', { class: 'muted', id: 'join-requests-empty' }, 'No one is waiting to join.')];
+  return [h('h2', {}, 'Asking to join'),
+    h('div', { class: 'table-wrap' }, h('table', { id: 'join-requests' },
+      h('thead', {}, h('tr', {}, ...['Email', 'Asked', 'Answer'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, ...requests.map((r) => h('tr', {}, h('td', {}, r.email), h('td', {}, when(r.requestedAt)),
+        h('td', {}, h('button', { type: 'button', class: 'approve', 'aria-label': 'Let ' + r.email + ' join',
+          onclick: act(() => api('POST', '/company/join-requests/' + r.id + '/approve', { role: 'member' }), r.email + ' joined the team.') }, 'Let them join'), ' ',
+        h('button', { type: 'button', class: 'secondary', 'aria-label': 'Decline ' + r.email,
+          onclick: act(() => api('POST', '/company/join-requests/' + r.id + '/decline'), r.email + ' was told no.') }, 'Decline'))))))) ];
+}
+
+/** The company's domain: proving it with a DNS record, then letting its people join without asking. */
+function domainSection(company, domain, act) {
+  const record = h('dl', { class: 'record' }, h('dt', {}, 'Type'), h('dd', {}, 'TXT'), h('dt', {}, 'Name'), h('dd', {}, h('code', {}, domain.record.name)),
+    h('dt', {}, 'Value'), h('dd', {}, h('code', { id: 'domain-record' }, domain.record.value)));
+  return [h('h2', {}, 'Your domain: ' + domain.domain),
+    domain.verified
+      ? h('p', { id: 'domain-status' }, 'Verified: ' + company.name + ' owns ' + domain.domain + '. We check the record every few hours.')
+      : [h('p', { id: 'domain-status' }, 'Not verified yet. To prove that ' + domain.domain + ' is yours, add this record at your DNS provider, then check it here.'),
+        record, h('p', {}, h('button', { type: 'button', id: 'verify-domain', onclick: act(() => api('POST', '/company/domain/verify'), 'Your domain is verified.') }, 'Check the record now'))],
+    h('p', {}, domain.verified
+      ? h('button', { type: 'button', class: 'secondary', id: 'auto-join', onclick: act(() => api('PATCH', '/company', { autoJoin: !company.autoJoin })) },
+        company.autoJoin ? 'Ask me before anyone at @' + domain.domain + ' joins' : 'Let anyone at @' + domain.domain + ' join without asking')
+      : h('span', { class: 'muted' }, 'Once the domain is verified you can let anyone at @' + domain.domain + ' join without asking.'))];
+}
+
+/** A person whose request to join waits for an admin, or was declined: what they can do now. */
+async function joinWaitPage() {
+  const request = await api('GET', '/account/join-request');
+  if (request.status === 'approved') { await refresh(); return render(); }
+  const own = h('button', { type: 'button', id: 'own-workspace', class: request.status === 'pending' ? 'secondary' : null, onclick: async () => {
+    try { await api('POST', '/account/workspace'); await refresh(); location.hash = '#/create'; render(); } catch (e) { result.textContent = e.message; }
+  } }, 'Start my own workspace');
+  const result = h('p', { role: 'status', 'aria-live': 'polite' });
+  if (request.status === 'pending') {
+    return show('Waiting for an admin of ' + request.companyName,
+      h('p', {}, 'You asked to join ' + request.companyName + '. One of its admins has been emailed; you will get an email as soon as they answer.'),
+      h('p', {}, h('button', { type: 'button', id: 'check-again', onclick: async () => { await refresh(); render(); } }, 'Check again'), ' ', own),
+      h('p', { class: 'muted' }, 'Working alone? Start your own workspace instead: it comes with trial credits, and your request is withdrawn.'), result);
+  }
+  return show('Your request was declined', h('p', {}, request.companyName + ' declined your request to join.'),
+    h('p', {}, own), h('p', { class: 'muted' }, 'Your own workspace comes with trial credits.'), result);
 }
 
 /** Saves a JSON answer as a file the person downloads. */
@@ -407,7 +460,8 @@ function legal(kind) {
       h('h2', {}, 'Your data'),
       h('p', {}, 'Download everything we store about you at any time (Team page, "Download my data"): your profile and membership, the jobs you created with links to their images and models (valid for one hour), your usage and the credit movements you caused. Company admins can download the same for the whole company.'),
       h('p', {}, 'Delete your account yourself (Team page, "Delete my account", confirmed by typing your email): your sign-in and your membership are deleted at once, and wherever our records named you they now hold an anonymous id that leads back to no one. The models you made stay with your company. The company\'s credit ledger keeps its entries, with you anonymised, because accounting law requires money records to be kept. The company\'s last admin hands over the admin role first; its last member deletes the company instead.'),
-      h('p', {}, 'An admin can delete the whole company (confirmed by typing its name; not while a plan is active or credits are held by work in progress): every member\'s account, the Stripe customer, every image and model, and every record except the anonymised ledger are deleted, and the admins get a last email when it is done.'));
+      h('p', {}, 'An admin can delete the whole company (confirmed by typing its name; not while a plan is active or credits are held by work in progress): every member\'s account, the Stripe customer, every image and model, and every record except the anonymised ledger are deleted, and the admins get a last email when it is done.'),
+      h('p', {}, 'Trial credits come once per mailbox. For that one purpose we keep a salted hash of your normalised address (lower case, without a "+tag", and for Gmail without dots), even after your account or company is deleted: it cannot be turned back into your address, and it only tells us that a mailbox already had its trial.'));
   }
 }
 
@@ -497,9 +551,12 @@ async function opsCompany(id) {
   const adjust = h('form', { class: 'inline', id: 'adjust-form', onsubmit: (e) => {
     e.preventDefault();
     const n = Number(amount.value);
+    // One key per confirmation: a retried or doubled click adjusts once.
+    const idempotencyKey = crypto.randomUUID();
     confirmBox.replaceChildren(`${n > 0 ? 'Grant' : 'Take'} ${fmt(Math.abs(n))} credits ${n > 0 ? 'to' : 'from'} ${c.name}: "${reason.value}"? `,
       h('button', { type: 'button', id: 'adjust-confirm', onclick: act(async () => {
-        const answer = await api('POST', `/admin/companies/${encodeURIComponent(id)}/credits`, { amount: n, reason: reason.value });
+        const answer = await api('POST', `/admin/companies/${encodeURIComponent(id)}/credits`, { amount: n, reason: reason.value },
+          { 'Idempotency-Key': idempotencyKey });
         await opsCompany(id);
         document.getElementById('ops-result').textContent = `Done: ${fmt(answer.available)} credits available.`;
       }) }, 'Confirm'), ' ', h('button', { type: 'button', class: 'secondary', onclick: () => { confirmBox.hidden = true; } }, 'Cancel'));
@@ -596,6 +653,7 @@ async function render() {
         h('button', { type: 'button', class: 'secondary', id: 'welcome-signup', onclick: () => signIn('signup') }, 'Create an account')),
       h('p', { class: 'muted' }, 'New companies get 100 trial credits.'));
   }
+  if (state.claims?.join_status && !state.claims.company_id) return joinWaitPage().catch(fail);
   try {
     switch (route || 'create') {
       case 'create': return await createPage();
@@ -619,7 +677,7 @@ async function start() {
   if (location.pathname.endsWith('/callback.html')) {
     try { await finishSignIn(); } catch (e) { history.replaceState(null, '', '/#/'); chrome(); return show('Sign-in failed', message(e.message), h('button', { type: 'button', onclick: () => signIn() }, 'Try again')); }
   }
-  if (state.tokens) balanceLine();
+  if (state.tokens && !state.claims?.join_status) balanceLine();
   render();
 }
 start();

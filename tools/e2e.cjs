@@ -1,7 +1,7 @@
 // End-to-end walk through the web app in headless Chromium (Debian's, driven by playwright-core):
 // sign up a new company, see the trial credits, upload two images, watch them finish, open the 3D
 // view, download a GLB, see the captures in the ledger, buy a pack through the Stripe stand-in,
-// invite a member. A screenshot of every page goes to OUT_DIR. Exit 0 when every step passed.
+// invite a member, let a colleague who signed up at the domain join. A screenshot of every page goes to OUT_DIR. Exit 0 when every step passed.
 //   node tools/e2e.cjs SITE_URL OUT_DIR IMAGE1 IMAGE2
 const { launch, step, snapper, watchCsp, watchPage, signIn: fillSignIn, finish } = require('./e2e-lib.cjs');
 const fs = require('fs');
@@ -109,6 +109,39 @@ async function signIn(page) {
     await page.locator('#invite').click();
     await page.locator('#members tbody tr', { hasText: 'designer@' }).waitFor();
     await snap(page, 'team');
+
+    step('a colleague signs up at the domain and waits for an admin');
+    const colleague = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    await watchCsp(colleague, cspViolations);
+    const other = await colleague.newPage();
+    watchPage(other, problems);
+    other.setDefaultTimeout(30000);
+    await other.goto(site + '/');
+    await other.locator('#welcome-signup').click();
+    await other.locator('#email').fill(`newcomer@e2e-${suffix}.test`);
+    await other.locator('#password').fill(password);
+    await other.getByRole('button', { name: 'Create account' }).click();
+    await other.locator('main h1', { hasText: 'Waiting for an admin of E2E Studio' }).waitFor();
+    await snap(other, 'join-waiting-phone');
+
+    step('the admin lets them join from the Team page');
+    // The Team page is on screen already: another page first, so that it loads again.
+    await page.goto(site + '/#/jobs');
+    await page.locator('main h1', { hasText: 'Jobs' }).waitFor();
+    await page.goto(site + '/#/team');
+    await page.locator('#join-requests tbody tr', { hasText: 'newcomer@' }).waitFor();
+    await snap(page, 'team-join-request');
+    await page.getByRole('button', { name: `Let newcomer@e2e-${suffix}.test join` }).click();
+    await page.locator('#members tbody tr', { hasText: 'newcomer@' }).waitFor();
+    await page.locator('#join-requests-empty').waitFor();
+    await snap(page, 'team-joined');
+
+    step('the colleague checks again and is in');
+    await other.locator('#check-again').click();
+    await other.locator('#drop, .drop').first().waitFor();
+    await other.locator('#balance').filter({ hasText: 'credits' }).waitFor();
+    await snap(other, 'joined-create-phone');
+    await colleague.close();
 
     step('the legal pages and the status page');
     // Each page's own heading (a hash change keeps the previous page's h1 until the new one renders).

@@ -124,6 +124,7 @@ class HttpFrontTest {
 
         HttpResponse<String> api = get("/health");
         assertThat(api.headers().firstValue("x-content-type-options")).hasValue("nosniff");
+        assertThat(api.headers().firstValue("strict-transport-security")).hasValue("max-age=31536000; includeSubDomains");
         assertThat(api.headers().firstValue("cache-control")).hasValue("no-store");
 
         HttpResponse<String> missing = get("/no-such-page.html");

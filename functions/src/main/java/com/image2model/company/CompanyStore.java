@@ -33,7 +33,7 @@ public final class CompanyStore {
 
     /** Why a write did not happen. */
     public enum Refusal {
-        DOMAIN_TAKEN, EMAIL_TAKEN, JOIN_CLOSED, NO_COMPANY, LAST_ADMIN, CHANGED_MEANWHILE, DOMAIN_NOT_VERIFIED, NO_JOIN_REQUEST
+        DOMAIN_TAKEN, EMAIL_TAKEN, JOIN_CLOSED, NO_COMPANY, LAST_ADMIN, CHANGED_MEANWHILE, DOMAIN_NOT_VERIFIED, NO_JOIN_REQUEST, TRIAL_USED
     }
 
     public static final class Refused extends RuntimeException {
@@ -77,6 +77,7 @@ public final class CompanyStore {
     }
 
     static final String JOIN_REQUEST = "JOINREQ#";
+    static final String TRIAL_PREFIX = "TRIAL#";
 
     private final DynamoDbClient db;
     private final String table;
@@ -244,7 +245,7 @@ public final class CompanyStore {
 
     /** A new company with its founder as admin and its trial credits, all or nothing. */
     public void createCompany(Company company, Member founder, long trialCredits) {
-        createCompany(company, founder, trialCredits, null);
+        createCompany(company, founder, trialCredits, null, null);
     }
 
     /**
@@ -252,7 +253,7 @@ public final class CompanyStore {
      * as read): their request goes and their claim becomes the new company's, only while it is
      * still the waiting or declined request that was read.
      */
-    public void createCompany(Company company, Member founder, long trialCredits, EmailClaim replacing) {
+    public void createCompany(Company company, Member founder, long trialCredits, EmailClaim replacing, String trialKey) {
         List<TransactWriteItem> items = new ArrayList<>();
         Map<String, AttributeValue> companyItem = new HashMap<>(Map.of(
                 "PK", s(TableKeys.company(company.id())), "SK", s("COMPANY"),
@@ -275,9 +276,17 @@ public final class CompanyStore {
                         .expressionAttributeValues(Map.of(":user", s(founder.id()), ":requested", s(replacing.companyId()),
                                 ":status", s(replacing.joinStatus().name())))).build());
         items.add(put(memberItem(founder), "attribute_not_exists(PK)"));                              // 3
-        items.addAll(TrialGrant.writes(table, company.id(), trialCredits, clock.instant()).writes());  // 4, 5
         List<Refusal> byIndex = new ArrayList<>(List.of(Refusal.CHANGED_MEANWHILE, Refusal.DOMAIN_TAKEN,
-                Refusal.EMAIL_TAKEN, Refusal.CHANGED_MEANWHILE, Refusal.CHANGED_MEANWHILE, Refusal.CHANGED_MEANWHILE));
+                Refusal.EMAIL_TAKEN, Refusal.CHANGED_MEANWHILE));
+        if (trialCredits > 0) {
+            items.addAll(TrialGrant.writes(table, company.id(), trialCredits, clock.instant()).writes());  // 4, 5
+            byIndex.addAll(List.of(Refusal.CHANGED_MEANWHILE, Refusal.CHANGED_MEANWHILE));
+        }
+        if (trialKey != null && trialCredits > 0) {
+            // The mailbox's one trial (Mailbox.trialKey): kept after erasure, so a second company of it starts with none.
+            items.add(put(Map.of("PK", s(TRIAL_PREFIX + trialKey), "SK", s("TRIAL"), "at", s(company.createdAt())), "attribute_not_exists(PK)"));
+            byIndex.add(Refusal.TRIAL_USED);
+        }
         if (replacing != null) {
             items.add(TransactWriteItem.builder().delete(d -> d.tableName(table)
                     .key(key(TableKeys.company(replacing.companyId()), JOIN_REQUEST + founder.id()))).build());

@@ -46,15 +46,18 @@ public final class Memberships {
     private final Clock clock;
     private final Mailer mail;
     private final DomainRecords dns;
+    private final String trialSalt;
 
     public Memberships(CompanyStore store, UserDirectory users, SignUpPolicy policy, long trialCredits, Clock clock) {
         this(store, users, policy, trialCredits, clock, (to, subject, text) -> { }, domain -> {
             throw new DomainRecords.Unavailable("no DNS here");
-        });
+        }, null);
     }
 
+    /** {@code trialSalt}: salts the mailboxes' trial keys; null grants every company its trial (tools, tests). */
     public Memberships(CompanyStore store, UserDirectory users, SignUpPolicy policy, long trialCredits, Clock clock, Mailer mail,
-                       DomainRecords dns) {
+                       DomainRecords dns, String trialSalt) {
+        this.trialSalt = trialSalt;
         this.store = store;
         this.users = users;
         this.policy = policy;
@@ -134,9 +137,21 @@ public final class Memberships {
         return new Company(newCompanyId(), personalName(email), null, true, false, 1, 1, now, null, false);
     }
 
+    /**
+     * Creates the company with its founder. Its trial credits come once per mailbox: a second
+     * company of the same mailbox (a {@code +tag}, Gmail's dots, or after an erasure) starts with none.
+     */
     private Member found(Company company, String userId, EmailAddress email, CompanyStore.EmailClaim replacing) {
         Member founder = new Member(userId, company.id(), email.value(), Role.ADMIN, true, company.createdAt());
-        store.createCompany(company, founder, trialCredits, replacing);
+        try {
+            store.createCompany(company, founder, trialCredits, replacing, trialSalt == null ? null : Mailbox.trialKey(email, trialSalt));
+        } catch (CompanyStore.Refused refused) {
+            if (refused.reason() != CompanyStore.Refusal.TRIAL_USED) {
+                throw refused;
+            }
+            LOG.info("Company {} starts without trial credits: its founder's mailbox had its trial", company.id());
+            store.createCompany(company, founder, 0, replacing, null);
+        }
         return founder;
     }
 

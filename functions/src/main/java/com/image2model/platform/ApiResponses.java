@@ -28,6 +28,8 @@ public final class ApiResponses {
         headers.put("content-type", "application/json");
         headers.put("cache-control", "no-store");
         headers.put("x-content-type-options", "nosniff");
+        // As the site: browsers reach the API over HTTPS only, for a year.
+        headers.put("strict-transport-security", "max-age=31536000; includeSubDomains");
         return APIGatewayV2HTTPResponse.builder()
                 .withStatusCode(status)
                 .withHeaders(headers)

@@ -40,7 +40,7 @@ public final class Csv {
         return APIGatewayV2HTTPResponse.builder().withStatusCode(200)
                 .withHeaders(new java.util.LinkedHashMap<>(Map.of("content-type", "text/csv; charset=utf-8",
                         "content-disposition", "attachment; filename=\"" + filename + "\"", "cache-control", "no-store",
-                        "x-content-type-options", "nosniff")))
+                        "x-content-type-options", "nosniff", "strict-transport-security", "max-age=31536000; includeSubDomains")))
                 .withBody(csv).withIsBase64Encoded(false).build();
     }
 }

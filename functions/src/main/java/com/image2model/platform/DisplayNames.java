@@ -20,7 +20,8 @@ public final class DisplayNames {
 
     /** A job or company name, cleaned ('/' becomes '_', like other characters that are not letters, digits or simple punctuation). */
     public static String text(String raw) {
-        String name = raw.replaceAll("[\\p{Cntrl}]", "").replaceAll("[^\\p{L}\\p{N} ._()&'\\-]", "_").replaceAll("\\s+", " ").trim();
+        // Quotes of every kind (the single quote too) become '_': a name is never code in a page, a CSV or a shell.
+        String name = raw.replaceAll("[\\p{Cntrl}]", "").replaceAll("[^\\p{L}\\p{N} ._()&\\-]", "_").replaceAll("\\s+", " ").trim();
         name = name.replaceAll("^\\.+", "");
         return name.length() > MAX_LENGTH ? name.substring(0, MAX_LENGTH).trim() : name;
     }

@@ -61,6 +61,8 @@ public final class Settings {
     public static final String RATE_JOBS_PER_MINUTE = "RATE_JOBS_PER_MINUTE";
     public static final String RATE_IMAGES_PER_HOUR = "RATE_IMAGES_PER_HOUR";
     public static final String RATE_REQUESTS_PER_HOUR = "RATE_REQUESTS_PER_HOUR";
+    /** Salts the hashes of mailboxes that had a trial (the stack's id in the template: unique, stable, not public). */
+    public static final String TRIAL_HASH_SALT = "TRIAL_HASH_SALT";
     /** Optional: the DNS server ({@code host:port}) that domain verification asks; unset, the system's resolvers. */
     public static final String DNS_RESOLVER = "DNS_RESOLVER";
 

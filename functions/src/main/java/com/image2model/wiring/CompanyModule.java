@@ -33,14 +33,15 @@ public final class CompanyModule {
      * vendored list), the sender of the admins' emails, and the DNS server that checks domains
      * (null: the system's).
      */
-    public record Config(String table, String freeMailDomains, String blockedDomains, String notifyFrom, String dnsResolver) {
+    public record Config(String table, String freeMailDomains, String blockedDomains, String notifyFrom, String dnsResolver,
+                         String trialSalt) {
         static final List<String> SETTINGS = List.of(Settings.TABLE_NAME, Settings.FREE_MAIL_DOMAINS, Settings.BLOCKED_EMAIL_DOMAINS,
-                Settings.NOTIFY_FROM, Settings.DNS_RESOLVER);
+                Settings.NOTIFY_FROM, Settings.DNS_RESOLVER, Settings.TRIAL_HASH_SALT);
 
         static Config load() {
             return new Config(Settings.get(Settings.TABLE_NAME), Settings.get(Settings.FREE_MAIL_DOMAINS),
                     Settings.get(Settings.BLOCKED_EMAIL_DOMAINS), Settings.get(Settings.NOTIFY_FROM),
-                    Settings.find(Settings.DNS_RESOLVER).orElse(null));
+                    Settings.find(Settings.DNS_RESOLVER).orElse(null), Settings.get(Settings.TRIAL_HASH_SALT));
         }
     }
 
@@ -115,6 +116,7 @@ public final class CompanyModule {
                 Catalog.load().trialCredits(),
                 Clock.systemUTC(),
                 mailer::send,
-                new DnsTxtRecords(config.dnsResolver()));
+                new DnsTxtRecords(config.dnsResolver()),
+                config.trialSalt());
     }
 }

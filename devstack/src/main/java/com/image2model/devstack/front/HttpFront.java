@@ -384,7 +384,7 @@ public final class HttpFront implements AutoCloseable {
         if (corsOrigins.contains(origin)) {
             Headers h = exchange.getResponseHeaders();
             h.set("Access-Control-Allow-Methods", "GET,POST,PATCH,DELETE,OPTIONS");
-            h.set("Access-Control-Allow-Headers", "authorization,content-type");
+            h.set("Access-Control-Allow-Headers", "authorization,content-type,idempotency-key");
             h.set("Access-Control-Max-Age", "600");
         }
         exchange.sendResponseHeaders(204, -1);
