@@ -622,7 +622,8 @@ async function opsAudit() {
 
 function chrome() {
   const signedIn = !!state.tokens;
-  document.getElementById('nav').hidden = !signedIn;
+  // Someone waiting for a join request has no company yet: no company pages to go to.
+  document.getElementById('nav').hidden = !signedIn || !!(state.claims?.join_status && !state.claims.company_id);
   document.getElementById('signin').hidden = signedIn;
   document.getElementById('signout').hidden = !signedIn;
   if (!signedIn) document.getElementById('balance').textContent = '';

@@ -188,6 +188,32 @@ public final class Stack implements AutoCloseable {
                     secrets.put(provisioner.secretName(secretId), value);
                 }
             }
+            // IAM: each function may call the stand-ins only as its Policies in template.yaml allow.
+            com.image2model.devstack.iam.Iam iam = com.image2model.devstack.iam.Iam.fromTemplate(template, provisioner.intrinsics(),
+                    LocalAws.REGION, LocalAws.ACCOUNT_ID, !"off".equalsIgnoreCase(System.getenv("DEVSTACK_IAM")));
+            com.image2model.devstack.iam.CallerIdentity.install();
+            aws.dynamoDbServer().setAuthorizer((token, operation, request) -> {
+                for (var access : com.image2model.devstack.iam.DynamoAccess.of(operation, request, LocalAws.REGION, LocalAws.ACCOUNT_ID)) {
+                    try {
+                        iam.authorize(token, access.action(), access.resource(), access.context());
+                    } catch (com.image2model.devstack.iam.Iam.Denied denied) {
+                        throw new com.image2model.devstack.dynamodb.DynamoException("AccessDeniedException", denied.getMessage());
+                    }
+                }
+            });
+            secrets.setIam(iam);
+            cognito.setIam(iam);
+            String report = System.getProperty("devstack.iam.report");
+            if (report != null) {
+                // The actions each function used, written at exit (for reviewing the template's policies).
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        Files.writeString(Path.of(report), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(iam.used()));
+                    } catch (java.io.IOException ignored) {
+                        // A report only.
+                    }
+                }));
+            }
             cognito.start();
             HttpFront front = null;
             SqsEventSources eventSources = null;

@@ -55,6 +55,8 @@ class LambdaJarTest {
         builder.environment().putAll(TestStack.get().functions().environment());
         builder.environment().keySet().removeIf(k -> k.startsWith("aws."));
         builder.environment().put(SamTemplate.FUNCTION_DEFINITION_VARIABLE, function.definition());
+        // Its Lambda role's session, as AWS gives it: the devstack's IAM checks the jar's calls too.
+        builder.environment().put("AWS_SESSION_TOKEN", com.image2model.devstack.iam.CallerIdentity.tokenOf(function.logicalId()));
         return builder.start();
     }
 }

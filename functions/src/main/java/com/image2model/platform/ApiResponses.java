@@ -40,6 +40,18 @@ public final class ApiResponses {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ApiResponses.class);
 
+    /**
+     * An AWS call that failed in a way no route expects (access denied, throttled, unreachable):
+     * 503 {@code aws_unavailable}, never a 500 with a trace. The log says which service and error.
+     */
+    public static APIGatewayV2HTTPResponse awsUnavailable(software.amazon.awssdk.core.exception.SdkException e) {
+        String detail = e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException service && service.awsErrorDetails() != null
+                ? service.awsErrorDetails().serviceName() + " " + service.awsErrorDetails().errorCode() + " (" + service.statusCode() + ")"
+                : e.getClass().getSimpleName();
+        LOG.error("AWS_CALL_FAILED {}: {}", detail, e.getMessage());
+        return error(new ApiException(503, "aws_unavailable", "A service we depend on did not answer as expected. Please try again in a minute."));
+    }
+
     /** The answer for a refused request (a rule's or the API's), with the headers an API refusal carries. */
     public static APIGatewayV2HTTPResponse error(Refusal e) {
         APIGatewayV2HTTPResponse answer = error(e.status(), e.code(), e.getMessage());

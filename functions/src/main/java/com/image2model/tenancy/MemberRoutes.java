@@ -75,6 +75,8 @@ public final class MemberRoutes implements Function<APIGatewayV2HTTPEvent, APIGa
         } catch (Refusal e) {
             // An API refusal or a core's (billing's, erasure's): both are the caller's 4xx.
             return ApiResponses.error(e);
+        } catch (software.amazon.awssdk.core.exception.SdkException e) {
+            return ApiResponses.awsUnavailable(e);
         }
     }
 

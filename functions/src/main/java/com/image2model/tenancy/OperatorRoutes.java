@@ -42,6 +42,8 @@ public final class OperatorRoutes implements Function<APIGatewayV2HTTPEvent, API
         } catch (Refusal e) {
             // An API refusal or a core's (billing's, erasure's): both are the caller's 4xx.
             return ApiResponses.error(e);
+        } catch (software.amazon.awssdk.core.exception.SdkException e) {
+            return ApiResponses.awsUnavailable(e);
         }
     }
 }

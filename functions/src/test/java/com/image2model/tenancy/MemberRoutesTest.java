@@ -54,7 +54,21 @@ class MemberRoutesTest {
             // A core's refusal, thrown as it is: no handler converts it.
             throw new Refusal(409, "plan_active", "Cancel the plan first.");
         });
+        routes.put("PUT /things/{id}", (caller, event) -> {
+            // What DynamoDB answers a role without the permission.
+            throw software.amazon.awssdk.services.dynamodb.model.DynamoDbException.builder().statusCode(400)
+                    .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder().serviceName("DynamoDb")
+                            .errorCode("AccessDeniedException").errorMessage("not authorized to perform: dynamodb:UpdateItem").build())
+                    .build();
+        });
         return new MemberRoutes(callers, routes);
+    }
+
+    @Test
+    void anUnexpectedAwsErrorIsA503WithACodeNeverA500() {
+        APIGatewayV2HTTPResponse answer = routes(MEMBERS).apply(event("PUT /things/{id}", member()));
+        assertThat(answer.getStatusCode()).isEqualTo(503);
+        assertThat(answer.getBody()).contains("\"code\":\"aws_unavailable\"").doesNotContain("dynamodb:UpdateItem");
     }
 
     private static final Callers MEMBERS = new Callers((c, u) -> Optional.of(new Standing(Role.MEMBER, true)));

@@ -85,6 +85,9 @@ public final class LocalAws implements Endpoints, AutoCloseable {
                 .endpoint(URI.create("http://127.0.0.1:" + s3Port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                 .corsRules(cors)
+                // The functions sign with their Lambda session's token (X-Amz-Security-Token), which S3 accepts
+                // and S3Proxy would otherwise refuse as an unknown header.
+                .ignoreUnknownHeaders(true)
                 .build();
         s3.start();
         while (!"STARTED".equals(s3.getState())) {
@@ -109,6 +112,11 @@ public final class LocalAws implements Endpoints, AutoCloseable {
 
     public static StaticCredentialsProvider credentials() {
         return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
+    }
+
+    /** The DynamoDB server itself (the devstack's IAM checks its requests). */
+    public com.image2model.devstack.dynamodb.DynamoServer dynamoDbServer() {
+        return dynamoDb;
     }
 
     @Override

@@ -81,6 +81,13 @@ public final class LocalSecretsManager implements AutoCloseable {
         return byArn.values().stream().filter(s -> s.name().equals(id)).findFirst();
     }
 
+    private volatile com.image2model.devstack.iam.Iam iam;
+
+    /** The devstack's IAM, checked on every call a function makes. */
+    public void setIam(com.image2model.devstack.iam.Iam iam) {
+        this.iam = iam;
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
@@ -96,6 +103,16 @@ public final class LocalSecretsManager implements AutoCloseable {
             JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
             String id = body.path("SecretId").asText(null);
             Optional<Secret> secret = find(id);
+            com.image2model.devstack.iam.Iam policies = iam;
+            if (policies != null) {
+                try {
+                    policies.authorize(exchange.getRequestHeaders().getFirst("X-Amz-Security-Token"), "secretsmanager:"
+                            + target.substring("secretsmanager.".length()), secret.map(Secret::arn).orElse(String.valueOf(id)));
+                } catch (com.image2model.devstack.iam.Iam.Denied denied) {
+                    error(exchange, 400, "AccessDeniedException", denied.getMessage());
+                    return;
+                }
+            }
             switch (target.substring("secretsmanager.".length())) {
                 case "GetSecretValue" -> {
                     if (secret.isEmpty()) {

@@ -36,6 +36,13 @@ public final class DynamoServer implements AutoCloseable {
         System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
+    /** Checks a signed request's permission before it runs (the devstack's IAM); throws the error to answer. */
+    @FunctionalInterface
+    public interface Authorizer {
+        void check(String sessionToken, String operation, ObjectNode request) throws DynamoException;
+    }
+
+    private volatile Authorizer authorizer = (token, operation, request) -> { };
     private final Engine engine;
     private final HttpServer server;
     private final ExecutorService executor;
@@ -63,6 +70,10 @@ public final class DynamoServer implements AutoCloseable {
             }
         }, 10, 10, TimeUnit.SECONDS);
         return server;
+    }
+
+    public void setAuthorizer(Authorizer authorizer) {
+        this.authorizer = authorizer;
     }
 
     public URI endpoint() {
@@ -95,6 +106,8 @@ public final class DynamoServer implements AutoCloseable {
             }
             ObjectNode answer;
             try {
+                authorizer.check(exchange.getRequestHeaders().getFirst("X-Amz-Security-Token"), target.substring(PREFIX.length()),
+                        (ObjectNode) request);
                 answer = engine.handle(target.substring(PREFIX.length()), (ObjectNode) request);
             } catch (DynamoException e) {
                 error(exchange, e);

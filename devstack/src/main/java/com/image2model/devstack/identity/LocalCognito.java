@@ -216,11 +216,42 @@ public final class LocalCognito implements AutoCloseable {
         return doc;
     }
 
+    private volatile com.image2model.devstack.iam.Iam iam;
+
+    /** The devstack's IAM, checked on every user-pool and SES call a function makes. */
+    public void setIam(com.image2model.devstack.iam.Iam iam) {
+        this.iam = iam;
+    }
+
+    /** Answers AccessDenied (as {@code status} with {@code body}) and false when IAM refuses; true when allowed. */
+    private boolean allowed(HttpExchange exchange, String action, String resource, boolean ses) throws IOException {
+        com.image2model.devstack.iam.Iam policies = iam;
+        if (policies == null) {
+            return true;
+        }
+        try {
+            policies.authorize(exchange.getRequestHeaders().getFirst("X-Amz-Security-Token"), action, resource);
+            return true;
+        } catch (com.image2model.devstack.iam.Iam.Denied denied) {
+            if (ses) {
+                exchange.getResponseHeaders().set("x-amzn-ErrorType", "AccessDeniedException");
+                sendJson(exchange, 403, Map.of("message", denied.getMessage()));
+            } else {
+                sendJson(exchange, 400, Map.of("__type", "AccessDeniedException", "message", denied.getMessage()));
+            }
+            return false;
+        }
+    }
+
     /** SES v2 SendEmail (the functions' notifications): the email goes to the outbox. */
     private void sesSendEmail(HttpExchange exchange) throws IOException {
         Map<String, Object> request;
         try (InputStream in = exchange.getRequestBody()) {
             request = JSON.readValue(in, new TypeReference<>() { });
+        }
+        if (!allowed(exchange, "ses:SendEmail", "arn:aws:ses:" + com.image2model.devstack.aws.LocalAws.REGION + ":"
+                + com.image2model.devstack.aws.LocalAws.ACCOUNT_ID + ":identity/" + request.get("FromEmailAddress"), true)) {
+            return;
         }
         Map<String, Object> simple = CognitoConfig.map(CognitoConfig.map(request.get("Content")).get("Simple"));
         String subject = String.valueOf(CognitoConfig.map(simple.get("Subject")).get("Data"));
@@ -242,6 +273,10 @@ public final class LocalCognito implements AutoCloseable {
         }
         if (request.containsKey("UserPoolId") && !config.userPoolId().equals(request.get("UserPoolId"))) {
             apiError(exchange, "ResourceNotFoundException", "User pool " + request.get("UserPoolId") + " does not exist.");
+            return;
+        }
+        if (!allowed(exchange, "cognito-idp:" + operation, "arn:aws:cognito-idp:" + com.image2model.devstack.aws.LocalAws.REGION + ":"
+                + com.image2model.devstack.aws.LocalAws.ACCOUNT_ID + ":userpool/" + config.userPoolId(), false)) {
             return;
         }
         switch (operation) {

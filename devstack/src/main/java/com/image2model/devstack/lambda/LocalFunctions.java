@@ -114,7 +114,11 @@ public final class LocalFunctions {
         int timeout = timeoutSeconds > 0 ? timeoutSeconds : Integer.parseInt(String.valueOf(function.properties().getOrDefault("Timeout", 20)));
         long started = System.nanoTime();
         try {
-            invoker.handleRequest(new ByteArrayInputStream(event), out, new LocalContext(logicalId, memory, timeout));
+            // As its own Lambda role: the AWS stand-ins see this function's session token (the devstack's IAM).
+            com.image2model.devstack.iam.CallerIdentity.as(logicalId, () -> {
+                invoker.handleRequest(new ByteArrayInputStream(event), out, new LocalContext(logicalId, memory, timeout));
+                return null;
+            });
         } finally {
             stats.computeIfAbsent(logicalId, id -> new Stats()).add(System.nanoTime() - started);
         }

@@ -29,7 +29,9 @@ class CreditsApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private final CreditLedger ledger = new CreditLedger(AwsClients.dynamoDb(), com.image2model.devstack.TestStack.setting(Settings.TABLE_NAME), Clock.systemUTC());
+    // The stack first: the functions' clients read its settings when they are built.
+    private final String table = com.image2model.devstack.TestStack.setting(Settings.TABLE_NAME);
+    private final CreditLedger ledger = new CreditLedger(AwsClients.dynamoDb(), table, Clock.systemUTC());
 
     @Test
     void aNewCompanySeesItsTrialCreditsEstimatesUsageAndLedger() throws Exception {
