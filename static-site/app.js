@@ -53,6 +53,8 @@ function chart(kind, label, labels, series, axes) {
       scales: { x: { title: { display: true, text: axes.x } }, y: { beginAtZero: true, title: { display: true, text: axes.y } } } } } });
   return h('div', { class: 'chart' }, canvas);
 }
+/** The headers an upload URL was signed with, but Content-Length (the browser sets it from the body). */
+const uploadHeaders = (upload) => Object.fromEntries(Object.entries(upload.headers).filter(([name]) => name.toLowerCase() !== 'content-length'));
 function message(text, kind = 'bad') { return h('p', { class: kind, role: kind === 'bad' ? 'alert' : 'status' }, text); }
 
 // ------------------------------------------------------------------ sign-in (code + PKCE)
@@ -221,7 +223,7 @@ async function createPage() {
     await Promise.all(job.files.map((f, i) => new Promise((resolve) => {
       const xhr = new XMLHttpRequest();
       xhr.open('PUT', f.upload.url);
-      xhr.setRequestHeader('Content-Type', f.upload.headers['Content-Type']);
+      Object.entries(uploadHeaders(f.upload)).forEach(([name, value]) => xhr.setRequestHeader(name, value));
       xhr.upload.onprogress = (p) => { good[i].progress = Math.round(100 * p.loaded / p.total); loaded[i] = p.loaded; draw();
         batch.value = Math.round(100 * loaded.reduce((a, b) => a + b, 0) / good.reduce((a, g) => a + g.file.size, 0)); };
       xhr.onloadend = () => { good[i].progress = 100; good[i].problem = xhr.status === 200 ? null : 'The upload failed (' + xhr.status + ').'; draw(); resolve(); };
@@ -276,7 +278,7 @@ async function retry(job, failed) {
   const next = await api('POST', '/jobs', { quality: job.quality, name: 'Retry of ' + (job.name || job.jobId),
     files: files.map((f) => ({ name: f.name, contentType: f.type, size: f.size })) });
   state.pendingFiles.set(next.jobId, files);
-  await Promise.all(next.files.map((f, i) => fetch(f.upload.url, { method: 'PUT', headers: { 'Content-Type': f.upload.headers['Content-Type'] }, body: files[i] })));
+  await Promise.all(next.files.map((f, i) => fetch(f.upload.url, { method: 'PUT', headers: uploadHeaders(f.upload), body: files[i] })));
   location.hash = '#/jobs/' + next.jobId;
 }
 

@@ -132,12 +132,19 @@ public final class FalClient {
         throw refused("result", response);
     }
 
-    /** Asks FAL to drop a queued or running request; one already finished is not an error. */
-    public void cancel(String cancelUrl) {
+    /**
+     * Asks FAL to drop a queued or running request; answers whether FAL took the cancellation (2xx).
+     * False when it will not (400 {@code ALREADY_COMPLETED}: its result exists or is being made).
+     */
+    public boolean cancel(String cancelUrl) {
         HttpResponse<String> response = send(() -> authorized(URI.create(cancelUrl)).PUT(HttpRequest.BodyPublishers.noBody()).build());
-        if (response.statusCode() / 100 != 2 && response.statusCode() != 400) {
-            throw refused("cancel", response);
+        if (response.statusCode() / 100 == 2) {
+            return true;
         }
+        if (response.statusCode() == 400) {
+            return false;
+        }
+        throw refused("cancel", response);
     }
 
     /** Downloads a result file, refusing one larger than {@code maxBytes}. */

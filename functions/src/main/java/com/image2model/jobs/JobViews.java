@@ -27,17 +27,22 @@ public final class JobViews {
         this.resultUrlTtl = resultUrlTtl;
     }
 
-    /** A new file's view with its upload: a PUT signed for its type and size, valid for the upload window. */
+    /**
+     * A new file's view with its upload: a PUT signed for its type and size, valid for the upload
+     * window, that writes once: S3's conditional write ({@code If-None-Match: *}, signed in) refuses a
+     * second PUT with 412, so the image that was checked is the image FAL reads.
+     */
     Map<String, Object> withUpload(JobFile file) {
         PresignedPutObjectRequest put = presigner.presignPutObject(p -> p.signatureDuration(uploadWindow)
                 .putObjectRequest(r -> r.bucket(uploadsBucket).key(file.uploadKey()).contentType(file.contentType())
-                        .contentLength(file.size())));
+                        .contentLength(file.size()).ifNoneMatch("*")));
         Map<String, Object> upload = new LinkedHashMap<>();
         upload.put("method", "PUT");
         upload.put("url", put.url().toString());
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", file.contentType());
         headers.put("Content-Length", String.valueOf(file.size()));
+        headers.put("If-None-Match", "*");
         upload.put("headers", headers);
         upload.put("expiresAt", put.expiration().toString());
         Map<String, Object> entry = fileView(file, false);

@@ -71,8 +71,15 @@ public final class JobsApi {
         if (store.files(caller.companyId(), jobId).stream().allMatch(f -> f.state().terminal())) {
             throw new ApiException(409, "job_finished", "This job has finished (" + job.state() + "): there is nothing left to cancel.");
         }
-        pipeline.cancel(caller.companyId(), jobId, caller.email().isBlank() ? caller.userId() : caller.email());
-        return view(caller, jobId);
+        int finishing = pipeline.cancel(caller.companyId(), jobId, caller.email().isBlank() ? caller.userId() : caller.email());
+        Map<String, Object> out = view(caller, jobId);
+        out.put("stillFinishing", finishing);
+        if (finishing > 0) {
+            out.put("message", finishing + (finishing == 1 ? " model was" : " models were") + " already being made and could not be"
+                    + " stopped: " + (finishing == 1 ? "it arrives" : "they arrive") + " shortly and " + (finishing == 1 ? "is" : "are")
+                    + " charged. Everything else was cancelled and its credits returned.");
+        }
+        return out;
     }
 
     private static String jobId(String id) {

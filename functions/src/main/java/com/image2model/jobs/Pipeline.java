@@ -292,20 +292,42 @@ public final class Pipeline {
 
     // ------------------------------------------------------------------ cancel
 
-    /** Cancels a job's open files: those at FAL are cancelled there too; all release their credits. */
-    public void cancel(String companyId, String jobId, String actor) {
+    /**
+     * Cancels a job's open files and answers how many go on. A file not yet at FAL is cancelled and
+     * its credits released at once. A file FAL has accepted is released only when FAL confirms the
+     * cancellation: FAL bills a generation it ran, so one it will not cancel (already finished, or
+     * its cancel failed) is left to arrive and is charged like any other result.
+     */
+    public int cancel(String companyId, String jobId, String actor) {
         store.requestCancel(companyId, jobId);
+        int finishing = 0;
         for (JobFile file : store.files(companyId, jobId)) {
             if (file.state().terminal()) {
                 continue;
             }
-            if (file.state() == FileState.SUBMITTED) {
-                cancelQuietly(file.falCancelUrl());
+            if (file.state() == FileState.SUBMITTED && !cancelledAtFal(file.falCancelUrl())) {
+                finishing++;
+                continue;
             }
             store.markCancelled(file, "Cancelled by " + actor + ". Your credits were released.");
         }
+        return finishing;
     }
 
+    /** Whether FAL confirmed the cancellation (no URL: nothing was submitted there). */
+    private boolean cancelledAtFal(String cancelUrl) {
+        if (cancelUrl == null) {
+            return true;
+        }
+        try {
+            return fal.cancel(cancelUrl);
+        } catch (RuntimeException e) {
+            LOG.warn("FAL did not take the cancellation {}: {}", cancelUrl, e.getMessage());
+            return false;
+        }
+    }
+
+    /** For work we give up on ourselves (a file that cannot be recorded, FAL past its wait): released whatever FAL says. */
     private void cancelQuietly(String cancelUrl) {
         if (cancelUrl == null) {
             return;
@@ -313,7 +335,6 @@ public final class Pipeline {
         try {
             fal.cancel(cancelUrl);
         } catch (RuntimeException e) {
-            // The credits are released either way; at worst FAL finishes a model nobody collects.
             LOG.warn("FAL did not take the cancellation {}: {}", cancelUrl, e.getMessage());
         }
     }

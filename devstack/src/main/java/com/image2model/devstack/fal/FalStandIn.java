@@ -236,6 +236,13 @@ public final class FalStandIn implements AutoCloseable {
         slowJobs.set(times);
     }
 
+    private volatile boolean refuseCancels;
+
+    /** Whether cancels are refused as FAL refuses one for a request it is finishing (400 ALREADY_COMPLETED); the work goes on. */
+    public void refuseCancels(boolean refuse) {
+        refuseCancels = refuse;
+    }
+
     public void webhookRetryBaseMillis(long millis) {
         webhookRetryBaseMillis = millis;
     }
@@ -246,6 +253,7 @@ public final class FalStandIn implements AutoCloseable {
         failingResults.set(0);
         lostWebhooks.set(0);
         slowJobs.set(0);
+        refuseCancels = false;
         faults = Faults.NONE;
     }
 
@@ -424,7 +432,7 @@ public final class FalStandIn implements AutoCloseable {
     }
 
     private void cancel(HttpExchange exchange, Request request) throws IOException {
-        if (request.status.equals("COMPLETED")) {
+        if (request.status.equals("COMPLETED") || refuseCancels) {
             send(exchange, 400, JSON.writeValueAsBytes(Map.of("status", "ALREADY_COMPLETED")));
             return;
         }

@@ -470,4 +470,31 @@ class PipelineFailuresTest {
         return Map.of("X-Fal-Webhook-Request-Id", requestId, "X-Fal-Webhook-User-Id", FalStandIn.USER_ID,
                 "X-Fal-Webhook-Timestamp", Long.toString(at), "X-Fal-Webhook-Signature", HexFormat.of().formatHex(signer.sign()));
     }
+
+    /**
+     * Cancelling a file FAL has accepted but will not drop (it answers ALREADY_COMPLETED): its
+     * credits are not released; the result arrives and is charged once, and the answer says so.
+     */
+    @Test
+    void aCancelFalRefusesLetsTheResultArriveAndCharges() throws Exception {
+        Jobs.Company company = Jobs.company("Late Cancel", 0);
+        fal.slowNextJobs(1, 3_000);
+        fal.refuseCancels(true);
+        JsonNode job = start(company, 1);
+        Jobs.uploadAll(job, List.of(IMAGE));
+        Jobs.await(company, id(job), Jobs.fileState("SUBMITTED"));
+
+        com.image2model.devstack.identity.Api.Answer cancelled = com.image2model.devstack.identity.Api.call("DELETE", "/jobs/" + id(job),
+                company.token(), null);
+        assertThat(cancelled.status()).isEqualTo(200);
+        assertThat(cancelled.body().path("stillFinishing").asInt()).isEqualTo(1);
+        assertThat(cancelled.body().path("message").asText()).contains("could not be stopped").contains("charged");
+        assertThat(cancelled.body().at("/files/0/state").asText()).isEqualTo("SUBMITTED");
+        assertThat(Jobs.ledger().balance(company.companyId()).held()).as("still held, not released").isEqualTo(35);
+
+        Jobs.await(company, id(job), Jobs.fileState("DONE"));
+        assertThat(Jobs.captures(company)).isEqualTo(1);
+        assertThat(Jobs.ledger().balance(company.companyId()).available()).isEqualTo(100 - 35);
+        Jobs.assertSettled(company);
+    }
 }
