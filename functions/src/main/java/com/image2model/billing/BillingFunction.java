@@ -21,10 +21,10 @@ public final class BillingFunction implements Function<APIGatewayV2HTTPEvent, AP
     private final MemberRoutes members;
     private final OperatorRoutes operators;
 
-    public BillingFunction(Callers callers, Billing billing, BillingApi api) {
+    public BillingFunction(Callers callers, Billing billing, BillingApi api, com.image2model.tenancy.Operators.Group operatorsGroup) {
         this.billing = billing;
         this.members = new MemberRoutes(callers, api.memberRoutes());
-        this.operators = new OperatorRoutes(api.operatorRoutes());
+        this.operators = new OperatorRoutes(api.operatorRoutes(), operatorsGroup);
     }
 
     @Override

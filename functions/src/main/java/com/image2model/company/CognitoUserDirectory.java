@@ -52,6 +52,16 @@ public final class CognitoUserDirectory implements UserDirectory {
     }
 
     @Override
+    public boolean inGroup(String userId, String group) {
+        try {
+            return client.get().adminListGroupsForUserPaginator(r -> r.userPoolId(poolId.get()).username(userId)).groups().stream()
+                    .anyMatch(g -> group.equals(g.groupName()));
+        } catch (UserNotFoundException gone) {
+            return false;
+        }
+    }
+
+    @Override
     public void delete(String userId) {
         try {
             client.get().adminDeleteUser(r -> r.userPoolId(poolId.get()).username(userId));

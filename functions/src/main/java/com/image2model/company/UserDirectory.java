@@ -15,6 +15,9 @@ public interface UserDirectory {
 
     void delete(String userId);
 
+    /** Whether the user is in the group now (the operators' group: re-checked on every operator request). */
+    boolean inGroup(String userId, String group);
+
     final class UserExists extends Exception {
         public UserExists(String message) {
             super(message);

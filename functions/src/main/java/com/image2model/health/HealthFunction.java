@@ -23,19 +23,22 @@ public final class HealthFunction implements Function<APIGatewayV2HTTPEvent, API
     private static final Logger LOG = LoggerFactory.getLogger(HealthFunction.class);
 
     private final HealthCheck check;
+    private final Operators.Group operators;
 
-    public HealthFunction(HealthCheck check) {
+    public HealthFunction(HealthCheck check, Operators.Group operators) {
+        this.operators = operators;
         this.check = check;
     }
 
-    public static HealthFunction fromEnvironment() {
+    /** {@code operators}: who may see the details, asked of the user pool on each such request. */
+    public static HealthFunction fromEnvironment(Operators.Group operators) {
         ExecutorService executor = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "health-probe");
             thread.setDaemon(true);
             return thread;
         });
         Duration deadline = Duration.ofMillis(Settings.getInt(Settings.HEALTH_TIMEOUT_MILLIS));
-        return new HealthFunction(new HealthCheck(AwsProbes.configured(), executor, deadline));
+        return new HealthFunction(new HealthCheck(AwsProbes.configured(), executor, deadline), operators);
     }
 
     /**
@@ -47,7 +50,7 @@ public final class HealthFunction implements Function<APIGatewayV2HTTPEvent, API
         boolean details = "GET /health/details".equals(request.getRouteKey());
         if (details) {
             try {
-                Operators.require(request);
+                Operators.verify(request, operators);
             } catch (ApiException e) {
                 return ApiResponses.error(e);
             }

@@ -25,15 +25,18 @@ public final class OperatorRoutes implements Function<APIGatewayV2HTTPEvent, API
     }
 
     private final Map<String, Route> routes;
+    private final Operators.Group group;
 
-    public OperatorRoutes(Map<String, Route> routes) {
+    /** {@code group}: the user pool's answer to "still an operator?", asked on every request. */
+    public OperatorRoutes(Map<String, Route> routes, Operators.Group group) {
         this.routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
+        this.group = group;
     }
 
     @Override
     public APIGatewayV2HTTPResponse apply(APIGatewayV2HTTPEvent event) {
         try {
-            Operators.Operator operator = Operators.verify(event);
+            Operators.Operator operator = Operators.verify(event, group);
             Route route = routes.get(String.valueOf(event.getRouteKey()));
             if (route == null) {
                 throw ApiException.notFound("Route " + event.getRouteKey());

@@ -14,8 +14,26 @@ public final class Operators {
     public record Operator(String userId, String email) {
     }
 
-    /** The operator calling, once {@link #require} let them in. */
-    public static Operator verify(APIGatewayV2HTTPEvent event) {
+    /** Whether a person is in the operators' group now, as the user pool says (not as their token said). */
+    @FunctionalInterface
+    public interface Group {
+        boolean stillMember(String userId);
+    }
+
+    /**
+     * The operator calling: their access token says they are in the group, and the user pool says
+     * they still are (a removal takes effect at once, not when the token expires).
+     */
+    public static Operator verify(APIGatewayV2HTTPEvent event, Group group) {
+        Operator operator = verify(event);
+        if (!group.stillMember(operator.userId())) {
+            throw ApiException.forbidden("operators_only", "Only platform operators can see this.");
+        }
+        return operator;
+    }
+
+    /** The operator calling as their token says, once {@link #require} let them in. */
+    private static Operator verify(APIGatewayV2HTTPEvent event) {
         require(event);
         Map<String, String> claims = event.getRequestContext().getAuthorizer().getJwt().getClaims();
         return new Operator(claims.get("sub"), claims.getOrDefault("email", claims.getOrDefault("username", "")));

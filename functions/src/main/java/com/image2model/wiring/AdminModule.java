@@ -37,6 +37,6 @@ public final class AdminModule {
         Figures figures = new Figures(AwsClients.dynamoDb(), table, jobs, com.image2model.credits.Catalog.load(), Clock.systemUTC());
         return new OperatorRoutes(MemberRoutes.merge(
                 new CompanyOperationsApi(operations, companyId -> AdminViews.billingOf(companies.billing(companyId))).routes(),
-                new PlatformFiguresApi(figures, operations).routes()));
+                new PlatformFiguresApi(figures, operations).routes()), CompanyModule.operatorsGroup());
     }
 }

@@ -65,7 +65,8 @@ public final class BillingModule {
 
     public static BillingFunction api() {
         Billing billing = billing();
-        return new BillingFunction(CompanyModule.callers(), billing, new BillingApi(billing, Settings.get(Settings.SITE_ORIGIN), Clock.systemUTC()));
+        return new BillingFunction(CompanyModule.callers(), billing, new BillingApi(billing, Settings.get(Settings.SITE_ORIGIN), Clock.systemUTC()),
+                CompanyModule.operatorsGroup());
     }
 
     /** Fail closed: without usable secrets the endpoint refuses everything (503) instead of guessing. */

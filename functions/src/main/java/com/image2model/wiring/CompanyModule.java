@@ -73,6 +73,12 @@ public final class CompanyModule {
         });
     }
 
+    /** The operators' group as the user pool says now (every operator request asks). */
+    public static com.image2model.tenancy.Operators.Group operatorsGroup() {
+        CognitoUserDirectory directory = new CognitoUserDirectory(AwsClients::cognito, () -> Settings.get(Settings.USER_POOL_ID));
+        return userId -> directory.inGroup(userId, com.image2model.tenancy.Operators.GROUP);
+    }
+
     public static RateLimits rateLimits() {
         Rates rates = Rates.load();
         return RateLimits.of(rates.jobsPerMinute(), rates.imagesPerHour(), rates.requestsPerHour());

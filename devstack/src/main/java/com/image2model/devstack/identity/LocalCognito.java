@@ -297,6 +297,16 @@ public final class LocalCognito implements AutoCloseable {
                 revokeRefreshTokens(user.id);
                 apiOk(exchange, Map.of());
             });
+            case "AdminListGroupsForUser" -> withUser(exchange, request, user -> apiOk(exchange, Map.of("Groups",
+                    user.groups.stream().sorted().map(g -> Map.of("GroupName", g, "UserPoolId", config.userPoolId())).toList())));
+            case "AdminAddUserToGroup" -> withUser(exchange, request, user -> {
+                user.groups.add(String.valueOf(request.get("GroupName")));
+                apiOk(exchange, Map.of());
+            });
+            case "AdminRemoveUserFromGroup" -> withUser(exchange, request, user -> {
+                user.groups.remove(String.valueOf(request.get("GroupName")));
+                apiOk(exchange, Map.of());
+            });
             case "AdminDeleteUser" -> withUser(exchange, request, user -> {
                 usersById.remove(user.id);
                 idByEmail.remove(user.email);
@@ -724,6 +734,11 @@ public final class LocalCognito implements AutoCloseable {
     /** Adds a user to a group (operators): a devstack convenience, as the console would do in AWS. */
     public void addToGroup(String email, String group) {
         userByLogin(email).orElseThrow(() -> new IllegalArgumentException("No user " + email)).groups.add(group);
+    }
+
+    /** Takes a user out of a group (as AdminRemoveUserFromGroup does); their tokens keep the old claim until they expire. */
+    public void removeFromGroup(String email, String group) {
+        userByLogin(email).orElseThrow(() -> new IllegalArgumentException("No user " + email)).groups.remove(group);
     }
 
     private void revokeRefreshTokens(String userId) {

@@ -260,4 +260,23 @@ class AdminTest {
         List<JsonNode> entries = audit().stream().filter(e -> e.path("target").asText().equals(sub)).toList();
         assertThat(entries).extracting(e -> e.path("action").asText()).containsExactly("user.enable", "user.disable");
     }
+
+    /** An operator taken out of the group loses the console at once, though their token still says operators. */
+    @Test
+    void aRemovedOperatorIsRefusedAtOnceWithTheirStillValidToken() throws Exception {
+        String email = "former-ops@" + Api.domain("platform-ops");
+        Api.signUp(email, "Former Ops");
+        TestStack.get().cognito().addToGroup(email, "operators");
+        String token = Api.login().signIn(email, Api.PASSWORD).accessToken();
+        assertThat(Api.call("GET", "/admin/companies", token, null).status()).isEqualTo(200);
+        assertThat(Api.call("GET", "/health/details", token, null).status()).isEqualTo(200);
+
+        TestStack.get().cognito().removeFromGroup(email, "operators");
+        assertThat(Api.claims(token).path("cognito:groups").toString()).as("the token still claims it").contains("operators");
+        for (String path : new String[] {"/admin/companies", "/admin/audit", "/admin/billing/reconcile?month=2026-11", "/health/details"}) {
+            Api.Answer refused = Api.call("GET", path, token, null);
+            assertThat(refused.status()).as(path).isEqualTo(403);
+            assertThat(refused.errorCode()).as(path).isEqualTo("operators_only");
+        }
+    }
 }
