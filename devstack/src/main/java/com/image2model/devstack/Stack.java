@@ -253,6 +253,13 @@ public final class Stack implements AutoCloseable {
             if (Files.isRegularFile(root.resolve("events/company.json"))) {
                 com.image2model.devstack.samples.SampleEventsCompany.seed(aws, provisioner.ref("Table"), root);
             }
+            if (Files.isRegularFile(root.resolve("events/admin.json"))) {
+                // The operator the operators' sample event is signed in as: the user pool says they are one.
+                var claims = JSON.readTree(root.resolve("events/admin.json").toFile()).at("/requestContext/authorizer/jwt/claims");
+                cognito.seedUser(claims.path("sub").asText(), claims.path("email").asText(),
+                        java.util.Arrays.stream(claims.path("cognito:groups").asText().replaceAll("[\\[\\]]", " ").trim().split("[\\s,]+"))
+                                .filter(g -> !g.isBlank()).toList());
+            }
             Stack stack = new Stack(template, aws, provisioner, functions, front, cognito, fal, stripe, secrets, eventSources, schedules, dns);
             stack.stateFiles.addAll(stateFiles);
             return stack;

@@ -306,6 +306,10 @@ public final class Billing {
         long credits = BillingRules.invoiceCredits(paid, plan.perSeat() ? catalog.includedCredits(plan.id(), seats) : 0, expected);
         if (credits > 0) {
             ledger.grantPlanCredits(companyId, plan.id(), seats, credits, invoiceId);
+            if (paid.paymentIntent() != null) {
+                // A refund or dispute of this invoice takes back its credits, as for a pack.
+                store.recordPayment(companyId, paid.paymentIntent(), credits, paid.amountPaid(), plan.id(), invoiceId);
+            }
         }
         if (state(companyId).pastDue()) {
             store.companies().clearPastDue(companyId);

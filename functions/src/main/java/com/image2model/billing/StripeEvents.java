@@ -24,7 +24,7 @@ public final class StripeEvents {
 
     /** A paid (or failed) invoice: its first line's price and quantity, its reason and amounts. */
     public record Invoice(String id, String number, String price, int quantity, String billingReason, long lineAmount, String currency,
-                          long amountPaid, Long created) {
+                          long amountPaid, Long created, String paymentIntent) {
     }
 
     /** A refunded charge or a dispute: its payment intent and amounts. */
@@ -77,7 +77,18 @@ public final class StripeEvents {
         return new Invoice(invoice.path("id").asString(""), invoice.path("number").asString(invoice.path("id").asString("")),
                 line.at("/pricing/price_details/price").asString(null), Math.max(1, line.path("quantity").asInt(1)),
                 invoice.path("billing_reason").asString(""), line.path("amount").asLong(-1), invoice.path("currency").asString(""),
-                invoice.path("amount_paid").asLong(0), created(invoice));
+                invoice.path("amount_paid").asLong(0), created(invoice), invoicePaymentIntent(invoice));
+    }
+
+    /** The intent that paid an invoice: its payments list (Stripe's API since 2025), or the older top-level field. */
+    private static String invoicePaymentIntent(JsonNode invoice) {
+        for (JsonNode payment : invoice.path("payments").path("data")) {
+            String intent = payment.path("payment").path("payment_intent").asString(null);
+            if (intent != null && "paid".equals(payment.path("status").asString("paid"))) {
+                return intent;
+            }
+        }
+        return invoice.path("payment_intent").isString() ? invoice.path("payment_intent").asString() : null;
     }
 
     public static Charge charge(JsonNode charge) {

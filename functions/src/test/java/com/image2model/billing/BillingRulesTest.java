@@ -116,7 +116,7 @@ class BillingRulesTest {
     }
 
     private static StripeEvents.Invoice invoice(String reason, long lineAmount, String currency) {
-        return new StripeEvents.Invoice("in_1", "0001", "price_team", 3, reason, lineAmount, currency, lineAmount, null);
+        return new StripeEvents.Invoice("in_1", "0001", "price_team", 3, reason, lineAmount, currency, lineAmount, null, null);
     }
 
     @Test
@@ -148,5 +148,21 @@ class BillingRulesTest {
         assertThat(BillingRules.planActive("team", "canceled")).isFalse();
         assertThat(BillingRules.planActive(null, "active")).isFalse();
         assertThat(BillingRules.planActive("team", null)).isFalse();
+    }
+
+    @Test
+    void aProrationOrManualInvoiceGrantsWhatItsAmountBuysNeverMoreCreditsThanCents() {
+        // Professional: 2,500 cents and 3,000 credits a seat (1.2 credits a cent at list price).
+        StripeEvents.Invoice cycle = new StripeEvents.Invoice("in_c", "1", "p", 2, "subscription_cycle", 5000, "usd", 5000, null, null);
+        assertThat(BillingRules.invoiceCredits(cycle, 6000, 5000)).isEqualTo(6000);
+        StripeEvents.Invoice cent = new StripeEvents.Invoice("in_p", "2", "p", 3, "subscription_update", 1, "usd", 1, null, null);
+        assertThat(BillingRules.invoiceCredits(cent, 6000, 5000)).as("1 cent buys 1 credit at most").isEqualTo(1);
+        StripeEvents.Invoice half = new StripeEvents.Invoice("in_h", "3", "p", 2, "manual", 2500, "usd", 2500, null, null);
+        assertThat(BillingRules.invoiceCredits(half, 6000, 5000)).as("pro rata 3,000, capped at 2,500 cents").isEqualTo(2500);
+        StripeEvents.Invoice nothing = new StripeEvents.Invoice("in_n", "4", "p", 2, "manual", 0, "usd", 0, null, null);
+        assertThat(BillingRules.invoiceCredits(nothing, 6000, 5000)).isZero();
+        assertThat(BillingRules.invoiceCredits(cycle, 0, 5000)).as("a plan without included credits").isZero();
+        StripeEvents.Invoice huge = new StripeEvents.Invoice("in_x", "5", "p", 2, "manual", Long.MAX_VALUE, "usd", Long.MAX_VALUE, null, null);
+        assertThat(BillingRules.invoiceCredits(huge, 6000, 5000)).as("never more than the plan includes").isEqualTo(6000);
     }
 }

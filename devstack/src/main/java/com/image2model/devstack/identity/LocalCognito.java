@@ -736,6 +736,18 @@ public final class LocalCognito implements AutoCloseable {
         userByLogin(email).orElseThrow(() -> new IllegalArgumentException("No user " + email)).groups.add(group);
     }
 
+    /**
+     * A user with this very sub, if there is none yet: the person the sample events in events/ are
+     * signed in as (nobody signs in as them: their password is random), in {@code groups}.
+     */
+    public synchronized void seedUser(String id, String email, java.util.Collection<String> groups) {
+        if (usersById.containsKey(id) || idByEmail.containsKey(email)) {
+            return;
+        }
+        User user = addUser(id, email, UUID.randomUUID() + "-Aa1!", "CONFIRMED", Map.of("sub", id, "email", email, "email_verified", "true"));
+        user.groups.addAll(groups);
+    }
+
     /** Takes a user out of a group (as AdminRemoveUserFromGroup does); their tokens keep the old claim until they expire. */
     public void removeFromGroup(String email, String group) {
         userByLogin(email).orElseThrow(() -> new IllegalArgumentException("No user " + email)).groups.remove(group);

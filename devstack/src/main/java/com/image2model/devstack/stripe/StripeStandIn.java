@@ -147,22 +147,7 @@ public final class StripeStandIn implements AutoCloseable {
         long quantity = session.at("/line_items/0/quantity").asLong(1);
         String customer = session.path("customer").asText();
         if (session.path("mode").asText().equals("payment")) {
-            ObjectNode intent = create("pi", "payment_intent");
-            intent.put("amount", session.path("amount_total").asLong());
-            intent.put("currency", "usd");
-            intent.put("customer", customer);
-            intent.put("status", "succeeded");
-            intent.set("metadata", session.path("payment_intent_data").path("metadata").deepCopy());
-            ObjectNode charge = create("ch", "charge");
-            charge.put("amount", session.path("amount_total").asLong());
-            charge.put("amount_refunded", 0);
-            charge.put("currency", "usd");
-            charge.put("customer", customer);
-            charge.put("payment_intent", intent.path("id").asText());
-            charge.put("paid", true);
-            charge.put("refunded", false);
-            charge.put("status", "succeeded");
-            intent.put("latest_charge", charge.path("id").asText());
+            ObjectNode intent = paymentIntent(customer, session.path("amount_total").asLong(), session.path("payment_intent_data").path("metadata"));
             session.put("payment_intent", intent.path("id").asText());
         } else {
             ObjectNode subscription = create("sub", "subscription");
@@ -225,6 +210,7 @@ public final class StripeStandIn implements AutoCloseable {
         ObjectNode invoice = invoice(subscription, "subscription_cycle");
         invoice.put("status", "open");
         invoice.put("amount_paid", 0);
+        invoice.remove("payments");
         emit("customer.subscription.updated", subscription);
         emit("invoice.payment_failed", invoice);
     }
@@ -403,6 +389,27 @@ public final class StripeStandIn implements AutoCloseable {
         return refund;
     }
 
+    /** A succeeded payment intent and its charge, as a card payment leaves them (refunds go through the intent). */
+    private ObjectNode paymentIntent(String customer, long amount, JsonNode metadata) {
+        ObjectNode intent = create("pi", "payment_intent");
+        intent.put("amount", amount);
+        intent.put("currency", "usd");
+        intent.put("customer", customer);
+        intent.put("status", "succeeded");
+        intent.set("metadata", metadata.deepCopy());
+        ObjectNode charge = create("ch", "charge");
+        charge.put("amount", amount);
+        charge.put("amount_refunded", 0);
+        charge.put("currency", "usd");
+        charge.put("customer", customer);
+        charge.put("payment_intent", intent.path("id").asText());
+        charge.put("paid", true);
+        charge.put("refunded", false);
+        charge.put("status", "succeeded");
+        intent.put("latest_charge", charge.path("id").asText());
+        return intent;
+    }
+
     private ObjectNode invoice(ObjectNode subscription, String reason) {
         ObjectNode item = (ObjectNode) subscription.at("/items/data/0");
         Catalog.Item plan = prices.get(item.at("/price/id").asText());
@@ -415,6 +422,12 @@ public final class StripeStandIn implements AutoCloseable {
         invoice.put("amount_due", amount);
         invoice.put("amount_paid", amount);
         invoice.put("currency", "usd");
+        // Paid by card: its payment (Stripe's invoice payments list; refunds and disputes name its intent).
+        ObjectNode intent = paymentIntent(subscription.path("customer").asText(), amount, subscription.path("metadata"));
+        ObjectNode payments = invoice.putObject("payments");
+        payments.put("object", "list");
+        payments.putArray("data").addObject().put("object", "invoice_payment").put("status", "paid").putObject("payment")
+                .put("type", "payment_intent").put("payment_intent", intent.path("id").asText());
         invoice.put("number", "DEV-" + invoice.path("id").asText().substring(3, 11).toUpperCase());
         invoice.put("period_start", item.path("current_period_start").asLong());
         invoice.put("period_end", item.path("current_period_end").asLong());

@@ -319,6 +319,27 @@ class BillingTest {
         LedgerInvariant.check(ledger(), company.companyId()).assertHolds();
     }
 
+    /** A plan's invoice refunded, then disputed: its included credits come back out once, in proportion. */
+    @Test
+    void aRefundOrDisputeOfAPlanInvoiceTakesBackItsIncludedCredits() throws Exception {
+        Company company = company("Plan Refunds");
+        pay(checkout(company, "{\"item\": \"plan_starter\"}"));
+        await(() -> ledger().balance(company.companyId()).available() == 1100, "the seat's credits granted");
+        String paymentIntent = lastEvent("invoice.paid").at("/data/object/payments/data/0/payment/payment_intent").asText();
+        assertThat(paymentIntent).startsWith("pi_");
+
+        stripe().holdDeliveries(true);
+        refund(paymentIntent, 500);
+        assertThat(stripe().deliver(lastEvent("charge.refunded"))).isEqualTo(200);
+        assertThat(ledger().balance(company.companyId()).available()).as("half the invoice: half its 1,000 credits").isEqualTo(600);
+        refund(paymentIntent, 500);
+        assertThat(stripe().deliver(lastEvent("charge.refunded"))).isEqualTo(200);
+        assertThat(stripe().deliver(lastEvent("charge.refunded"))).isEqualTo(200);
+        assertThat(ledger().balance(company.companyId()).available()).isEqualTo(100);
+        assertThat(entries(company, CreditLedger.EntryType.REFUND)).isEqualTo(2);
+        LedgerInvariant.check(ledger(), company.companyId()).assertHolds();
+    }
+
     static void refund(String paymentIntent, long cents) throws Exception {
         HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create(stripe().url() + "/v1/refunds"))
                 .header("Authorization", "Bearer " + StripeStandIn.SECRET_KEY).header("Content-Type", "application/x-www-form-urlencoded")
