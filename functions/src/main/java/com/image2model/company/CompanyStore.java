@@ -490,7 +490,7 @@ public final class CompanyStore {
 
     /** What billing keeps on the company item. */
     public record BillingFields(String customerId, String plan, int seats, String subscriptionId, String status, long currentPeriodEnd,
-                                boolean cancelAtPeriodEnd, boolean pastDue) {
+                                boolean cancelAtPeriodEnd, boolean pastDue, Long overdueSince) {
     }
 
     /** A subscription as Stripe described it when it was fetched (at {@code fetchedAtMillis}). */
@@ -506,7 +506,7 @@ public final class CompanyStore {
         }
         return Optional.of(new BillingFields(str(item, "stripeCustomerId"), str(item, "plan"), (int) num(item, "seats"),
                 str(item, "subscriptionId"), str(item, "subscriptionStatus"), num(item, "currentPeriodEnd"), flag(item, "cancelAtPeriodEnd"),
-                flag(item, "pastDue")));
+                flag(item, "pastDue"), item.containsKey("overdueSince") ? num(item, "overdueSince") : null));
     }
 
     /** The write that links a Stripe customer to the company, if it has none yet (billing joins it to the customer's own item). */
@@ -533,12 +533,21 @@ public final class CompanyStore {
             update.append(", subscriptionMonthlyCents = :monthly");
             values.put(":monthly", n(sub.monthlyCents()));
         }
+        boolean overdue = com.image2model.credits.FairUseRule.OVERDUE.contains(sub.status());
+        if (overdue) {
+            // Since when Stripe has not been paid: the Unlimited plan's grace counts from here.
+            update.append(", overdueSince = if_not_exists(overdueSince, :overdueSince)");
+            values.put(":overdueSince", n(clock.instant().getEpochSecond()));
+        }
         if (sub.ended()) {
             update.append(", subscriptionEndedAt = if_not_exists(subscriptionEndedAt, :endedAt) REMOVE #plan");
             values.put(":endedAt", n(sub.endedAt()));
         } else if (sub.plan() != null) {
             update.append(", #plan = :plan REMOVE subscriptionEndedAt");
             values.put(":plan", s(sub.plan()));
+        }
+        if (!overdue) {
+            update.append(update.indexOf(" REMOVE ") >= 0 ? ", overdueSince" : " REMOVE overdueSince");
         }
         String expression = update.toString();
         try {

@@ -52,6 +52,11 @@ public final class Catalog {
         return unlimited().get("fairUseImagesPerMonth").asLong();
     }
 
+    /** How long the Unlimited plan keeps its free images while its payment is overdue (past due, unpaid, incomplete). */
+    public int unpaidGraceDays() {
+        return unlimited().path("unpaidGraceDays").asInt(0);
+    }
+
     public int fairUseWarnAtPercent() {
         return unlimited().get("fairUseWarnAtPercent").asInt();
     }

@@ -11,6 +11,21 @@ import java.time.ZoneOffset;
  */
 public interface FairUseRule {
 
+    /** Subscription states in which Stripe is still trying to be paid: the plan serves only for a grace period. */
+    java.util.Set<String> OVERDUE = java.util.Set.of("past_due", "unpaid", "incomplete");
+
+    /**
+     * Whether the Unlimited plan gives free images now: while its subscription is paid, and for
+     * {@code graceDays} after its payment became overdue ({@code overdueSince}, epoch seconds); after
+     * that, work is paid with credits until the plan is paid again.
+     */
+    static boolean planServes(String subscriptionStatus, Long overdueSince, long now, int graceDays) {
+        if (subscriptionStatus == null || !OVERDUE.contains(subscriptionStatus)) {
+            return true;
+        }
+        return overdueSince != null && now < overdueSince + graceDays * 86_400L;
+    }
+
     record Standing(String month, long used, long cap, boolean warning, boolean reached) {
         /** As GET /credits shows it. */
         public java.util.Map<String, Object> view() {

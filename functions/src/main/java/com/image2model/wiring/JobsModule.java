@@ -7,9 +7,9 @@ import java.util.function.Function;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.image2model.company.Company;
 import com.image2model.company.CompanyStore;
 import com.image2model.credits.Catalog;
+import com.image2model.credits.FairUseRule;
 import com.image2model.credits.CreditLedger;
 import com.image2model.fal.FalClient;
 import com.image2model.fal.FalWebhookVerifier;
@@ -95,7 +95,11 @@ public final class JobsModule {
         JobViews views = new JobViews(AwsClients.s3Presigner(), config.uploadsBucket(), config.resultsBucket(), limits.uploadWindow(),
                 limits.resultUrlTtl());
         JobSubmissions submissions = new JobSubmissions(store, ledger, CreditsModule.fairUse(catalog),
-                companyId -> Catalog.UNLIMITED_PLAN.equals(companies.company(companyId).map(Company::plan).orElse(null)),
+                companyId -> companies.billing(companyId).filter(b -> Catalog.UNLIMITED_PLAN.equals(b.plan()))
+                        // Overdue past the catalog's grace: its images are paid with credits until the plan is paid again.
+                        .filter(b -> FairUseRule.planServes(b.status(), b.overdueSince(), Clock.systemUTC().instant().getEpochSecond(),
+                                catalog.unpaidGraceDays()))
+                        .isPresent(),
                 new PersonalLimits(CompanyModule.rateLimiter(), CompanyModule.rateLimits()), views, limits.uploadWindow(), limits.holdGrace(),
                 Clock.systemUTC());
         return new MemberRoutes(CompanyModule.callers(), new JobsApi(store, pipeline(ledger, catalog), catalog, limits, views, submissions).routes());

@@ -55,4 +55,15 @@ class FairUseRuleTest {
         assertThat(FairUseRule.standing("2026-12", 5, 200, 80).view()).containsEntry("images", 5L).containsEntry("cap", 200L)
                 .containsOnlyKeys("month", "images", "cap", "warning", "reached");
     }
+
+    @Test
+    void anOverduePlanServesForItsGracePeriodOnly() {
+        long since = 1_000_000;
+        assertThat(FairUseRule.planServes("active", null, since, 3)).isTrue();
+        assertThat(FairUseRule.planServes("trialing", null, since, 3)).isTrue();
+        assertThat(FairUseRule.planServes("past_due", since, since + 3 * 86_400 - 1, 3)).isTrue();
+        assertThat(FairUseRule.planServes("past_due", since, since + 3 * 86_400, 3)).isFalse();
+        assertThat(FairUseRule.planServes("unpaid", since, since + 5 * 86_400, 3)).isFalse();
+        assertThat(FairUseRule.planServes("incomplete", null, since, 3)).as("overdue with no start known: no grace").isFalse();
+    }
 }

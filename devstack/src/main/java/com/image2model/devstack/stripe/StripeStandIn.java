@@ -189,6 +189,8 @@ public final class StripeStandIn implements AutoCloseable {
             emit("customer.subscription.deleted", subscription);
             return subscription;
         }
+        // A paid renewal makes an overdue subscription active again, as Stripe does.
+        subscription.put("status", "active");
         ObjectNode invoice = invoice(subscription, "subscription_cycle");
         emit("customer.subscription.updated", subscription);
         emit("invoice.paid", invoice);

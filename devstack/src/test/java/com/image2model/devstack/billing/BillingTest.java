@@ -176,6 +176,40 @@ class BillingTest {
                 && e.at("/data/object/id").asText().equals(subscription)).count()).isGreaterThanOrEqualTo(2);
     }
 
+    /**
+     * An Unlimited plan whose renewal fails keeps its free images for the catalog's grace period
+     * (3 days), then its images cost credits until it is paid again.
+     */
+    @Test
+    void anOverdueUnlimitedPlanStopsItsFreeImagesAfterTheGracePeriod() throws Exception {
+        Company company = company("Overdue Unlimited");
+        pay(checkout(company, "{\"item\": \"plan_unlimited\"}"));
+        await(() -> "plan_unlimited".equals(get(company, "/billing").path("plan").asText()), "subscribed");
+        String subscription = lastEvent("customer.subscription.created").at("/data/object/id").asText();
+        String job = "{\"quality\":\"low\",\"files\":[{\"name\":\"a.png\",\"contentType\":\"image/png\",\"size\":1000}]}";
+        assertThat(Api.call("POST", "/jobs", company.token(), job).body().path("cost").asLong()).as("paid plan: free").isZero();
+
+        stripe().failRenewal(subscription);
+        await(() -> "past_due".equals(get(company, "/billing").path("status").asText()), "status past_due");
+        assertThat(Api.call("POST", "/jobs", company.token(), job).body().path("cost").asLong()).as("within the grace period").isZero();
+
+        // Four days later (the company item as the clock would have left it).
+        String table = stack().provisioner().ref("Table");
+        stack().aws().dynamoDb().updateItem(u -> u.tableName(table).key(java.util.Map.of(
+                "PK", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("C#" + company.companyId()),
+                "SK", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("COMPANY")))
+                .updateExpression("SET overdueSince = :then").expressionAttributeValues(java.util.Map.of(":then",
+                        software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN(String.valueOf(
+                                java.time.Instant.now().minus(java.time.Duration.ofDays(4)).getEpochSecond())))));
+        Api.Answer charged = Api.call("POST", "/jobs", company.token(), job);
+        assertThat(charged.status()).as("%s", charged.body()).isEqualTo(201);
+        assertThat(charged.body().path("cost").asLong()).as("past the grace: credits").isEqualTo(35);
+
+        stripe().renew(subscription);
+        await(() -> "active".equals(get(company, "/billing").path("status").asText()), "paid again");
+        assertThat(Api.call("POST", "/jobs", company.token(), job).body().path("cost").asLong()).as("paid again: free").isZero();
+    }
+
     @Test
     void aFailedRenewalMarksTheCompanyPastDueAndTellsItsAdminsOnce() throws Exception {
         Company company = company("Card Expired");
