@@ -1,0 +1,61 @@
+// Which page a hash shows, the header's links for who is signed in, and failures shown as a page.
+import { ApiError } from './api.js';
+import { createPage } from './create.js';
+import { billingPage, creditsPage } from './credits.js';
+import { legal, statusPage } from './info.js';
+import { jobPage, jobsPage, modelPage } from './jobs.js';
+import { opsAudit, opsCompanies, opsCompany, opsDashboard } from './ops.js';
+import { isAdmin, isOperator, signIn } from './session.js';
+import { joinWaitPage, teamPage } from './team.js';
+import { h, message, show, state } from './ui.js';
+
+
+export function chrome() {
+  const signedIn = !!state.tokens;
+  // Someone waiting for a join request has no company yet: no company pages to go to.
+  document.getElementById('nav').hidden = !signedIn || !!(state.claims?.join_status && !state.claims.company_id);
+  document.getElementById('signin').hidden = signedIn;
+  document.getElementById('signout').hidden = !signedIn;
+  if (!signedIn) document.getElementById('balance').textContent = '';
+  document.querySelectorAll('[data-admin]').forEach((a) => { a.hidden = !isAdmin(); });
+  document.querySelectorAll('[data-operator]').forEach((a) => { a.hidden = !isOperator(); });
+  const route = location.hash.split('?')[0].split('/')[1] || 'create';
+  document.querySelectorAll('#nav a').forEach((a) => {
+    if (a.getAttribute('href') === '#/' + route) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  });
+}
+export function fail(e) {
+  if (e instanceof ApiError && e.status === 401) return;
+  show('Something went wrong', message(e.message || String(e)), h('p', {}, h('a', { href: '#/create' }, 'Back to the start')));
+}
+export async function render() {
+  state.expectedHash = location.hash;
+  chrome();
+  const [route, a, b] = location.hash.split('?')[0].replace(/^#\//, '').split('/');
+  if (route === 'terms' || route === 'privacy') return legal(route);
+  if (route === 'status') return statusPage().catch(fail);
+  if (!state.tokens) {
+    if (route === 'signed-out') {
+      return show('Signed out', h('p', {}, 'You are signed out.'), h('button', { type: 'button', onclick: () => signIn() }, 'Sign in'));
+    }
+    return show('Welcome to Image2Model', h('p', {}, 'Turn product and concept images into textured 3D models (GLB), for your whole team.'),
+      h('p', {}, h('button', { type: 'button', id: 'welcome-signin', onclick: () => signIn() }, 'Sign in'), ' ',
+        h('button', { type: 'button', class: 'secondary', id: 'welcome-signup', onclick: () => signIn('signup') }, 'Create an account')),
+      h('p', { class: 'muted' }, 'New companies get 100 trial credits.'));
+  }
+  if (state.claims?.join_status && !state.claims.company_id) return joinWaitPage().catch(fail);
+  try {
+    switch (route || 'create') {
+      case 'create': return await createPage();
+      case 'jobs': return await (a ? jobPage(a) : jobsPage());
+      case 'model': return await modelPage(a, b);
+      case 'credits': return await creditsPage();
+      case 'billing': return await billingPage();
+      case 'team': return await teamPage();
+      case 'ops': return await (!isOperator() ? createPage() : a === 'companies' ? opsCompanies() : a === 'company' ? opsCompany(b)
+        : a === 'audit' ? opsAudit() : opsDashboard());
+      default: return await createPage();
+    }
+  } catch (e) { fail(e); }
+}

@@ -1,0 +1,53 @@
+// The page's building blocks: state, elements, number and date formats, pages shown, charts, messages.
+
+export const view = document.getElementById('view');
+export const state = { config: null, tokens: null, claims: null, refreshTimer: null, pendingFiles: new Map(), pollTimer: null };
+
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'class') el.className = v;
+    // Through the CSSOM: a style attribute is inline style, which the site's CSP refuses.
+    else if (k === 'style') el.style.cssText = v;
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+export const fmt = (n) => Number(n ?? 0).toLocaleString('en-US');
+export const money = (cents) => '$' + (cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+export const when = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
+export function show(title, ...content) {
+  // A page that finishes loading after the user moved on must not replace the newer page.
+  if (state.expectedHash !== undefined && location.hash !== state.expectedHash) return;
+  clearTimeout(state.pollTimer);
+  document.title = title + ' - Image2Model';
+  (state.charts || []).forEach((c) => c.destroy());
+  view.replaceChildren(h('h1', {}, title), ...content.flat(2).filter((c) => c !== null && c !== undefined && c !== false));
+  // Charts are drawn once their canvas is on the page (Chart.js sizes them from it).
+  state.charts = (state.pendingCharts || []).filter((p) => p.canvas.isConnected).map((p) => new window.Chart(p.canvas, p.config));
+  state.pendingCharts = [];
+  view.focus({ preventScroll: true });
+}
+
+/**
+ * A chart (Chart.js, from the site's own vendor folder): bars or a line over labelled axes, with
+ * tooltips; {@code label} also describes it to screen readers.
+ */
+export function chart(kind, label, labels, series, axes) {
+  const canvas = h('canvas', { role: 'img', 'aria-label': label });
+  const colors = ['#2f6fde', '#e07a1f', '#2a9d5b'];
+  (state.pendingCharts = state.pendingCharts || []).push({ canvas, config: {
+    type: kind,
+    data: { labels, datasets: series.map((d, i) => ({ label: d.label, data: d.data, backgroundColor: colors[i % 3], borderColor: colors[i % 3], tension: 0.2 })) },
+    options: { responsive: true, maintainAspectRatio: false, animation: false, interaction: { mode: 'index', intersect: false },
+      plugins: { legend: { display: series.length > 1 }, tooltip: { enabled: true } },
+      scales: { x: { title: { display: true, text: axes.x } }, y: { beginAtZero: true, title: { display: true, text: axes.y } } } } } });
+  return h('div', { class: 'chart' }, canvas);
+}
+export function message(text, kind = 'bad') { return h('p', { class: kind, role: kind === 'bad' ? 'alert' : 'status' }, text); }
