@@ -332,66 +332,78 @@ public final class Billing {
         return "past due";
     }
 
-    /**
-     * A refund takes back the credits its payment bought, in proportion, through one conditional
-     * transaction on the payment's refunded total: refund events of one charge that arrive together
-     * (each with Stripe's cumulative {@code amount_refunded}) take back exactly the largest share.
-     */
     /** Refund events of one payment racing each other: each loser reads the total again. */
     private static final int MAX_REFUND_ATTEMPTS = 20;
 
-    private String refunded(String companyId, JsonNode charge) {
-        StripeEvents.Charge refund = StripeEvents.charge(charge);
-        for (int attempt = 0; attempt < MAX_REFUND_ATTEMPTS; attempt++) {
-            Optional<BillingStore.Payment> payment = store.payment(refund.paymentIntent());
-            if (payment.isEmpty()) {
-                return "no purchase";
-            }
-            String company = payment.get().companyId();
-            long credits = payment.get().credits();
-            long amount = Math.max(1, refund.amount() < 0 ? payment.get().amountCents() : refund.amount());
-            long refundedCents = refund.amountRefunded();
-            long creditsBack = BillingRules.creditsBack(credits, amount, refundedCents);
-            long already = payment.get().refundedCredits();
-            long now = BillingRules.creditsToRefundNow(credits, amount, refundedCents, already);
-            if (now <= 0) {
-                return "already refunded";
-            }
-            try {
-                ledger.refund(company, now, refund.id(), refund.id() + "#" + refundedCents,
-                        store.refundedCreditsWrite(payment.get(), creditsBack));
-            } catch (CreditLedger.AlongsideRefused meanwhile) {
-                continue;
-            }
-            store.recordMonth(clock.instant().getEpochSecond(), "REFUND#" + refund.id() + "#" + refundedCents, company,
-                    payment.get().item(), -now, -(refundedCents - Math.round((double) already * amount / Math.max(1, credits))), 0);
-            return "refunded " + now;
-        }
-        throw new IllegalStateException("The refunded total of " + refund.paymentIntent() + " kept changing");
+    /** What a refund or dispute took back: the payment as it was read, and the credits taken now. */
+    private record Taken(BillingStore.Payment payment, long credits) {
     }
 
-    private String disputed(String companyId, JsonNode dispute) {
+    /**
+     * Takes back what is due of a payment's credits: the credits {@code totalDue} says are due back
+     * in all, less what earlier refunds took, in one conditional transaction with the payment's
+     * refunded total; a concurrent refund of the same payment makes this one read again. Empty when
+     * there is no such payment; a {@code Taken} of 0 when nothing more is due.
+     */
+    private Optional<Taken> takeBack(String paymentIntent, String reference, String idempotencyKey,
+                                     java.util.function.ToLongFunction<BillingStore.Payment> totalDue) {
         for (int attempt = 0; attempt < MAX_REFUND_ATTEMPTS; attempt++) {
-            Optional<BillingStore.Payment> payment = store.payment(dispute.path("payment_intent").asString(null));
+            Optional<BillingStore.Payment> payment = store.payment(paymentIntent);
             if (payment.isEmpty()) {
-                return "no purchase";
+                return Optional.empty();
             }
-            String company = payment.get().companyId();
-            long open = payment.get().credits() - payment.get().refundedCredits();
-            if (open <= 0) {
-                return "already refunded";
+            long total = totalDue.applyAsLong(payment.get());
+            long now = Math.max(0, total - payment.get().refundedCredits());
+            if (now == 0) {
+                return Optional.of(new Taken(payment.get(), 0));
             }
             try {
-                ledger.refund(company, open, dispute.path("id").asString(), dispute.path("id").asString(),
-                        store.refundedCreditsWrite(payment.get(), payment.get().credits()));
+                ledger.refund(payment.get().companyId(), now, reference, idempotencyKey, store.refundedCreditsWrite(payment.get(), total));
+                return Optional.of(new Taken(payment.get(), now));
             } catch (CreditLedger.AlongsideRefused meanwhile) {
-                continue;
+                // Another refund of this payment committed first: read its total again.
             }
-            store.recordMonth(clock.instant().getEpochSecond(), "DISPUTE#" + dispute.path("id").asString(), company, payment.get().item(),
-                    -open, -dispute.path("amount").asLong(0), 0);
-            return "disputed " + open;
         }
-        throw new IllegalStateException("The refunded total of a disputed payment kept changing");
+        throw new IllegalStateException("The refunded total of " + paymentIntent + " kept changing");
+    }
+
+    /**
+     * A refund takes back the credits its payment bought, in proportion: refund events of one
+     * charge that arrive together (each with Stripe's cumulative {@code amount_refunded}) take back
+     * exactly the largest share.
+     */
+    private String refunded(String companyId, JsonNode charge) {
+        StripeEvents.Charge refund = StripeEvents.charge(charge);
+        long refundedCents = refund.amountRefunded();
+        java.util.function.ToLongFunction<BillingStore.Payment> amount = p -> Math.max(1, refund.amount() < 0 ? p.amountCents() : refund.amount());
+        Optional<Taken> taken = takeBack(refund.paymentIntent(), refund.id(), refund.id() + "#" + refundedCents,
+                p -> BillingRules.creditsBack(p.credits(), amount.applyAsLong(p), refundedCents));
+        if (taken.isEmpty()) {
+            return "no purchase";
+        }
+        if (taken.get().credits() == 0) {
+            return "already refunded";
+        }
+        BillingStore.Payment payment = taken.get().payment();
+        long already = payment.refundedCredits();
+        store.recordMonth(clock.instant().getEpochSecond(), "REFUND#" + refund.id() + "#" + refundedCents, payment.companyId(), payment.item(),
+                -taken.get().credits(), -(refundedCents - Math.round((double) already * amount.applyAsLong(payment) / Math.max(1, payment.credits()))), 0);
+        return "refunded " + taken.get().credits();
+    }
+
+    /** A dispute takes back every credit of its payment that no refund took yet. */
+    private String disputed(String companyId, JsonNode dispute) {
+        String disputeId = dispute.path("id").asString();
+        Optional<Taken> taken = takeBack(dispute.path("payment_intent").asString(null), disputeId, disputeId, BillingStore.Payment::credits);
+        if (taken.isEmpty()) {
+            return "no purchase";
+        }
+        if (taken.get().credits() == 0) {
+            return "already refunded";
+        }
+        store.recordMonth(clock.instant().getEpochSecond(), "DISPUTE#" + disputeId, taken.get().payment().companyId(),
+                taken.get().payment().item(), -taken.get().credits(), -dispute.path("amount").asLong(0), 0);
+        return "disputed " + taken.get().credits();
     }
 
     /** Fetches the subscription and stores what it says now (a fetch older than the stored one changes nothing). */

@@ -48,13 +48,7 @@ public final class Memberships {
     private final DomainRecords dns;
     private final String trialSalt;
 
-    public Memberships(CompanyStore store, UserDirectory users, SignUpPolicy policy, long trialCredits, Clock clock) {
-        this(store, users, policy, trialCredits, clock, (to, subject, text) -> { }, domain -> {
-            throw new DomainRecords.Unavailable("no DNS here");
-        }, null);
-    }
-
-    /** {@code trialSalt}: salts the mailboxes' trial keys; null grants every company its trial (tools, tests). */
+    /** {@code trialSalt}: salts the mailboxes' trial keys (required: each mailbox gets one trial). */
     public Memberships(CompanyStore store, UserDirectory users, SignUpPolicy policy, long trialCredits, Clock clock, Mailer mail,
                        DomainRecords dns, String trialSalt) {
         this.trialSalt = trialSalt;
@@ -144,7 +138,7 @@ public final class Memberships {
     private Member found(Company company, String userId, EmailAddress email, CompanyStore.EmailClaim replacing) {
         Member founder = new Member(userId, company.id(), email.value(), Role.ADMIN, true, company.createdAt());
         try {
-            store.createCompany(company, founder, trialCredits, replacing, trialSalt == null ? null : Mailbox.trialKey(email, trialSalt));
+            store.createCompany(company, founder, trialCredits, replacing, Mailbox.trialKey(email, trialSalt));
         } catch (CompanyStore.Refused refused) {
             if (refused.reason() != CompanyStore.Refusal.TRIAL_USED) {
                 throw refused;

@@ -19,18 +19,19 @@ public final class SignUpPolicy {
     public static final String DEFAULT_FREE_MAIL = Settings.DEFAULTS.get(Settings.FREE_MAIL_DOMAINS);
     public static final String DEFAULT_BLOCKED = Settings.DEFAULTS.get(Settings.BLOCKED_EMAIL_DOMAINS);
 
+    private final java.util.function.Supplier<Set<String>> personal;
     private final Set<String> freeMail;
     private final Set<String> blocked;
 
+    /** The vendored list, read on the first placement (the token trigger, which places nobody, never reads it). */
     public SignUpPolicy(String freeMailDomains, String blockedDomains) {
-        this(PersonalDomains.vendored(), freeMailDomains, blockedDomains);
+        this(PersonalDomains::vendored, freeMailDomains, blockedDomains);
     }
 
     /** {@code personal}: the maintained list; {@code freeMailDomains}: this deployment's additions. */
-    public SignUpPolicy(Set<String> personal, String freeMailDomains, String blockedDomains) {
-        java.util.Set<String> all = new java.util.HashSet<>(personal);
-        all.addAll(domains(freeMailDomains));
-        this.freeMail = java.util.Collections.unmodifiableSet(all);
+    public SignUpPolicy(java.util.function.Supplier<Set<String>> personal, String freeMailDomains, String blockedDomains) {
+        this.personal = personal;
+        this.freeMail = domains(freeMailDomains);
         this.blocked = domains(blockedDomains);
     }
 
@@ -49,7 +50,7 @@ public final class SignUpPolicy {
 
     /** A personal mail domain (exactly: the list names the subdomains that are, e.g. {@code mail.ru}'s). */
     public boolean isPersonal(String domain) {
-        return freeMail.contains(domain);
+        return freeMail.contains(domain) || personal.get().contains(domain);
     }
 
     /** The name of a company created from a domain, when the founder gave none: acme-labs.test is "Acme Labs". */

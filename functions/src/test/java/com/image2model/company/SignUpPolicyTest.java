@@ -23,7 +23,7 @@ class SignUpPolicyTest {
 
     @Test
     void theDeploymentAddsToTheList() {
-        SignUpPolicy custom = new SignUpPolicy(java.util.Set.of(), " Example.org ,", "evil.test");
+        SignUpPolicy custom = new SignUpPolicy(java.util.Set::of, " Example.org ,", "evil.test");
         assertThat(custom.placement(EmailAddress.parse("a@example.org"))).isEqualTo(SignUpPolicy.Placement.PERSONAL);
         assertThat(custom.placement(EmailAddress.parse("a@gmail.com"))).isEqualTo(SignUpPolicy.Placement.DOMAIN);
         assertThat(custom.isBlocked(EmailAddress.parse("a@evil.test"))).isTrue();

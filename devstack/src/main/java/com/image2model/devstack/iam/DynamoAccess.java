@@ -68,14 +68,11 @@ public final class DynamoAccess {
                 if (token.startsWith(":") || token.endsWith("(") || WORDS.contains(token.trim().toLowerCase())) {
                     continue;
                 }
-                String name = token.startsWith("#") ? aliases.path(token).asText(token) : token.trim();
-                // Only the top level counts: a.b or a[0] names a.
-                int end = m.end();
-                String text = request.path(field).asText("");
-                if (end > 0 && m.start() > 0 && (text.charAt(m.start() - 1) == '.')) {
+                // Only the top level counts: a.b or a[0] names a, so a name right after a dot is skipped.
+                if (m.start() > 0 && request.path(field).asText("").charAt(m.start() - 1) == '.') {
                     continue;
                 }
-                names.add(name);
+                names.add(token.startsWith("#") ? aliases.path(token).asText(token) : token.trim());
             }
         }
         if (names.isEmpty() || operation.equals("Query") || operation.equals("Scan") || operation.equals("DescribeTable")) {

@@ -133,11 +133,6 @@ public final class Iam {
         return out;
     }
 
-    /** A function's statements (for tests and the log). */
-    public List<Statement> statements(String functionId) {
-        return byFunction.getOrDefault(functionId, List.of());
-    }
-
     private static boolean condition(String operator, String key, List<String> expected, Map<String, List<String>> context) {
         List<String> actual = context.get(key);
         switch (operator) {

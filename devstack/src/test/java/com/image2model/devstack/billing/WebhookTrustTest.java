@@ -200,6 +200,7 @@ class WebhookTrustTest {
             invoice.put("id", "in_proration_" + UUID.randomUUID().toString().substring(0, 8));
         });
         assertThat(signedNow(cent).body()).contains("granted 1");
+        assertThat(signedNow(variant(cent, invoice -> { })).statusCode()).as("delivered again: granted once").isEqualTo(200);
         assertThat(available(payer)).isEqualTo(before + 1);
         ObjectNode manual = variant(genuine, invoice -> {
             invoice.put("billing_reason", "manual");

@@ -33,7 +33,12 @@ class CrossTenantTest {
             new String[] {"GET", "/company/members", null},
             new String[] {"POST", "/company/members", "{\"email\": \"intruder@nowhere-corp.test\"}"},
             new String[] {"PATCH", "/company/members/{id}", "{\"active\": false}"},
-            new String[] {"DELETE", "/company/members/{id}", null});
+            new String[] {"DELETE", "/company/members/{id}", null},
+            new String[] {"GET", "/company/join-requests", null},
+            new String[] {"POST", "/company/join-requests/{id}/approve", "{\"role\": \"admin\"}"},
+            new String[] {"POST", "/company/join-requests/{id}/decline", null},
+            new String[] {"GET", "/company/domain", null},
+            new String[] {"POST", "/company/domain/verify", null});
 
     private static String acmeAdmin;
     private static String acmeMember;
@@ -66,6 +71,8 @@ class CrossTenantTest {
             assertThat(call("PATCH", "/company/members/" + target, acmeAdmin, "{\"active\": false}").status()).isEqualTo(404);
             assertThat(call("PATCH", "/company/members/" + target, acmeAdmin, "{\"role\": \"member\"}").status()).isEqualTo(404);
             assertThat(call("DELETE", "/company/members/" + target, acmeAdmin, null).status()).isEqualTo(404);
+            assertThat(call("POST", "/company/join-requests/" + target + "/approve", acmeAdmin, null).status()).isEqualTo(404);
+            assertThat(call("POST", "/company/join-requests/" + target + "/decline", acmeAdmin, null).status()).isEqualTo(404);
         }
         // The same answer as for an id that exists nowhere.
         Api.Answer unknown = call("DELETE", "/company/members/00000000-0000-0000-0000-000000000000", acmeAdmin, null);
