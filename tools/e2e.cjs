@@ -1,7 +1,7 @@
 // End-to-end walk through the web app in headless Chromium (Debian's, driven by playwright-core):
 // sign up a new company, see the trial credits, upload two images, watch them finish, open the 3D
 // view, download a GLB, see the captures in the ledger, buy a pack through the Stripe stand-in,
-// invite a member, let a colleague who signed up at the domain join. A screenshot of every page goes to OUT_DIR. Exit 0 when every step passed.
+// invite a member who accepts through the emailed link, let a colleague who signed up at the domain join. A screenshot of every page goes to OUT_DIR. Exit 0 when every step passed.
 //   node tools/e2e.cjs SITE_URL OUT_DIR IMAGE1 IMAGE2
 const { launch, step, snapper, watchCsp, watchPage, signIn: fillSignIn, finish } = require('./e2e-lib.cjs');
 const fs = require('fs');
@@ -103,11 +103,45 @@ async function signIn(page) {
     await page.locator('[data-item=pack_5000]').waitFor();
     await snap(page, 'billing');
 
-    step('invite a member');
+    step('invite a member: the Team page shows them as invited, not as a member');
+    const designer = `designer@e2e-${suffix}.test`;
     await page.goto(site + '/#/team');
-    await page.locator('#invite-email').fill(`designer@e2e-${suffix}.test`);
+    await page.locator('#invite-email').fill(designer);
     await page.locator('#invite').click();
-    await page.locator('#members tbody tr', { hasText: 'designer@' }).waitFor();
+    await page.locator('#members tbody tr.invitation', { hasText: 'designer@' }).filter({ hasText: 'Invited' }).waitFor();
+    await snap(page, 'team-invited');
+
+    step('the invitation is accepted through the link in its email');
+    const config = await (await fetch(site + '/config.json')).json();
+    const outbox = await (await fetch(config.authUrl + '/outbox')).json();
+    const mail = outbox.emails.filter((m) => m.to === designer && m.subject.includes('invited you')).pop();
+    const link = mail && mail.body.match(/https?:\/\/\S+\/#\/invitation\/\S+/);
+    if (!link) throw new Error('no invitation email with an accept link reached ' + designer);
+    const invitee = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    await watchCsp(invitee, cspViolations);
+    const guest = await invitee.newPage();
+    watchPage(guest, problems);
+    guest.setDefaultTimeout(30000);
+    await guest.goto(link[0]);
+    await guest.locator('main h1', { hasText: 'Join E2E Studio' }).waitFor();
+    await snap(guest, 'invitation-phone');
+    await guest.locator('#new-password').fill('Designer-Passw0rd');
+    await guest.locator('#new-password-again').fill('Designer-Passw0rd');
+    await guest.locator('#accept-invitation').click();
+    await guest.locator('main h1', { hasText: 'Welcome to E2E Studio' }).waitFor();
+    await snap(guest, 'invitation-accepted-phone');
+    await guest.locator('#invitation-signin').click();
+    if (await guest.locator('#email').inputValue() !== designer) throw new Error('the sign-in page did not fill in ' + designer);
+    await guest.locator('#password').fill('Designer-Passw0rd');
+    await guest.getByRole('button', { name: 'Sign in' }).click();
+    await guest.locator('#drop, .drop').first().waitFor();
+    await guest.locator('#balance').filter({ hasText: 'credits' }).waitFor();
+    await snap(guest, 'invitee-create-phone');
+    await invitee.close();
+    await page.goto(site + '/#/jobs');
+    await page.locator('main h1', { hasText: 'Jobs' }).waitFor();
+    await page.goto(site + '/#/team');
+    await page.locator('#members tbody tr:not(.invitation)', { hasText: 'designer@' }).filter({ hasText: 'Active' }).waitFor();
     await snap(page, 'team');
 
     step('a colleague signs up at the domain and waits for an admin');

@@ -19,6 +19,14 @@ export async function api(method, path, body, headers = {}) {
     return json;
   }
 }
+/** A route anyone may call (an invitation's link): no token is sent. */
+export async function publicApi(path, body) {
+  const response = await fetch(state.config.apiUrl + path, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const json = await response.json().catch(() => ({}));
+  if (!response.ok) throw new ApiError(response.status, json.error?.code, json.error?.message || ('Error ' + response.status));
+  return json;
+}
 export function expired() {
   state.tokens = null;
   show('Your session has ended', h('p', {}, 'For your safety you were signed out. Your work is saved.'),

@@ -5,6 +5,7 @@ import { billingPage, creditsPage } from './credits.js';
 import { legal, statusPage } from './info.js';
 import { jobPage, jobsPage, modelPage } from './jobs.js';
 import { opsAudit, opsCompanies, opsCompany, opsDashboard } from './ops.js';
+import { invitationPage } from './invitation.js';
 import { isAdmin, isOperator, signIn } from './session.js';
 import { joinWaitPage, teamPage } from './team.js';
 import { h, message, show, state } from './ui.js';
@@ -35,6 +36,8 @@ export async function render() {
   const [route, a, b] = location.hash.split('?')[0].replace(/^#\//, '').split('/');
   if (route === 'terms' || route === 'privacy') return legal(route);
   if (route === 'status') return statusPage().catch(fail);
+  // An invitation's link works signed in or not: accepting needs no session.
+  if (route === 'invitation') return invitationPage(a).catch(fail);
   if (!state.tokens) {
     if (route === 'signed-out') {
       return show('Signed out', h('p', {}, 'You are signed out.'), h('button', { type: 'button', onclick: () => signIn() }, 'Sign in'));

@@ -6,7 +6,7 @@ import { state } from './ui.js';
 export function b64url(bytes) {
   return btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
-export async function signIn(screen) {
+export async function signIn(screen, loginHint) {
   const verifier = b64url(crypto.getRandomValues(new Uint8Array(32)));
   const challenge = b64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
   const stateValue = b64url(crypto.getRandomValues(new Uint8Array(16)));
@@ -14,6 +14,7 @@ export async function signIn(screen) {
   const params = new URLSearchParams({ response_type: 'code', client_id: state.config.clientId, redirect_uri: state.config.redirectUri,
     scope: 'openid email profile', state: stateValue, code_challenge: challenge, code_challenge_method: 'S256' });
   if (screen) params.set('screen', screen);
+  if (loginHint) params.set('login_hint', loginHint);
   location.assign(state.config.authUrl + '/oauth2/authorize?' + params);
 }
 export async function tokenRequest(body) {

@@ -11,7 +11,7 @@ import com.image2model.tenancy.TenantContext.Role;
 
 import tools.jackson.databind.JsonNode;
 
-/** The company routes: GET and PATCH /company, GET and POST /company/members, PATCH and DELETE /company/members/{id}. */
+/** The company routes: GET and PATCH /company, GET /company/members, PATCH and DELETE /company/members/{id}. */
 public final class CompanyApi {
 
     private final Memberships memberships;
@@ -46,13 +46,6 @@ public final class CompanyApi {
         });
         routes.put("GET /company/members", (caller, event) -> ApiResponses.json(200,
                 Map.of("members", memberships.members(caller).stream().map(CompanyViews::member).toList())));
-        routes.put("POST /company/members", (caller, event) -> {
-            JsonNode body = ApiRequests.jsonBody(event);
-            Role role = CompanyViews.role(ApiRequests.optionalText(body, "role", "role"), Role.MEMBER);
-            var invited = CompanyViews.member(memberships.invite(caller, ApiRequests.optionalText(body, "email", "email"), role));
-            seatsChanged(caller.companyId());
-            return ApiResponses.json(201, invited);
-        });
         routes.put("PATCH /company/members/{id}", (caller, event) -> {
             JsonNode body = ApiRequests.jsonBody(event);
             Role role = body.has("role") ? CompanyViews.role(ApiRequests.optionalText(body, "role", "role"), null) : null;

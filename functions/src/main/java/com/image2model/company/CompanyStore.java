@@ -33,7 +33,8 @@ public final class CompanyStore {
 
     /** Why a write did not happen. */
     public enum Refusal {
-        DOMAIN_TAKEN, EMAIL_TAKEN, JOIN_CLOSED, NO_COMPANY, LAST_ADMIN, CHANGED_MEANWHILE, DOMAIN_NOT_VERIFIED, NO_JOIN_REQUEST, TRIAL_USED
+        DOMAIN_TAKEN, EMAIL_TAKEN, JOIN_CLOSED, NO_COMPANY, LAST_ADMIN, CHANGED_MEANWHILE, DOMAIN_NOT_VERIFIED, NO_JOIN_REQUEST, TRIAL_USED,
+        ALREADY_INVITED, NO_INVITATION
     }
 
     public static final class Refused extends RuntimeException {
@@ -636,6 +637,11 @@ public final class CompanyStore {
     }
 
     private void write(List<TransactWriteItem> items, List<Refusal> refusalByIndex) {
+        write(db, items, refusalByIndex);
+    }
+
+    /** One transaction; a failed condition becomes the refusal of the first item whose condition failed. */
+    static void write(DynamoDbClient db, List<TransactWriteItem> items, List<Refusal> refusalByIndex) {
         try {
             db.transactWriteItems(t -> t.transactItems(items));
         } catch (TransactionCanceledException cancelled) {
@@ -651,7 +657,7 @@ public final class CompanyStore {
 
     // ------------------------------------------------------------------ items
 
-    private Map<String, AttributeValue> memberItem(Member m) {
+    static Map<String, AttributeValue> memberItem(Member m) {
         return Map.of(
                 "PK", s(TableKeys.company(m.companyId())), "SK", s("MEMBER#" + m.id()),
                 "userId", s(m.id()), "companyId", s(m.companyId()), "email", s(m.email()),
@@ -659,7 +665,7 @@ public final class CompanyStore {
                 "GSI1PK", s("USER#" + m.id()), "GSI1SK", s(TableKeys.company(m.companyId())));
     }
 
-    private static Map<String, AttributeValue> emailClaimItem(Member m) {
+    static Map<String, AttributeValue> emailClaimItem(Member m) {
         return Map.of("PK", s("EMAIL#" + m.email()), "SK", s("EMAIL"), "companyId", s(m.companyId()), "userId", s(m.id()));
     }
 
@@ -685,7 +691,7 @@ public final class CompanyStore {
         return TransactWriteItem.builder().put(p -> p.tableName(table).item(item).conditionExpression(condition)).build();
     }
 
-    private static Map<String, AttributeValue> key(String pk, String sk) {
+    static Map<String, AttributeValue> key(String pk, String sk) {
         return Map.of("PK", s(pk), "SK", s(sk));
     }
 

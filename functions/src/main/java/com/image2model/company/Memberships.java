@@ -371,57 +371,6 @@ public final class Memberships {
         return store.members(caller.companyId());
     }
 
-    /** Invites a person: their account and their membership are made here (Cognito sends no PostConfirmation for it). */
-    public Member invite(TenantContext caller, String rawEmail, Role role) {
-        caller.requireAdmin();
-        EmailAddress email;
-        try {
-            email = EmailAddress.parse(rawEmail);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("invalid_email", e.getMessage() + ".");
-        }
-        if (policy.isBlocked(email)) {
-            throw ApiException.badRequest("blocked_domain", "Addresses at " + email.domain() + " cannot be invited.");
-        }
-        Optional<CompanyStore.EmailClaim> claim = store.emailClaim(email);
-        if (claim.isPresent()) {
-            if (claim.get().companyId().equals(caller.companyId()) && claim.get().joinStatus() == CompanyStore.JoinStatus.PENDING) {
-                throw ApiException.conflict("join_requested", email.value() + " has asked to join already: approve their request instead.");
-            }
-            if (claim.get().companyId().equals(caller.companyId())) {
-                throw ApiException.conflict("already_member", email.value() + " is already a member of this company.");
-            }
-            throw cannotInvite(email);
-        }
-        String userId;
-        try {
-            userId = users.createInvitedUser(email);
-        } catch (UserDirectory.UserExists e) {
-            throw cannotInvite(email);
-        }
-        Member member = new Member(userId, caller.companyId(), email.value(), role, true, clock.instant().toString());
-        try {
-            store.addMember(member, false);
-        } catch (RuntimeException e) {
-            users.delete(userId);
-            if (e instanceof CompanyStore.Refused refused && refused.reason() == CompanyStore.Refusal.EMAIL_TAKEN) {
-                throw cannotInvite(email);
-            }
-            throw e;
-        }
-        return member;
-    }
-
-    /**
-     * The one answer for an address that has an account elsewhere, whatever the reason: it names
-     * no company and does not say whether the account is in a company, and its owner is told
-     * nothing, so an admin learns no more than that this address cannot be invited.
-     */
-    private static ApiException cannotInvite(EmailAddress email) {
-        return ApiException.conflict("cannot_invite", email.value() + " cannot be invited to this company. "
-                + "Ask the person to sign up with this address, or invite another address of theirs.");
-    }
-
     /** Changes a member's role and/or active flag (an admin only; never the last active admin away). */
     public Member change(TenantContext caller, String memberId, Role role, Boolean active) {
         caller.requireAdmin();

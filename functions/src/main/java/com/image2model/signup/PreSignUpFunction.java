@@ -9,7 +9,7 @@ import com.image2model.company.Memberships;
 
 /**
  * Cognito PreSignUp: refuses blocked domains and companies that admit by invitation only.
- * Invitations (AdminCreateUser) always pass: the inviting admin already decided.
+ * Accepted invitations (AdminCreateUser) always pass: the company invited the address, and its person accepted.
  */
 public final class PreSignUpFunction implements Function<CognitoUserPoolPreSignUpEvent, CognitoUserPoolPreSignUpEvent> {
 

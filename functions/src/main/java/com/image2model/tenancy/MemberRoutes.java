@@ -31,18 +31,30 @@ public final class MemberRoutes implements Function<APIGatewayV2HTTPEvent, APIGa
         APIGatewayV2HTTPResponse answer(TenantContext.SignedIn person, APIGatewayV2HTTPEvent event);
     }
 
+    /**
+     * A route anyone may call (the template gives it no authorizer): what it needs to prove comes in
+     * the request itself (an invitation's link), never from claims.
+     */
+    @FunctionalInterface
+    public interface PublicRoute {
+        APIGatewayV2HTTPResponse answer(APIGatewayV2HTTPEvent event);
+    }
+
     private final Callers callers;
     private final Map<String, Route> routes;
     private final Map<String, AccountRoute> accountRoutes;
+    private final Map<String, PublicRoute> publicRoutes;
 
     public MemberRoutes(Callers callers, Map<String, Route> routes) {
-        this(callers, routes, Map.of());
+        this(callers, routes, Map.of(), Map.of());
     }
 
-    public MemberRoutes(Callers callers, Map<String, Route> routes, Map<String, AccountRoute> accountRoutes) {
+    public MemberRoutes(Callers callers, Map<String, Route> routes, Map<String, AccountRoute> accountRoutes,
+                        Map<String, PublicRoute> publicRoutes) {
         this.callers = callers;
         this.routes = Collections.unmodifiableMap(new LinkedHashMap<>(routes));
         this.accountRoutes = Map.copyOf(accountRoutes);
+        this.publicRoutes = Map.copyOf(publicRoutes);
     }
 
     /** Routes of several capabilities in one map; a key served twice is a wiring mistake. */
@@ -62,6 +74,10 @@ public final class MemberRoutes implements Function<APIGatewayV2HTTPEvent, APIGa
     @Override
     public APIGatewayV2HTTPResponse apply(APIGatewayV2HTTPEvent event) {
         try {
+            PublicRoute open = publicRoutes.get(String.valueOf(event.getRouteKey()));
+            if (open != null) {
+                return open.answer(event);
+            }
             AccountRoute own = accountRoutes.get(String.valueOf(event.getRouteKey()));
             if (own != null) {
                 return own.answer(TenantContext.signedIn(event), event);

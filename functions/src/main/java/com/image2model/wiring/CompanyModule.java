@@ -9,6 +9,9 @@ import com.image2model.company.CognitoUserDirectory;
 import com.image2model.company.CompanyApi;
 import com.image2model.company.CompanyStore;
 import com.image2model.company.DnsTxtRecords;
+import com.image2model.company.InvitationStore;
+import com.image2model.company.Invitations;
+import com.image2model.company.InvitationsApi;
 import com.image2model.company.JoinRequestsApi;
 import com.image2model.company.Memberships;
 import com.image2model.company.SignUpPolicy;
@@ -97,8 +100,21 @@ public final class CompanyModule {
         Memberships memberships = memberships();
         CompanyApi company = new CompanyApi(memberships, companyId -> billing.get().syncSeats(companyId));
         JoinRequestsApi joining = new JoinRequestsApi(memberships, company::seatsChanged);
-        return new MemberRoutes(callers(), MemberRoutes.merge(company.routes(), joining.routes(),
-                PrivacyModule.api(CreditsModule.ledger(), billing).routes(company::seatsChanged)), joining.accountRoutes());
+        InvitationsApi invitations = new InvitationsApi(invitations(), company::seatsChanged);
+        return new MemberRoutes(callers(), MemberRoutes.merge(company.routes(), joining.routes(), invitations.routes(),
+                PrivacyModule.api(CreditsModule.ledger(), billing).routes(company::seatsChanged)), joining.accountRoutes(),
+                invitations.publicRoutes());
+    }
+
+    /** The invitations' rules: their accept links point at the web app ({@code SITE_ORIGIN}). */
+    public static Invitations invitations() {
+        Config config = Config.load();
+        String site = Settings.get(Settings.SITE_ORIGIN);
+        SesMailer mailer = new SesMailer(config.notifyFrom());
+        return new Invitations(new CompanyStore(AwsClients.dynamoDb(), config.table(), Clock.systemUTC()),
+                new InvitationStore(AwsClients.dynamoDb(), config.table()),
+                new CognitoUserDirectory(AwsClients::cognito, () -> Settings.get(Settings.USER_POOL_ID)),
+                new SignUpPolicy(config.freeMailDomains(), config.blockedDomains()), Clock.systemUTC(), mailer::send, site);
     }
 
     /**
@@ -115,8 +131,8 @@ public final class CompanyModule {
         SesMailer mailer = new SesMailer(config.notifyFrom());
         return new Memberships(
                 new CompanyStore(AwsClients.dynamoDb(), config.table(), Clock.systemUTC()),
-                // Read when an invitation is made (the company function, which declares it): the Cognito
-                // triggers cannot be given the pool's id (the pool names them: a circular reference).
+                // Read by the company function's routes (which declare it): the Cognito triggers cannot
+                // be given the pool's id (the pool names them: a circular reference).
                 new CognitoUserDirectory(AwsClients::cognito, () -> Settings.get(Settings.USER_POOL_ID)),
                 new SignUpPolicy(config.freeMailDomains(), config.blockedDomains()),
                 Catalog.load().trialCredits(),

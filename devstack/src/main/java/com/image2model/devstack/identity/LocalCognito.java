@@ -38,7 +38,7 @@ import com.sun.net.httpserver.HttpServer;
  * Stands in for Cognito in the devstack:
  * <ul>
  *   <li>the user-pool JSON API the functions call through the SDK (AdminCreateUser, AdminGetUser,
- *   AdminDisableUser, AdminEnableUser, AdminUserGlobalSignOut, AdminDeleteUser, DescribeUserPool);</li>
+ *   AdminSetUserPassword, AdminDisableUser, AdminEnableUser, AdminUserGlobalSignOut, AdminDeleteUser, DescribeUserPool);</li>
  *   <li>managed login: an OIDC authorization-code flow with mandatory PKCE (S256), a sign-in and
  *   sign-up page, a token endpoint (code and refresh_token grants), JWKS, RS256 tokens shaped like
  *   Cognito's;</li>
@@ -284,6 +284,18 @@ public final class LocalCognito implements AutoCloseable {
                     "Name", config.userPoolId(), "Status", "Enabled")));
             case "AdminCreateUser" -> adminCreateUser(exchange, request);
             case "AdminGetUser" -> withUser(exchange, request, user -> apiOk(exchange, userJson(user, "UserAttributes")));
+            case "AdminSetUserPassword" -> withUser(exchange, request, user -> {
+                String password = String.valueOf(request.getOrDefault("Password", ""));
+                Optional<String> weak = passwordProblem(password);
+                if (weak.isPresent()) {
+                    apiError(exchange, "InvalidPasswordException", weak.get());
+                    return;
+                }
+                user.passwordHash = hash(password);
+                user.status = Boolean.TRUE.equals(request.get("Permanent")) ? "CONFIRMED" : "FORCE_CHANGE_PASSWORD";
+                user.modified = clock.instant();
+                apiOk(exchange, Map.of());
+            });
             case "AdminDisableUser" -> withUser(exchange, request, user -> {
                 user.enabled = false;
                 revokeRefreshTokens(user.id);
@@ -732,6 +744,11 @@ public final class LocalCognito implements AutoCloseable {
     }
 
     /** Adds a user to a group (operators): a devstack convenience, as the console would do in AWS. */
+    /** Whether the pool has an account for the address (tests: an invitation creates none until accepted). */
+    public boolean hasUser(String email) {
+        return idByEmail.containsKey(email.trim().toLowerCase(Locale.ROOT));
+    }
+
     public void addToGroup(String email, String group) {
         userByLogin(email).orElseThrow(() -> new IllegalArgumentException("No user " + email)).groups.add(group);
     }

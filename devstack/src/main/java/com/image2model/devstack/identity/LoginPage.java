@@ -7,14 +7,15 @@ import java.util.Map;
 final class LoginPage {
 
     private static final List<String> OAUTH_FIELDS = List.of("client_id", "redirect_uri", "response_type", "state", "scope",
-            "code_challenge", "code_challenge_method", "nonce");
+            "code_challenge", "code_challenge_method", "nonce", "login_hint");
 
     private LoginPage() {
     }
 
     static String signIn(Map<String, String> params, String error, String screen) {
         boolean signUp = "signup".equals(screen);
-        String email = escape(params.getOrDefault("email", ""));
+        // Cognito's login_hint fills the username in (the web app sends it after an invitation was accepted).
+        String email = escape(params.getOrDefault("email", params.getOrDefault("login_hint", "")));
         return page(signUp ? "Create your account" : "Sign in", (error == null ? "" : alert(error))
                 + (signUp ? """
                 <form method="post" action="/signup">

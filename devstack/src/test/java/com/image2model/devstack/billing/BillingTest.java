@@ -165,12 +165,13 @@ class BillingTest {
         await(() -> get(company, "/billing").path("seats").asInt() == 1, "one seat for one member");
         String subscription = lastEvent("customer.subscription.created").at("/data/object/id").asText();
 
-        Api.Answer invited = Api.call("POST", "/company/members", company.token(),
-                "{\"email\": \"new@" + company.email().substring(company.email().indexOf('@') + 1) + "\"}");
-        assertThat(invited.status()).isEqualTo(201);
-        await(() -> get(company, "/billing").path("seats").asInt() == 2, "two seats after the invitation");
+        String invitee = "new@" + company.email().substring(company.email().indexOf('@') + 1);
+        Api.invite(company.token(), invitee, "member");
+        assertThat(get(company, "/billing").path("seats").asInt()).as("an invitation not yet accepted is no seat").isEqualTo(1);
+        String newMember = Api.claims(Api.invitedMemberWithLastInvitation(invitee).accessToken()).path("sub").asText();
+        await(() -> get(company, "/billing").path("seats").asInt() == 2, "two seats after the invitation was accepted");
 
-        Api.call("PATCH", "/company/members/" + invited.body().path("id").asText(), company.token(), "{\"active\": false}");
+        Api.call("PATCH", "/company/members/" + newMember, company.token(), "{\"active\": false}");
         await(() -> get(company, "/billing").path("seats").asInt() == 1, "one seat after the deactivation");
         assertThat(stripe().events().stream().filter(e -> e.path("type").asText().equals("customer.subscription.updated")
                 && e.at("/data/object/id").asText().equals(subscription)).count()).isGreaterThanOrEqualTo(2);

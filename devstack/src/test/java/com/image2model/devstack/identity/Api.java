@@ -84,6 +84,50 @@ public final class Api {
         return member;
     }
 
+    /**
+     * An admin invites {@code email}; answers the token of the accept link the invitation email
+     * carries (read from the devstack's outbox, as the person would read it in their mailbox).
+     */
+    public static String invite(String adminToken, String email, String role) throws Exception {
+        Answer invited = call("POST", "/company/invitations", adminToken, "{\"email\": \"" + email + "\", \"role\": \"" + role + "\"}");
+        if (invited.status() != 201) {
+            throw new AssertionError("Inviting " + email + " answered " + invited.status() + ": " + invited.body());
+        }
+        return invitationToken(email);
+    }
+
+    /** The token of the newest accept link emailed to {@code email}. */
+    public static String invitationToken(String email) {
+        String body = stack().cognito().outbox().stream().filter(m -> m.to().equals(email) && m.subject().contains("invited you"))
+                .reduce((a, b) -> b).orElseThrow(() -> new AssertionError("No invitation was emailed to " + email)).body();
+        java.util.regex.Matcher link = java.util.regex.Pattern.compile("/#/invitation/(\\S+)").matcher(body);
+        if (!link.find()) {
+            throw new AssertionError("The invitation email holds no accept link: " + body);
+        }
+        return link.group(1);
+    }
+
+    /** Invited and accepted with {@link #PASSWORD}, then signed in: the new member's tokens. */
+    public static LoginFlow.Result invitedMember(String adminToken, String email, String role) throws Exception {
+        invite(adminToken, email, role);
+        return invitedMemberWithLastInvitation(email);
+    }
+
+    /** Accepts the newest invitation emailed to {@code email} with {@link #PASSWORD}, then signs in. */
+    public static LoginFlow.Result invitedMemberWithLastInvitation(String email) throws Exception {
+        String token = invitationToken(email);
+        Answer accepted = call("POST", "/invitations/accept", null,
+                JSON.writeValueAsString(java.util.Map.of("token", token, "password", PASSWORD)));
+        if (accepted.status() != 201) {
+            throw new AssertionError("Accepting the invitation of " + email + " answered " + accepted.status() + ": " + accepted.body());
+        }
+        LoginFlow.Result member = login().signIn(email, PASSWORD);
+        if (member.error() != null) {
+            throw new AssertionError(email + " could not sign in after accepting: " + member.error());
+        }
+        return member;
+    }
+
     public static Answer call(String method, String path, String token, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack().front().url() + path));
         if (token != null) {

@@ -31,7 +31,10 @@ class CrossTenantTest {
             new String[] {"GET", "/company", null},
             new String[] {"PATCH", "/company", "{\"autoJoin\": false}"},
             new String[] {"GET", "/company/members", null},
-            new String[] {"POST", "/company/members", "{\"email\": \"intruder@nowhere-corp.test\"}"},
+            new String[] {"GET", "/company/invitations", null},
+            new String[] {"POST", "/company/invitations", "{\"email\": \"intruder@nowhere-corp.test\"}"},
+            new String[] {"POST", "/company/invitations/{id}/resend", null},
+            new String[] {"DELETE", "/company/invitations/{id}", null},
             new String[] {"PATCH", "/company/members/{id}", "{\"active\": false}"},
             new String[] {"DELETE", "/company/members/{id}", null},
             new String[] {"GET", "/company/join-requests", null},
@@ -48,6 +51,7 @@ class CrossTenantTest {
     private static String globexMemberId;
     private static String acmeCompany;
     private static String globexCompany;
+    private static String globexInvitationId;
 
     @BeforeAll
     static void twoCompanies() throws Exception {
@@ -62,6 +66,8 @@ class CrossTenantTest {
         globexMemberId = claims(globexMember).get("sub").asText();
         acmeCompany = claims(acmeAdmin).get("company_id").asText();
         globexCompany = claims(globexAdmin).get("company_id").asText();
+        globexInvitationId = call("POST", "/company/invitations", globexAdmin, "{\"email\": \"erin@" + globex + "\"}").body()
+                .get("id").asText();
     }
 
     @Test
@@ -74,6 +80,14 @@ class CrossTenantTest {
             assertThat(call("POST", "/company/join-requests/" + target + "/approve", acmeAdmin, null).status()).isEqualTo(404);
             assertThat(call("POST", "/company/join-requests/" + target + "/decline", acmeAdmin, null).status()).isEqualTo(404);
         }
+        // Another company's invitation answers as an invitation that does not exist.
+        Api.Answer noInvitation = call("DELETE", "/company/invitations/0123456789abcdef0123456789abcdef", acmeAdmin, null);
+        assertThat(noInvitation.status()).isEqualTo(404);
+        assertThat(call("DELETE", "/company/invitations/" + globexInvitationId, acmeAdmin, null).body()).isEqualTo(noInvitation.body());
+        assertThat(call("POST", "/company/invitations/" + globexInvitationId + "/resend", acmeAdmin, null).body())
+                .isEqualTo(noInvitation.body());
+        assertThat(call("GET", "/company/invitations", acmeAdmin, null).body().get("invitations"))
+                .extracting(i -> i.get("id").asText()).doesNotContain(globexInvitationId);
         // The same answer as for an id that exists nowhere.
         Api.Answer unknown = call("DELETE", "/company/members/00000000-0000-0000-0000-000000000000", acmeAdmin, null);
         Api.Answer foreign = call("DELETE", "/company/members/" + globexMemberId, acmeAdmin, null);
@@ -113,7 +127,8 @@ class CrossTenantTest {
         bad.forEach((what, token) -> {
             for (String[] route : ROUTES) {
                 try {
-                    Api.Answer answer = call(route[0], route[1].replace("{id}", globexMemberId), token, route[2]);
+                    String id = route[1].startsWith("/company/invitations") ? globexInvitationId : globexMemberId;
+                    Api.Answer answer = call(route[0], route[1].replace("{id}", id), token, route[2]);
                     if (answer.status() != 401 && answer.status() != 403) {
                         accepted.add(what + ": " + route[0] + " " + route[1] + " -> " + answer.status());
                     }
@@ -130,7 +145,8 @@ class CrossTenantTest {
     void aMemberWhoIsNotAnAdminCannotInviteChangeRolesOrDeactivate() throws Exception {
         Map<String, Object> before = snapshot();
         String adminId = claims(acmeAdmin).get("sub").asText();
-        assertThat(call("POST", "/company/members", acmeMember, "{\"email\": \"friend@example-corp.test\"}").status()).isEqualTo(403);
+        assertThat(call("POST", "/company/invitations", acmeMember, "{\"email\": \"friend@example-corp.test\"}").status()).isEqualTo(403);
+        assertThat(call("GET", "/company/invitations", acmeMember, null).status()).isEqualTo(403);
         assertThat(call("PATCH", "/company/members/" + acmeMemberId, acmeMember, "{\"role\": \"admin\"}").status()).isEqualTo(403);
         assertThat(call("PATCH", "/company/members/" + adminId, acmeMember, "{\"active\": false}").status()).isEqualTo(403);
         assertThat(call("DELETE", "/company/members/" + adminId, acmeMember, null).status()).isEqualTo(403);

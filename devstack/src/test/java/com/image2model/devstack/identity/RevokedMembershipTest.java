@@ -45,7 +45,7 @@ class RevokedMembershipTest {
         assertThat(claims(team.second()).get("role").asText()).isEqualTo("admin");
         assertThat(call("PATCH", "/company/members/" + team.secondId(), team.founder(), "{\"role\": \"member\"}").status()).isEqualTo(200);
 
-        Api.Answer invite = call("POST", "/company/members", team.second(), "{\"email\": \"new@" + team.domain() + "\"}");
+        Api.Answer invite = call("POST", "/company/invitations", team.second(), "{\"email\": \"new@" + team.domain() + "\"}");
 
         assertThat(invite.status()).isEqualTo(403);
         assertThat(invite.errorCode()).isEqualTo("membership_revoked");
@@ -53,7 +53,7 @@ class RevokedMembershipTest {
         // Signed in again, the person is a member: reads work, admin work is refused as for any member.
         String fresh = Api.login().signIn("second@" + team.domain(), Api.PASSWORD).accessToken();
         assertThat(call("GET", "/company/members", fresh, null).status()).isEqualTo(200);
-        assertThat(call("POST", "/company/members", fresh, "{\"email\": \"new@" + team.domain() + "\"}").errorCode()).isEqualTo("admin_required");
+        assertThat(call("POST", "/company/invitations", fresh, "{\"email\": \"new@" + team.domain() + "\"}").errorCode()).isEqualTo("admin_required");
     }
 
     @Test
@@ -108,7 +108,7 @@ class RevokedMembershipTest {
         assertThat(call("DELETE", "/company/members/" + team.secondId(), team.founder(), null).status()).isEqualTo(200);
         String outsider = "accomplice@" + Api.domain("elsewhere");
 
-        Api.Answer invite = call("POST", "/company/members", team.second(), "{\"email\": \"" + outsider + "\", \"role\": \"admin\"}");
+        Api.Answer invite = call("POST", "/company/invitations", team.second(), "{\"email\": \"" + outsider + "\", \"role\": \"admin\"}");
 
         assertThat(invite.status()).isEqualTo(403);
         assertThat(invite.errorCode()).isEqualTo("membership_revoked");

@@ -55,7 +55,7 @@ class BadInputTest {
         String job = "{\"quality\":\"low\",\"name\":\"n\",\"files\":[{\"name\":\"a.png\",\"contentType\":\"image/png\",\"size\":1000}]}";
         return List.of(
                 new Case("PATCH", "/company", "{\"autoJoin\": true}", List.of("autoJoin")),
-                new Case("POST", "/company/members", "{\"email\": \"someone@bad-input-" + company.substring(0, 8) + ".test\", \"role\": \"member\"}",
+                new Case("POST", "/company/invitations", "{\"email\": \"someone@bad-input-" + company.substring(0, 8) + ".test\", \"role\": \"member\"}",
                         List.of("email", "role")),
                 new Case("PATCH", "/company/members/" + memberId, "{\"role\": \"member\"}", List.of("role")),
                 new Case("PATCH", "/company/members/" + memberId, "{\"active\": true}", List.of("active")),

@@ -26,7 +26,7 @@ import com.image2model.devstack.identity.LoginFlow;
 
 /**
  * The devstack's own log (what `java -jar ... up` prints, the functions' logs among it) holds no
- * password, token or secret: an invitation's temporary password is shown at /outbox only, the demo
+ * password, token or secret: an invitation's accept link is shown at /outbox only (and the password chosen with it nowhere), the demo
  * user's password is in the README, and a pipeline run and a paid checkout log no bearer token,
  * presigned URL signature, webhook secret or API key.
  * The devstack runs here as its own process, as a developer starts it, and its whole output is read.
@@ -34,9 +34,10 @@ import com.image2model.devstack.identity.LoginFlow;
 class DevstackLogTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String CHOSEN_PASSWORD = "Chosen-By-Guest-42";
 
     @Test
-    void theLogHoldsNeitherTemporaryNorDemoPasswordsNorTokens() throws Exception {
+    void theLogHoldsNeitherInvitationLinksNorPasswordsNorTokens() throws Exception {
         int front = FreePort.find();
         int cognito = FreePort.find();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -65,7 +66,7 @@ class DevstackLogTest {
             token = new LoginFlow(config.get("authUrl").asText(), config.get("clientId").asText(), config.get("redirectUri").asText())
                     .signIn(DemoCompany.EMAIL, DemoCompany.PASSWORD).accessToken();
             String invitee = "guest@" + Api.domain("log-check");
-            HttpResponse<String> invited = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/company/members"))
+            HttpResponse<String> invited = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/company/invitations"))
                     .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"email\": \"" + invitee + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(invited.statusCode()).as(invited.body()).isEqualTo(201);
@@ -77,8 +78,15 @@ class DevstackLogTest {
                 }
             }
             assertThat(body).as("the invitation is in the outbox").isNotNull();
-            temporary = body.substring(body.lastIndexOf(' ') + 1);
-            assertThat(temporary).hasSizeGreaterThan(7);
+            java.util.regex.Matcher link = java.util.regex.Pattern.compile("/#/invitation/(\\S+)").matcher(body);
+            assertThat(link.find()).as("the invitation email holds its accept link").isTrue();
+            temporary = link.group(1);
+            // Accepted with a chosen password: neither the link's token nor the password may reach the log.
+            HttpResponse<String> accepted = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/invitations/accept"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"token\": \"" + temporary + "\", \"password\": \"" + CHOSEN_PASSWORD + "\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(201);
 
             // A whole pipeline run (presigned upload, worker, FAL, signed webhook, model) and a paid checkout (signed Stripe events).
             Path image = Files.createTempFile("log-check", ".jpg");
@@ -108,7 +116,8 @@ class DevstackLogTest {
         }
         String output = log.toString(StandardCharsets.UTF_8);
         assertThat(output).contains("[devstack email] to guest@");
-        assertThat(output).doesNotContain(temporary).doesNotContain(DemoCompany.PASSWORD).doesNotContain(token)
+        assertThat(output).doesNotContain(temporary).doesNotContain(temporary.substring(temporary.lastIndexOf('.') + 1))
+                .doesNotContain(CHOSEN_PASSWORD).doesNotContain(DemoCompany.PASSWORD).doesNotContain(token)
                 .doesNotContain("Bearer ey");
         // No token, presigned URL signature, webhook secret, Stripe key or API key in any line of a pipeline and a payment.
         assertThat(output).doesNotContain("eyJ").doesNotContain("X-Amz-Signature").doesNotContain("whsec_").doesNotContain("sk_test_")

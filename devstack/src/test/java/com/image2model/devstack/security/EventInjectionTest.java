@@ -235,7 +235,7 @@ class EventInjectionTest {
     private static String validBody(SamTemplate.HttpRoute route) {
         return switch (route.routeKey()) {
             case "PATCH /company" -> "{\"autoJoin\": false}";
-            case "POST /company/members" -> "{\"email\": \"planted@evil-corp.test\", \"role\": \"admin\"}";
+            case "POST /company/invitations" -> "{\"email\": \"planted@evil-corp.test\", \"role\": \"admin\"}";
             case "PATCH /company/members/{id}" -> "{\"active\": false}";
             case "POST /credits/estimate" -> "{\"quality\": \"low\", \"files\": 1}";
             case "POST /jobs" -> "{\"quality\":\"low\",\"files\":[{\"name\":\"b.png\",\"contentType\":\"image/png\",\"size\":1000}]}";

@@ -11,22 +11,36 @@ import com.image2model.devstack.identity.Api;
 /** What an admin or a sign-up could learn or plant that they should not. */
 class SmallLeaksTest {
 
+    /**
+     * An invitation is an offer to the address, so the inviting admin learns nothing about it: an
+     * address that belongs to another company answers exactly as a fresh one, nothing of it changes,
+     * and only its owner, following the link, is told it cannot join two companies.
+     */
     @Test
-    void invitingAnAddressOfAnotherCompanyNamesNoCompanyAndTellsNobody() throws Exception {
+    void invitingAnAddressOfAnotherCompanyRevealsNothingAndChangesNothing() throws Exception {
         String ours = Api.domain("inviter");
         String theirs = Api.domain("secretive");
         String admin = signUp("boss@" + ours, "Inviter Ltd").accessToken();
-        signUp("someone@" + theirs, "Very Secret Holdings");
-        int outboxBefore = com.image2model.devstack.TestStack.get().cognito().outbox().size();
+        String someone = signUp("someone@" + theirs, "Very Secret Holdings").accessToken();
+        String theirCompany = Api.claims(someone).get("company_id").asText();
 
-        Api.Answer taken = call("POST", "/company/members", admin, "{\"email\": \"someone@" + theirs + "\"}");
+        Api.Answer taken = call("POST", "/company/invitations", admin, "{\"email\": \"someone@" + theirs + "\"}");
+        Api.Answer fresh = call("POST", "/company/invitations", admin, "{\"email\": \"nobody@" + Api.domain("fresh") + "\"}");
 
-        assertThat(taken.status()).isEqualTo(409);
-        assertThat(taken.errorCode()).isEqualTo("cannot_invite");
-        assertThat(taken.body().toString()).doesNotContain("Secret").doesNotContain("belongs").doesNotContain("already has an account");
-        assertThat(com.image2model.devstack.TestStack.get().cognito().outbox()).hasSize(outboxBefore);
+        assertThat(taken.status()).isEqualTo(201).isEqualTo(fresh.status());
+        assertThat(Api.JSON.convertValue(taken.body(), java.util.Map.class).keySet())
+                .isEqualTo(Api.JSON.convertValue(fresh.body(), java.util.Map.class).keySet());
+        assertThat(taken.body().toString()).doesNotContain("Secret").doesNotContain("belongs").doesNotContain("account");
+        // Their sign-in and company are untouched; following the link, only they are told why they cannot accept.
+        assertThat(Api.login().signIn("someone@" + theirs, Api.PASSWORD).error()).isNull();
+        assertThat(Api.claims(Api.login().signIn("someone@" + theirs, Api.PASSWORD).accessToken()).get("company_id").asText())
+                .isEqualTo(theirCompany);
+        Api.Answer accepted = call("POST", "/invitations/accept", null,
+                "{\"token\": \"" + Api.invitationToken("someone@" + theirs) + "\", \"password\": \"" + Api.PASSWORD + "\"}");
+        assertThat(accepted.errorCode()).isEqualTo("member_elsewhere");
+        assertThat(accepted.body().toString()).doesNotContain("Very Secret");
         // A member of one's own company gets a plain answer: the admin sees the team anyway.
-        assertThat(call("POST", "/company/members", admin, "{\"email\": \"boss@" + ours + "\"}").errorCode()).isEqualTo("already_member");
+        assertThat(call("POST", "/company/invitations", admin, "{\"email\": \"boss@" + ours + "\"}").errorCode()).isEqualTo("already_member");
     }
 
     @Test
