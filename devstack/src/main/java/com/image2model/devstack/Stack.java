@@ -161,6 +161,7 @@ public final class Stack implements AutoCloseable {
             if (falKey == null || falKey.isBlank()) {
                 System.setProperty("FAL_QUEUE_URL", fal.url());
                 System.setProperty("FAL_JWKS_URL", fal.jwksUrl());
+                System.setProperty("FAL_USER_ID", FalStandIn.USER_ID);
                 falKey = fal.key();
             }
             secretValues.put("FalApiKeySecret", falKey);

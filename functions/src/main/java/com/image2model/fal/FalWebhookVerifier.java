@@ -23,7 +23,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * FAL's webhook signature: Ed25519 over the request id, user id, timestamp and the hex SHA-256 of
+ * FAL's webhook signature: Ed25519 over the request id, user id (which must be our account's), timestamp and the hex SHA-256 of
  * the raw body, joined by newlines, checked against the keys of FAL's JWKS (fetched once and kept;
  * fetched again, at most every minute, when no kept key verifies). Timestamps more than 300 s
  * from now are refused, so a captured webhook cannot be replayed later.
@@ -52,20 +52,26 @@ public final class FalWebhookVerifier {
 
     private final HttpClient http;
     private final String jwksUrl;
+    private final String userId;
     private final Clock clock;
     private volatile List<PublicKey> keys = List.of();
     private volatile long fetchedAt = Long.MIN_VALUE / 2;
 
-    public FalWebhookVerifier(HttpClient http, String jwksUrl, Clock clock) {
+    /** {@code userId}: our FAL account's user id; FAL signs every account's webhooks with the same keys. */
+    public FalWebhookVerifier(HttpClient http, String jwksUrl, String userId, Clock clock) {
+        if (userId == null || userId.isBlank()) {
+            throw new IllegalArgumentException("Our FAL user id is needed to tell our webhooks from other accounts'");
+        }
         this.http = http;
         this.jwksUrl = jwksUrl;
+        this.userId = userId;
         this.clock = clock;
     }
 
     /** Verifies; {@code headers} with lower-case names (as API Gateway passes them). Answers the signed request id. */
     public String verify(Map<String, String> headers, byte[] body) throws Refused {
         String requestId = header(headers, "x-fal-webhook-request-id");
-        String userId = header(headers, "x-fal-webhook-user-id");
+        String sentFor = header(headers, "x-fal-webhook-user-id");
         String timestamp = header(headers, "x-fal-webhook-timestamp");
         String signatureHex = header(headers, "x-fal-webhook-signature");
         long sentAt;
@@ -84,7 +90,11 @@ public final class FalWebhookVerifier {
         } catch (IllegalArgumentException e) {
             throw new Refused("The webhook signature is not hex.");
         }
-        byte[] message = String.join("\n", requestId, userId, timestamp, sha256Hex(body)).getBytes(StandardCharsets.UTF_8);
+        // FAL's keys sign every account's webhooks: one signed for another account is genuine, but not ours.
+        if (!userId.equals(sentFor)) {
+            throw new Refused("The webhook was sent for another FAL account.");
+        }
+        byte[] message = String.join("\n", requestId, sentFor, timestamp, sha256Hex(body)).getBytes(StandardCharsets.UTF_8);
         if (verifies(keys(false), message, signature)) {
             return requestId;
         }

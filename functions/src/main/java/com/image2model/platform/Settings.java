@@ -50,6 +50,8 @@ public final class Settings {
     /** The Secrets Manager ARN of FAL's API key. */
     public static final String FAL_KEY_ARN = "FAL_KEY_ARN";
     public static final String FAL_JWKS_URL = "FAL_JWKS_URL";
+    /** Our FAL account's user id: the {@code x-fal-webhook-user-id} every webhook of ours carries. */
+    public static final String FAL_USER_ID = "FAL_USER_ID";
     public static final String FAL_WEBHOOK_URL = "FAL_WEBHOOK_URL";
     public static final String FAL_IMAGE_URL_SECONDS = "FAL_IMAGE_URL_SECONDS";
     public static final String FAL_POLL_AFTER_SECONDS = "FAL_POLL_AFTER_SECONDS";
@@ -101,8 +103,12 @@ public final class Settings {
             Map.entry(RATE_IMAGES_PER_HOUR, "100"),
             Map.entry(RATE_REQUESTS_PER_HOUR, "1000"));
 
-    /** Settings that may be absent, with nothing in their place (an endpoint override, a path-style switch). */
-    public static final java.util.Set<String> OPTIONAL = java.util.Set.of(STRIPE_API_BASE, S3_FORCE_PATH_STYLE, DNS_RESOLVER);
+    /**
+     * Settings that may be absent, with nothing in their place (an endpoint override, a path-style
+     * switch), or whose absence the function answers itself: without FAL_USER_ID the FAL webhook
+     * refuses every request with 503 (a first deploy has none yet).
+     */
+    public static final java.util.Set<String> OPTIONAL = java.util.Set.of(STRIPE_API_BASE, S3_FORCE_PATH_STYLE, DNS_RESOLVER, FAL_USER_ID);
 
     /** A required setting that is missing or empty: the function cannot start. */
     public static final class Missing extends IllegalStateException {

@@ -112,8 +112,13 @@ public final class JobsModule {
     /** Fail closed: without a usable FAL key the endpoint refuses everything (503) instead of guessing. */
     public static Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> falWebhook() {
         String jwks = Settings.get(Settings.FAL_JWKS_URL);
+        java.util.Optional<String> userId = Settings.find(Settings.FAL_USER_ID);
+        if (userId.isEmpty()) {
+            return new NotConfigured("falWebhook", "FAL_USER_ID (the FalUserId parameter) is not set: no webhook can be told ours");
+        }
         return Secrets.<Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>>orElse(
-                () -> new FalWebhookFunction(new FalWebhookVerifier(FalClient.httpClient(), jwks, Clock.systemUTC()), pipeline(CreditsModule.ledger())),
+                () -> new FalWebhookFunction(new FalWebhookVerifier(FalClient.httpClient(), jwks, userId.get(), Clock.systemUTC()),
+                        pipeline(CreditsModule.ledger())),
                 why -> new NotConfigured("falWebhook", why));
     }
 

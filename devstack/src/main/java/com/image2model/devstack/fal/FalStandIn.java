@@ -279,15 +279,20 @@ public final class FalStandIn implements AutoCloseable {
 
     /** Signs a webhook body as FAL would, at the given time (tests make stale or tampered ones). */
     public Map<String, String> signatureHeaders(String requestId, byte[] body, long epochSeconds) {
+        return signatureHeaders(requestId, USER_ID, body, epochSeconds);
+    }
+
+    /** The same for another FAL account's user id (FAL signs every account's webhooks with the same keys). */
+    public Map<String, String> signatureHeaders(String requestId, String userId, byte[] body, long epochSeconds) {
         String timestamp = Long.toString(epochSeconds);
-        String message = String.join("\n", requestId, USER_ID, timestamp, FalWebhookVerifier.sha256Hex(body));
+        String message = String.join("\n", requestId, userId, timestamp, FalWebhookVerifier.sha256Hex(body));
         try {
             Signature signer = Signature.getInstance("Ed25519");
             signer.initSign(signingKey.getPrivate());
             signer.update(message.getBytes(StandardCharsets.UTF_8));
             Map<String, String> headers = new LinkedHashMap<>();
             headers.put("X-Fal-Webhook-Request-Id", requestId);
-            headers.put("X-Fal-Webhook-User-Id", USER_ID);
+            headers.put("X-Fal-Webhook-User-Id", userId);
             headers.put("X-Fal-Webhook-Timestamp", timestamp);
             headers.put("X-Fal-Webhook-Signature", HexFormat.of().formatHex(signer.sign()));
             return headers;

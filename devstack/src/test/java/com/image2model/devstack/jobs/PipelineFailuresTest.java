@@ -192,6 +192,10 @@ class PipelineFailuresTest {
         assertThat(post(url, tampered, fal.signatureHeaders(rid, genuine, now)).statusCode()).isEqualTo(401);
         // Signed by a key that is not FAL's.
         assertThat(post(url, genuine, foreignSignature(rid, genuine, now)).statusCode()).isEqualTo(401);
+        // Genuinely FAL's, but for another FAL account (FAL signs every account's webhooks with the same keys).
+        HttpResponse<String> otherAccount = post(url, genuine, fal.signatureHeaders(rid, "someone-elses-fal-user", genuine, now));
+        assertThat(otherAccount.statusCode()).isEqualTo(401);
+        assertThat(Api.JSON.readTree(otherAccount.body()).at("/error/code").asText()).isEqualTo("invalid_signature");
         // Genuine but stale: signed 400 s ago (the window is 300 s).
         HttpResponse<String> stale = post(url, genuine, fal.signatureHeaders(rid, genuine, now - 400));
         assertThat(stale.statusCode()).isEqualTo(401);

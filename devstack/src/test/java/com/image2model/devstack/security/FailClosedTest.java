@@ -50,7 +50,7 @@ class FailClosedTest {
         builder.environment().putAll(TestStack.get().functions().environment());
         builder.environment().keySet().removeIf(k -> k.startsWith("aws."));
         // What the devstack gives its functions as system properties (stand-in URLs) goes into the environment here.
-        for (String name : List.of("STRIPE_API_BASE", "FAL_QUEUE_URL", "FAL_JWKS_URL", "FAL_WEBHOOK_URL", "SITE_ORIGIN")) {
+        for (String name : List.of("STRIPE_API_BASE", "FAL_QUEUE_URL", "FAL_JWKS_URL", "FAL_WEBHOOK_URL", "SITE_ORIGIN", "FAL_USER_ID")) {
             if (System.getProperty(name) != null) {
                 builder.environment().put(name, System.getProperty(name));
             }
@@ -102,18 +102,23 @@ class FailClosedTest {
     }
 
     @Test
-    void aFalWebhookWithoutItsKeyOrItsJwksRefusesEverything(@TempDir Path dir) throws Exception {
+    void aFalWebhookWithoutItsKeyItsJwksOrOurFalUserIdRefusesEverything(@TempDir Path dir) throws Exception {
         LocalSecretsManager secrets = TestStack.get().secrets();
         secrets.declare("elsewhere-prod/fal-key");
         Path event = webhookEvent(dir, "/webhooks/fal", "{\"request_id\":\"r1\",\"status\":\"OK\",\"payload\":{}}",
-                Map.of("x-fal-webhook-request-id", "r1", "x-fal-webhook-user-id", "u1",
+                Map.of("x-fal-webhook-request-id", "r1", "x-fal-webhook-user-id", com.image2model.devstack.fal.FalStandIn.USER_ID,
                         "x-fal-webhook-timestamp", String.valueOf(Instant.now().getEpochSecond()), "x-fal-webhook-signature", "00"));
 
         Run emptyKey = run("falWebhook", Map.of("FAL_KEY_ARN", LocalSecretsManager.arnOf("elsewhere-prod/fal-key")), List.of(event));
         Run noJwks = run("falWebhook", Map.of("FAL_JWKS_URL", "http://127.0.0.1:9/.well-known/jwks.json"), List.of(event));
+        Map<String, String> noUser = new java.util.HashMap<>();
+        noUser.put("FAL_USER_ID", null);
+        Run noUserId = run("falWebhook", noUser, List.of(event));
 
         assertThat(emptyKey.answers()).as(emptyKey.output()).hasSize(1).allSatisfy(answer -> assertNotConfigured(answer));
         assertThat(noJwks.answers()).as(noJwks.output()).hasSize(1).allSatisfy(answer -> assertNotConfigured(answer));
+        assertThat(noUserId.answers()).as(noUserId.output()).hasSize(1).allSatisfy(answer -> assertNotConfigured(answer));
+        assertThat(noUserId.output()).contains("FAL_USER_ID");
     }
 
     private static void assertNotConfigured(String answer) {
