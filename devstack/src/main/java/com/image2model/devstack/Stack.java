@@ -122,6 +122,10 @@ public final class Stack implements AutoCloseable {
         if (withFront) {
             overrides.putIfAbsent("SiteOrigin", "http://localhost:" + frontPort);
         }
+        if (System.getenv("FAL_KEY") == null || System.getenv("FAL_KEY").isBlank()) {
+            // The FAL stand-in's account: its webhooks carry this user id (the FalUserId parameter, as a deployment sets FAL's).
+            overrides.putIfAbsent("FalUserId", FalStandIn.USER_ID);
+        }
         Map<String, String> parameters = template.parameters(overrides);
         LocalAws aws = LocalAws.start(options.awsPorts(), Provisioner.cors(template, parameters), options.dataDir());
         try {
@@ -161,7 +165,6 @@ public final class Stack implements AutoCloseable {
             if (falKey == null || falKey.isBlank()) {
                 System.setProperty("FAL_QUEUE_URL", fal.url());
                 System.setProperty("FAL_JWKS_URL", fal.jwksUrl());
-                System.setProperty("FAL_USER_ID", FalStandIn.USER_ID);
                 falKey = fal.key();
             }
             secretValues.put("FalApiKeySecret", falKey);
@@ -202,9 +205,51 @@ public final class Stack implements AutoCloseable {
                     }
                 }
             });
+            aws.s3Front().setCheck(new com.image2model.devstack.aws.AwsFront.Check() {
+                @Override
+                public boolean needsBody(String method, String path, String query, Map<String, String> headers) {
+                    return com.image2model.devstack.iam.S3Access.isMultiDelete(method, query);
+                }
+
+                @Override
+                public java.util.Optional<com.image2model.devstack.aws.AwsFront.Refusal> check(com.image2model.devstack.aws.AwsFront.Request request) {
+                    if (request.method().equals("OPTIONS")) {
+                        // A browser's CORS preflight carries no credentials of its own: S3 answers it by the bucket's CORS rules.
+                        return java.util.Optional.empty();
+                    }
+                    String token = com.image2model.devstack.iam.S3Access.sessionToken(request);
+                    for (var access : com.image2model.devstack.iam.S3Access.of(request)) {
+                        try {
+                            iam.authorize(token, access.action(), access.resource());
+                        } catch (com.image2model.devstack.iam.Iam.Denied denied) {
+                            return java.util.Optional.of(com.image2model.devstack.iam.S3Access.refusal(denied.getMessage()));
+                        }
+                    }
+                    return java.util.Optional.empty();
+                }
+            });
+            aws.sqsFront().setCheck(new com.image2model.devstack.aws.AwsFront.Check() {
+                @Override
+                public boolean needsBody(String method, String path, String query, Map<String, String> headers) {
+                    return method.equals("POST");
+                }
+
+                @Override
+                public java.util.Optional<com.image2model.devstack.aws.AwsFront.Refusal> check(com.image2model.devstack.aws.AwsFront.Request request) {
+                    String token = com.image2model.devstack.iam.SqsAccess.sessionToken(request);
+                    for (var access : com.image2model.devstack.iam.SqsAccess.of(request, LocalAws.REGION, LocalAws.ACCOUNT_ID)) {
+                        try {
+                            iam.authorize(token, access.action(), access.resource());
+                        } catch (com.image2model.devstack.iam.Iam.Denied denied) {
+                            return java.util.Optional.of(com.image2model.devstack.iam.SqsAccess.refusal(denied.getMessage()));
+                        }
+                    }
+                    return java.util.Optional.empty();
+                }
+            });
             secrets.setIam(iam);
             cognito.setIam(iam);
-            String report = System.getProperty("devstack.iam.report");
+            String report = System.getProperty("devstack.iam.report", System.getenv("DEVSTACK_IAM_REPORT"));
             if (report != null) {
                 // The actions each function used, written at exit (for reviewing the template's policies).
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {

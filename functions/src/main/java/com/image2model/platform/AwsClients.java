@@ -107,12 +107,18 @@ public final class AwsClients {
             for (Service service : services) {
                 try {
                     // One cheap read per client (priming, as SnapStart recommends): the SDK's request
-                    // path, signing and parsing are then loaded before the first real invocation.
+                    // path, signing and parsing are then loaded before the first real invocation. Each
+                    // read is one its functions' policies allow (a function whose policy allows none of
+                    // them does not list the service to warm: no AccessDenied at every start).
                     switch (service) {
-                        case DYNAMODB -> dynamoDb().describeTable(r -> r.tableName(Settings.get(Settings.TABLE_NAME)));
+                        // A read of an item that never exists: every function may read the table, few may describe it.
+                        case DYNAMODB -> dynamoDb().getItem(r -> r.tableName(Settings.get(Settings.TABLE_NAME)).key(java.util.Map.of(
+                                "PK", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("WARMUP"),
+                                "SK", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("WARMUP"))));
                         case S3 -> s3().headBucket(r -> r.bucket(Settings.get(Settings.UPLOADS_BUCKET)));
                         case S3_PRESIGNER -> s3Presigner();
-                        case SQS -> sqs().getQueueUrl(r -> r.queueName(queueName(Settings.get(Settings.JOBS_QUEUE_URL))));
+                        case SQS -> sqs().getQueueAttributes(r -> r.queueUrl(Settings.get(Settings.JOBS_QUEUE_URL))
+                                .attributeNames(software.amazon.awssdk.services.sqs.model.QueueAttributeName.QUEUE_ARN));
                         case COGNITO -> cognito().describeUserPool(r -> r.userPoolId(Settings.get(Settings.USER_POOL_ID)));
                         case SECRETS_MANAGER -> secretsManager();
                     }
@@ -152,10 +158,6 @@ public final class AwsClients {
 
     public static CognitoIdentityProviderClient cognito() {
         return COGNITO.get();
-    }
-
-    private static String queueName(String queueUrl) {
-        return queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
     }
 
     private static Region region() {

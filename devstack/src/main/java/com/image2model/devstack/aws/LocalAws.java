@@ -43,6 +43,8 @@ public final class LocalAws implements Endpoints, AutoCloseable {
     private final com.image2model.devstack.dynamodb.DynamoServer dynamoDb;
     private final SQSRestServer sqs;
     private final S3Proxy s3;
+    private final AwsFront sqsFront;
+    private final AwsFront s3Front;
     private final S3Notifications notifications;
     private final ExecutorService notificationSender;
     private final URI dynamoDbEndpoint;
@@ -60,10 +62,11 @@ public final class LocalAws implements Endpoints, AutoCloseable {
                         : com.image2model.devstack.dynamodb.Journal.file(dataDir.resolve("dynamodb").resolve("journal.jsonl")));
         dynamoDbEndpoint = dynamoDb.endpoint();
 
-        var sqsBuilder = SQSRestServerBuilder.withInterface("localhost").withAWSRegion(REGION)
-                .withAWSAccountId(ACCOUNT_ID);
-        sqs = (ports.sqs() == 0 ? sqsBuilder.withDynamicPort() : sqsBuilder.withPort(ports.sqs())).start();
-        int sqsPort = sqs.waitUntilStarted().localAddress().getPort();
+        // ElasticMQ and S3Proxy listen on inner ports; callers reach them through fronts that check IAM (AwsFront).
+        int sqsPort = ports.sqs() == 0 ? FreePort.find() : ports.sqs();
+        sqs = SQSRestServerBuilder.withInterface("localhost").withAWSRegion(REGION).withAWSAccountId(ACCOUNT_ID)
+                .withDynamicPort().withServerAddress(new org.elasticmq.NodeAddress("http", "localhost", sqsPort, "")).start();
+        sqsFront = AwsFront.start(sqsPort, sqs.waitUntilStarted().localAddress().getPort());
         sqsEndpoint = URI.create("http://localhost:" + sqsPort);
         sqsClient = SqsClient.builder().endpointOverride(sqsEndpoint).region(Region.of(REGION))
                 .credentialsProvider(credentials()).httpClient(ApacheHttpClient.create()).build();
@@ -80,9 +83,10 @@ public final class LocalAws implements Endpoints, AutoCloseable {
         notifications = new S3Notifications(store, sqsClient, notificationSender);
         int s3Port = ports.s3() == 0 ? FreePort.find() : ports.s3();
         s3Endpoint = URI.create("http://localhost:" + s3Port);
+        int s3InnerPort = FreePort.find();
         s3 = S3Proxy.builder()
                 .blobStore(notifications)
-                .endpoint(URI.create("http://127.0.0.1:" + s3Port))
+                .endpoint(URI.create("http://127.0.0.1:" + s3InnerPort))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                 .corsRules(cors)
                 // The functions sign with their Lambda session's token (X-Amz-Security-Token), which S3 accepts
@@ -93,6 +97,7 @@ public final class LocalAws implements Endpoints, AutoCloseable {
         while (!"STARTED".equals(s3.getState())) {
             Thread.sleep(10);
         }
+        s3Front = AwsFront.start(s3Port, s3InnerPort);
 
         dynamoDbClient = DynamoDbClient.builder().endpointOverride(dynamoDbEndpoint).region(Region.of(REGION))
                 .credentialsProvider(credentials()).httpClient(ApacheHttpClient.create()).build();
@@ -112,6 +117,16 @@ public final class LocalAws implements Endpoints, AutoCloseable {
 
     public static StaticCredentialsProvider credentials() {
         return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
+    }
+
+    /** What callers of S3 reach: the devstack's IAM checks their requests there. */
+    public AwsFront s3Front() {
+        return s3Front;
+    }
+
+    /** What callers of SQS reach: the devstack's IAM checks their requests there. */
+    public AwsFront sqsFront() {
+        return sqsFront;
     }
 
     /** The DynamoDB server itself (the devstack's IAM checks its requests). */
@@ -155,6 +170,8 @@ public final class LocalAws implements Endpoints, AutoCloseable {
         dynamoDbClient.close();
         s3Client.close();
         sqsClient.close();
+        s3Front.close();
+        sqsFront.close();
         s3.stop();
         notificationSender.shutdownNow();
         sqs.stopAndWait();

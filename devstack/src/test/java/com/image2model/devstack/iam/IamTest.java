@@ -87,6 +87,88 @@ class IamTest {
         assertThat(missing.awsErrorDetails().errorCode()).isEqualTo("UserNotFoundException");
     }
 
+    /** S3 too: the worker reads uploads but writes nothing; only the FAL webhook and sweeper write results. */
+    @Test
+    void s3ObjectsAreAllowedByActionAndPrefix() {
+        String uploads = TestStack.setting(Settings.UPLOADS_BUCKET);
+        String results = TestStack.setting(Settings.RESULTS_BUCKET);
+        String key = "uploads/iam-test/j1/f001.png";
+        TestStack.get().aws().s3().putObject(p -> p.bucket(uploads).key(key), software.amazon.awssdk.core.sync.RequestBody.fromString("x"));
+        assertThatCode(() -> CallerIdentity.as("WorkerFunction", () -> AwsClients.s3().getObjectAsBytes(g -> g.bucket(uploads).key(key))))
+                .doesNotThrowAnyException();
+        AwsServiceException write = denied("WorkerFunction", () -> AwsClients.s3().putObject(p -> p.bucket(results).key("results/iam-test/x.glb"),
+                software.amazon.awssdk.core.sync.RequestBody.fromString("forged")));
+        assertThat(write).as("a put by a function that may only read uploads").isNotNull();
+        assertThat(write.statusCode()).isEqualTo(403);
+        assertThat(write.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
+        assertThat(write.getMessage()).contains("WorkerFunction").contains("s3:PutObject").contains(results + "/results/iam-test/x.glb");
+        AwsServiceException delete = denied("JobsFunction", () -> AwsClients.s3().deleteObject(d -> d.bucket(uploads).key(key)));
+        assertThat(delete.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
+        // A multi-object delete is authorized key by key: the erasure may delete under uploads/ only.
+        AwsServiceException outside = denied("ErasureFunction", () -> AwsClients.s3().deleteObjects(d -> d.bucket(uploads)
+                .delete(x -> x.objects(o -> o.key(key), o -> o.key("elsewhere/secret.txt")))));
+        assertThat(outside.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
+        assertThat(TestStack.get().aws().s3().getObjectAsBytes(g -> g.bucket(uploads).key(key)).asUtf8String()).isEqualTo("x");
+        assertThatCode(() -> CallerIdentity.as("ErasureFunction", () -> AwsClients.s3().deleteObjects(d -> d.bucket(uploads)
+                .delete(x -> x.objects(o -> o.key(key)))))).doesNotThrowAnyException();
+        // A presigned URL is its signer's request: one signed by a function that may not read results is refused.
+        String url = CallerIdentity.as("WorkerFunction", () -> AwsClients.s3Presigner().presignGetObject(g -> g
+                .signatureDuration(java.time.Duration.ofMinutes(5)).getObjectRequest(o -> o.bucket(results).key("results/any.glb")))
+                .url().toString());
+        assertThat(url).contains("X-Amz-Security-Token");
+        assertThat(httpStatus(url)).isEqualTo(403);
+    }
+
+    @Test
+    void sqsQueuesAreEachTheirOwnPermission() {
+        String jobsQueue = TestStack.setting(Settings.JOBS_QUEUE_URL);
+        AwsServiceException send = denied("CompanyFunction", () -> AwsClients.sqs().sendMessage(m -> m.queueUrl(jobsQueue).messageBody("{}")));
+        assertThat(send).as("the company function may send to the erasure queue only").isNotNull();
+        assertThat(send.statusCode()).isEqualTo(403);
+        assertThat(send.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
+        assertThat(send.getMessage()).contains("sqs:SendMessage").contains(jobsQueue.substring(jobsQueue.lastIndexOf('/') + 1));
+        AwsServiceException read = denied("CreditsFunction", () -> AwsClients.sqs().receiveMessage(r -> r.queueUrl(jobsQueue)));
+        assertThat(read.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
+        assertThatCode(() -> CallerIdentity.as("HealthFunction", () -> AwsClients.sqs().getQueueAttributes(g -> g.queueUrl(jobsQueue)
+                .attributeNames(software.amazon.awssdk.services.sqs.model.QueueAttributeName.QUEUE_ARN)))).doesNotThrowAnyException();
+    }
+
+    /** Least privilege: no function may scan the table, describe it (but the health check), or use a wildcard action. */
+    @Test
+    void noPolicyGrantsScansWildcardsOrWholeCrudTemplates() throws Exception {
+        String template = java.nio.file.Files.readString(TestStack.root().resolve("template.yaml"));
+        assertThat(template).doesNotContain("DynamoDBCrudPolicy").doesNotContain("DynamoDBReadPolicy").doesNotContain("dynamodb:Scan")
+                .doesNotContain("dynamodb:*").doesNotContain("s3:*").doesNotContain("sqs:*").doesNotContain("cognito-idp:*");
+        Iam iam = Iam.fromTemplate(TestStack.get().template(), TestStack.get().provisioner().intrinsics(), "us-east-1",
+                com.image2model.devstack.aws.LocalAws.ACCOUNT_ID, true);
+        String table = "arn:aws:dynamodb:us-east-1:" + com.image2model.devstack.aws.LocalAws.ACCOUNT_ID + ":table/" + TABLE;
+        for (SamTemplateFunction f : functions()) {
+            String token = CallerIdentity.tokenOf(f.id());
+            assertThat(catchThrowableOfType(Iam.Denied.class, () -> iam.authorize(token, "dynamodb:Scan", table)))
+                    .as(f.id() + " may not scan").isNotNull();
+            if (!f.id().equals("HealthFunction")) {
+                assertThat(catchThrowableOfType(Iam.Denied.class, () -> iam.authorize(token, "dynamodb:DescribeTable", table)))
+                        .as(f.id() + " may not describe the table").isNotNull();
+            }
+        }
+    }
+
+    private record SamTemplateFunction(String id) {
+    }
+
+    private static List<SamTemplateFunction> functions() {
+        return TestStack.get().template().functions().stream().map(f -> new SamTemplateFunction(f.logicalId())).toList();
+    }
+
+    private static int httpStatus(String url) {
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     void callsOfTheDevstackItselfAreNotRestrictedAndWildcardsMatchAsInIam() {
         assertThatCode(() -> TestStack.get().aws().dynamoDb().putItem(p -> p.tableName(TABLE).item(key("IAM#devstack"))))

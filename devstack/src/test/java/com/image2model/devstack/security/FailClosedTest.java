@@ -50,7 +50,7 @@ class FailClosedTest {
         builder.environment().putAll(TestStack.get().functions().environment());
         builder.environment().keySet().removeIf(k -> k.startsWith("aws."));
         // What the devstack gives its functions as system properties (stand-in URLs) goes into the environment here.
-        for (String name : List.of("STRIPE_API_BASE", "FAL_QUEUE_URL", "FAL_JWKS_URL", "FAL_WEBHOOK_URL", "SITE_ORIGIN", "FAL_USER_ID")) {
+        for (String name : List.of("STRIPE_API_BASE", "FAL_QUEUE_URL", "FAL_JWKS_URL", "FAL_WEBHOOK_URL", "SITE_ORIGIN")) {
             if (System.getProperty(name) != null) {
                 builder.environment().put(name, System.getProperty(name));
             }

@@ -1,0 +1,135 @@
+package com.image2model.devstack.iam;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.image2model.devstack.aws.AwsFront;
+
+/**
+ * What one S3 request (path style: {@code /bucket/key}) asks IAM for, as S3 authorizes it: the
+ * object actions on {@code arn:aws:s3:::bucket/key}, the bucket actions on {@code arn:aws:s3:::bucket};
+ * a copy also reads its source, a multi-object delete deletes each of its keys. A presigned URL is
+ * its signer's request: its token is in the query string.
+ */
+public final class S3Access {
+
+    private static final Pattern DELETE_KEY = Pattern.compile("<Key>(.*?)</Key>", Pattern.DOTALL);
+
+    private S3Access() {
+    }
+
+    /** The session token of the request: the header, or a presigned URL's query parameter. */
+    public static String sessionToken(AwsFront.Request request) {
+        String header = request.header("x-amz-security-token");
+        if (header != null) {
+            return header;
+        }
+        for (String pair : request.query().split("&")) {
+            if (pair.startsWith("X-Amz-Security-Token=")) {
+                return URLDecoder.decode(pair.substring("X-Amz-Security-Token=".length()), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+
+    /** Whether the request is a multi-object delete (its body names the keys). */
+    public static boolean isMultiDelete(String method, String query) {
+        return method.equals("POST") && (query.equals("delete") || query.startsWith("delete&") || query.contains("&delete"));
+    }
+
+    public static List<DynamoAccess.Access> of(AwsFront.Request request) {
+        String path = request.path().startsWith("/") ? request.path().substring(1) : request.path();
+        int slash = path.indexOf('/');
+        String bucket = decode(slash < 0 ? path : path.substring(0, slash));
+        String key = slash < 0 || slash == path.length() - 1 ? null : decode(path.substring(slash + 1));
+        String method = request.method().toUpperCase(Locale.ROOT);
+        String query = request.query();
+        List<DynamoAccess.Access> out = new ArrayList<>();
+        if (bucket.isEmpty()) {
+            out.add(access("s3:ListAllMyBuckets", "*"));
+            return out;
+        }
+        String bucketArn = "arn:aws:s3:::" + bucket;
+        if (key == null) {
+            if (isMultiDelete(method, query)) {
+                String body = request.body() == null ? "" : new String(request.body(), StandardCharsets.UTF_8);
+                Matcher m = DELETE_KEY.matcher(body);
+                while (m.find()) {
+                    out.add(access("s3:DeleteObject", bucketArn + "/" + xmlText(m.group(1))));
+                }
+                return out;
+            }
+            out.add(access(bucketAction(method, query), bucketArn));
+            return out;
+        }
+        String objectArn = bucketArn + "/" + key;
+        switch (method) {
+            case "GET", "HEAD" -> out.add(access("s3:GetObject", objectArn));
+            case "PUT", "POST" -> {
+                out.add(access("s3:PutObject", objectArn));
+                String source = request.header("x-amz-copy-source");
+                if (source != null) {
+                    String decoded = decode(source.startsWith("/") ? source.substring(1) : source);
+                    out.add(access("s3:GetObject", "arn:aws:s3:::" + decoded.split("\\?")[0]));
+                }
+            }
+            case "DELETE" -> out.add(access(query.contains("uploadId") ? "s3:AbortMultipartUpload" : "s3:DeleteObject", objectArn));
+            default -> out.add(access("s3:" + method, objectArn));
+        }
+        return out;
+    }
+
+    /** S3's own answer to a denied request. */
+    public static AwsFront.Refusal refusal(String message) {
+        String requestId = java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase(Locale.ROOT);
+        String body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AccessDenied</Code><Message>" + xmlEscape(message)
+                + "</Message><RequestId>" + requestId + "</RequestId><HostId>devstack</HostId></Error>";
+        return new AwsFront.Refusal(403, "Forbidden", "application/xml", java.util.Map.of("x-amz-request-id", requestId), body);
+    }
+
+    private static String bucketAction(String method, String query) {
+        String sub = query.split("[&=]")[0];
+        return switch (method) {
+            case "GET" -> switch (sub) {
+                case "location" -> "s3:GetBucketLocation";
+                case "cors" -> "s3:GetBucketCORS";
+                case "notification" -> "s3:GetBucketNotification";
+                case "lifecycle" -> "s3:GetLifecycleConfiguration";
+                case "versioning" -> "s3:GetBucketVersioning";
+                case "uploads" -> "s3:ListBucketMultipartUploads";
+                default -> "s3:ListBucket";
+            };
+            case "HEAD" -> "s3:ListBucket";
+            case "PUT" -> switch (sub) {
+                case "cors" -> "s3:PutBucketCORS";
+                case "notification" -> "s3:PutBucketNotification";
+                case "lifecycle" -> "s3:PutLifecycleConfiguration";
+                case "versioning" -> "s3:PutBucketVersioning";
+                default -> "s3:CreateBucket";
+            };
+            case "DELETE" -> "s3:DeleteBucket";
+            default -> "s3:" + method + "Bucket";
+        };
+    }
+
+    private static DynamoAccess.Access access(String action, String resource) {
+        return new DynamoAccess.Access(action, resource, java.util.Map.of());
+    }
+
+    private static String decode(String text) {
+        return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    private static String xmlText(String text) {
+        return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&");
+    }
+
+    private static String xmlEscape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+}
