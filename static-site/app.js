@@ -2,7 +2,7 @@
 // concerns are ES modules in js/ (no build step); this one starts the app.
 import { balanceLine } from './js/api.js';
 import { chrome, render } from './js/router.js';
-import { finishSignIn, signIn, signOut } from './js/session.js';
+import { finishSignIn, followOtherTabs, restore, signIn, signOut } from './js/session.js';
 import { h, message, show, state } from './js/ui.js';
 
 async function start() {
@@ -10,8 +10,26 @@ async function start() {
   document.getElementById('signin').addEventListener('click', () => signIn());
   document.getElementById('signout').addEventListener('click', signOut);
   window.addEventListener('hashchange', render);
+  followOtherTabs();
   if (location.pathname.endsWith('/callback.html')) {
-    try { await finishSignIn(); } catch (e) { history.replaceState(null, '', '/#/'); chrome(); return show('Sign-in failed', message(e.message), h('button', { type: 'button', onclick: () => signIn() }, 'Try again')); }
+    try {
+      await finishSignIn();
+    } catch (e) {
+      history.replaceState(null, '', '/#/');
+      chrome();
+      return show(
+        'Sign-in failed',
+        message(e.message),
+        h('button', { type: 'button', onclick: () => signIn() }, 'Try again'),
+      );
+    }
+  } else if ((await restore()) === 'ended') {
+    chrome();
+    return show(
+      'Your session has ended',
+      message('You were signed out (on another device, or by an admin). Your work is saved.'),
+      h('button', { type: 'button', id: 'signin-again', onclick: () => signIn() }, 'Sign in again'),
+    );
   }
   if (state.tokens && !state.claims?.join_status) balanceLine();
   render();

@@ -12,15 +12,44 @@ async function launch(extraArgs = []) {
 
 function step(text) { process.stdout.write(`- ${text}\n`); }
 
-/** A numbered full-page screenshot per call, in outDir, named prefix-NN-name.png. */
+const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * axe-core's verdict on the page as it is now: every violation, of any impact, as one line each.
+ * Evaluated through the browser's debugging protocol, so the site's CSP (script-src 'self') stays as it is.
+ */
+async function axeViolations(page, name) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE);
+  const found = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`));
+  return found.map((v) => `${name}: ${v}`);
+}
+
+/**
+ * A numbered full-page screenshot per call, in outDir, named prefix-NN-name.png; each page state is also checked by
+ * axe-core at its own width and at 390 px (phone), and every violation is kept for the verdict.
+ */
 function snapper(outDir, prefix) {
   fs.mkdirSync(outDir, { recursive: true });
   let shot = 0;
+  const violations = [];
+  let checked = 0;
   const snap = async (page, name) => {
     shot += 1;
     await page.screenshot({ path: path.join(outDir, `${prefix}${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+    if (!page.url().startsWith('http://localhost') || !(await page.locator('#view').count())) return;
+    const size = page.viewportSize();
+    violations.push(...await axeViolations(page, `${name} at ${size.width} px`));
+    if (size.width !== 390) {
+      await page.setViewportSize({ width: 390, height: 844 });
+      violations.push(...await axeViolations(page, `${name} at 390 px`));
+      await page.setViewportSize(size);
+    }
+    checked += 1;
   };
   snap.count = () => shot;
+  snap.violations = () => violations;
+  snap.checked = () => checked;
   return snap;
 }
 
@@ -48,6 +77,8 @@ async function signIn(page, email, password) {
 function finish(problems, cspViolations, snap, outDir) {
   cspViolations.forEach((v) => problems.push('CSP violation: ' + v));
   process.stdout.write(`CSP violations: ${cspViolations.length}\n`);
+  snap.violations().forEach((v) => problems.push('axe-core: ' + v));
+  process.stdout.write(`axe-core: ${snap.violations().length} violations in ${snap.checked()} page states, each at its width and 390 px\n`);
   if (problems.length) {
     process.stderr.write('E2E problems:\n' + problems.map((p) => '  ' + p).join('\n') + '\n');
     process.exit(1);

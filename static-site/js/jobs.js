@@ -2,34 +2,144 @@
 import { api, balanceLine, uploadHeaders } from './api.js';
 import { fail } from './router.js';
 import { fmt, h, message, show, state, when } from './ui.js';
+import { badge, fileState, jobState } from './words.js';
 
 export async function jobsPage() {
   const page = await api('GET', '/jobs');
-  show('Jobs', page.jobs.length ? h('div', { class: 'table-wrap' }, h('table', {},
-    h('thead', {}, h('tr', {}, ...['Job', 'State', 'Files', 'Quality', 'Credits', 'Created'].map((t) => h('th', { scope: 'col' }, t)))),
-    h('tbody', {}, ...page.jobs.map((j) => h('tr', {},
-      h('td', {}, h('a', { href: '#/jobs/' + j.jobId }, j.name || j.jobId)), h('td', {}, h('span', { class: 'state ' + j.state }, j.state)),
-      h('td', {}, `${j.counts.done} done / ${j.counts.files}` + (j.counts.failed ? `, ${j.counts.failed} failed` : '')),
-      h('td', {}, j.quality), h('td', {}, fmt(j.cost)), h('td', {}, when(j.createdAt)))))))
-    : h('p', {}, 'No jobs yet. ', h('a', { href: '#/create' }, 'Create your first models.')));
+  show(
+    'Jobs',
+    page.jobs.length
+      ? h(
+          'div',
+          { class: 'table-wrap', tabindex: 0 },
+          h(
+            'table',
+            {},
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                ...['Job', 'State', 'Files', 'Quality', 'Credits', 'Created'].map((t) => h('th', { scope: 'col' }, t)),
+              ),
+            ),
+            h(
+              'tbody',
+              {},
+              ...page.jobs.map((j) =>
+                h(
+                  'tr',
+                  {},
+                  h('td', {}, h('a', { href: '#/jobs/' + j.jobId }, j.name || j.jobId)),
+                  h('td', {}, badge(j.state, jobState(j))),
+                  h(
+                    'td',
+                    {},
+                    `${j.counts.done} done / ${j.counts.files}` +
+                      (j.counts.failed ? `, ${j.counts.failed} failed` : ''),
+                  ),
+                  h('td', {}, j.quality),
+                  h('td', {}, fmt(j.cost)),
+                  h('td', {}, when(j.createdAt)),
+                ),
+              ),
+            ),
+          ),
+        )
+      : h('p', {}, 'No jobs yet. ', h('a', { href: '#/create' }, 'Create your first models.')),
+  );
 }
 
 export async function jobPage(jobId, delay = 1000) {
   const job = await api('GET', '/jobs/' + jobId);
   const finished = ['DONE', 'PARTIAL', 'FAILED', 'CANCELLED'].includes(job.state);
   const failed = job.files.filter((f) => f.state === 'FAILED');
-  const rows = job.files.map((f) => h('tr', { 'data-file': f.fileId },
-    h('td', {}, f.name), h('td', {}, h('span', { class: 'state ' + f.state }, f.state)),
-    h('td', {}, f.state === 'DONE' ? `${fmt(f.model.faces)} faces, ${fmt(Math.round(f.model.bytes / 1024))} KB` : (f.reason || '')),
-    h('td', {}, f.state === 'DONE' ? h('a', { href: `#/model/${jobId}/${f.fileId}`, class: 'button secondary' }, 'View 3D') : '')));
-  const actions = h('p', { class: 'actions' },
-    !finished ? h('button', { type: 'button', class: 'danger', onclick: async () => { await api('DELETE', '/jobs/' + jobId); jobPage(jobId); } }, 'Cancel job') : null,
-    finished && failed.length ? h('button', { type: 'button', onclick: () => retry(job, failed) }, `Retry ${failed.length} failed file(s) as a new job`) : null);
-  show(job.name || 'Job', h('p', {}, h('span', { class: 'state ' + job.state, id: 'job-state' }, job.state), ` · ${job.quality} quality · ${fmt(job.cost)} credits · created ${when(job.createdAt)}`),
-    h('div', { class: 'table-wrap' }, h('table', {}, h('thead', {}, h('tr', {}, ...['File', 'State', 'Details', ''].map((t) => h('th', { scope: 'col' }, t)))),
-      h('tbody', {}, ...rows))), actions, h('p', { role: 'status', 'aria-live': 'polite', class: 'muted' }, finished ? 'Finished.' : 'Working… this page updates by itself.'));
+  const rows = job.files.map((f) =>
+    h(
+      'tr',
+      { 'data-file': f.fileId },
+      h('td', {}, f.name),
+      h(
+        'td',
+        {},
+        badge(f.state, fileState(f)),
+        f.state === 'SUBMITTED' || f.state === 'UPLOADED'
+          ? h('progress', { 'aria-label': 'Working on ' + f.name })
+          : null,
+      ),
+      h(
+        'td',
+        {},
+        f.state === 'DONE'
+          ? `${fmt(f.model.faces)} faces, ${fmt(Math.round(f.model.bytes / 1024))} KB`
+          : f.state === 'SUBMITTED'
+            ? 'Usually under a minute'
+            : '',
+      ),
+      h(
+        'td',
+        {},
+        f.state === 'DONE'
+          ? h('a', { href: `#/model/${jobId}/${f.fileId}`, class: 'button secondary' }, 'View 3D')
+          : '',
+      ),
+    ),
+  );
+  const actions = h(
+    'p',
+    { class: 'actions' },
+    !finished
+      ? h(
+          'button',
+          {
+            type: 'button',
+            class: 'danger',
+            onclick: async () => {
+              await api('DELETE', '/jobs/' + jobId);
+              jobPage(jobId);
+            },
+          },
+          'Cancel job',
+        )
+      : null,
+    finished && failed.length
+      ? h(
+          'button',
+          { type: 'button', onclick: () => retry(job, failed) },
+          `Retry ${failed.length} failed file(s) as a new job`,
+        )
+      : null,
+  );
+  show(
+    job.name || 'Job',
+    h(
+      'p',
+      {},
+      badge(job.state, jobState(job), 'job-state'),
+      ` · ${job.quality} quality · ${fmt(job.cost)} credits · created ${when(job.createdAt)}`,
+    ),
+    h(
+      'div',
+      { class: 'table-wrap', tabindex: 0 },
+      h(
+        'table',
+        {},
+        h('thead', {}, h('tr', {}, ...['File', 'State', 'Details', 'Model'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, ...rows),
+      ),
+    ),
+    actions,
+    h(
+      'p',
+      { role: 'status', 'aria-live': 'polite', class: 'muted' },
+      finished ? 'Finished.' : 'Working… this page updates by itself.',
+    ),
+  );
   if (!finished) {
-    state.pollTimer = setTimeout(() => { if (location.hash === '#/jobs/' + jobId) jobPage(jobId, Math.min(10000, delay * 1.5)).catch(fail); }, delay);
+    state.pollTimer = setTimeout(() => {
+      if (location.hash === '#/jobs/' + jobId) jobPage(jobId, Math.min(10000, delay * 1.5)).catch(fail);
+    }, delay);
   } else {
     balanceLine();
   }
@@ -38,28 +148,70 @@ export async function retry(job, failed) {
   const kept = state.pendingFiles.get(job.jobId);
   const files = kept ? failed.map((f) => kept[Number(f.fileId.slice(1)) - 1]).filter(Boolean) : [];
   if (!files.length) {
-    show('Retry', h('p', {}, 'This browser no longer holds those images. Choose them again:'), h('a', { href: '#/create', class: 'button' }, 'Choose images'));
+    show(
+      'Retry',
+      h('p', {}, 'This browser no longer holds those images. Choose them again:'),
+      h('a', { href: '#/create', class: 'button' }, 'Choose images'),
+    );
     return;
   }
-  const next = await api('POST', '/jobs', { quality: job.quality, name: 'Retry of ' + (job.name || job.jobId),
-    files: files.map((f) => ({ name: f.name, contentType: f.type, size: f.size })) });
+  const next = await api('POST', '/jobs', {
+    quality: job.quality,
+    name: 'Retry of ' + (job.name || job.jobId),
+    files: files.map((f) => ({ name: f.name, contentType: f.type, size: f.size })),
+  });
   state.pendingFiles.set(next.jobId, files);
-  await Promise.all(next.files.map((f, i) => fetch(f.upload.url, { method: 'PUT', headers: uploadHeaders(f.upload), body: files[i] })));
+  await Promise.all(
+    next.files.map((f, i) => fetch(f.upload.url, { method: 'PUT', headers: uploadHeaders(f.upload), body: files[i] })),
+  );
   location.hash = '#/jobs/' + next.jobId;
 }
 
 export async function modelPage(jobId, fileId) {
   const job = await api('GET', '/jobs/' + jobId);
   const file = job.files.find((f) => f.fileId === fileId);
-  if (!file || file.state !== 'DONE') { show('Model', message('This model is not ready.')); return; }
-  const viewer = h('model-viewer', { src: file.result.url, alt: '3D model made from ' + file.name, 'camera-controls': true, 'touch-action': 'pan-y',
-    'environment-image': 'neutral', 'shadow-intensity': 1, exposure: 1, id: 'viewer' });
+  if (!file || file.state !== 'DONE') {
+    show('Model', message('This model is not ready.'));
+    return;
+  }
+  const viewer = h('model-viewer', {
+    src: file.result.url,
+    alt: '3D model made from ' + file.name,
+    'camera-controls': true,
+    'touch-action': 'pan-y',
+    'environment-image': 'neutral',
+    'shadow-intensity': 1,
+    exposure: 1,
+    id: 'viewer',
+  });
   viewer.addEventListener('load', () => viewer.setAttribute('data-loaded', 'true'));
   viewer.addEventListener('error', () => viewer.setAttribute('data-error', 'true'));
-  show(file.name, viewer,
-    h('div', { class: 'stats' }, h('div', { class: 'stat' }, h('b', {}, fmt(file.model.faces)), 'faces'), h('div', { class: 'stat' }, h('b', {}, fmt(file.model.vertices)), 'vertices'),
-      h('div', { class: 'stat' }, h('b', {}, fmt(Math.round(file.model.bytes / 1024)) + ' KB'), 'GLB size')),
-    h('p', {}, h('a', { class: 'button', id: 'download', href: file.result.url, download: file.name.replace(/\.[^.]+$/, '') + '.glb' }, 'Download GLB'), ' ',
-      h('a', { href: '#/jobs/' + jobId }, 'Back to the job')),
-    h('p', { class: 'muted' }, 'Drag to orbit, scroll or pinch to zoom. The download link is valid for 15 minutes.'));
+  show(
+    file.name,
+    viewer,
+    h(
+      'div',
+      { class: 'stats' },
+      h('div', { class: 'stat' }, h('b', {}, fmt(file.model.faces)), 'faces'),
+      h('div', { class: 'stat' }, h('b', {}, fmt(file.model.vertices)), 'vertices'),
+      h('div', { class: 'stat' }, h('b', {}, fmt(Math.round(file.model.bytes / 1024)) + ' KB'), 'GLB size'),
+    ),
+    h(
+      'p',
+      {},
+      h(
+        'a',
+        {
+          class: 'button',
+          id: 'download',
+          href: file.result.url,
+          download: file.name.replace(/\.[^.]+$/, '') + '.glb',
+        },
+        'Download GLB',
+      ),
+      ' ',
+      h('a', { href: '#/jobs/' + jobId }, 'Back to the job'),
+    ),
+    h('p', { class: 'muted' }, 'Drag to orbit, scroll or pinch to zoom. The download link is valid for 15 minutes.'),
+  );
 }

@@ -4,12 +4,14 @@ import { createPage } from './create.js';
 import { billingPage, creditsPage } from './credits.js';
 import { legal, statusPage } from './info.js';
 import { jobPage, jobsPage, modelPage } from './jobs.js';
-import { opsAudit, opsCompanies, opsCompany, opsDashboard } from './ops.js';
+import { opsDashboard } from './ops.js';
+import { opsCompany } from './ops-company.js';
+import { opsAudit, opsCompanies } from './ops-lists.js';
 import { invitationPage } from './invitation.js';
 import { isAdmin, isOperator, signIn } from './session.js';
-import { joinWaitPage, teamPage } from './team.js';
+import { joinWaitPage } from './joining.js';
+import { teamPage } from './team.js';
 import { h, message, show, state } from './ui.js';
-
 
 export function chrome() {
   const signedIn = !!state.tokens;
@@ -18,8 +20,12 @@ export function chrome() {
   document.getElementById('signin').hidden = signedIn;
   document.getElementById('signout').hidden = !signedIn;
   if (!signedIn) document.getElementById('balance').textContent = '';
-  document.querySelectorAll('[data-admin]').forEach((a) => { a.hidden = !isAdmin(); });
-  document.querySelectorAll('[data-operator]').forEach((a) => { a.hidden = !isOperator(); });
+  document.querySelectorAll('[data-admin]').forEach((a) => {
+    a.hidden = !isAdmin();
+  });
+  document.querySelectorAll('[data-operator]').forEach((a) => {
+    a.hidden = !isOperator();
+  });
   const route = location.hash.split('?')[0].split('/')[1] || 'create';
   document.querySelectorAll('#nav a').forEach((a) => {
     if (a.getAttribute('href') === '#/' + route) a.setAttribute('aria-current', 'page');
@@ -28,7 +34,11 @@ export function chrome() {
 }
 export function fail(e) {
   if (e instanceof ApiError && e.status === 401) return;
-  show('Something went wrong', message(e.message || String(e)), h('p', {}, h('a', { href: '#/create' }, 'Back to the start')));
+  show(
+    'Something went wrong',
+    message(e.message || String(e)),
+    h('p', {}, h('a', { href: '#/create' }, 'Back to the start')),
+  );
 }
 export async function render() {
   state.expectedHash = location.hash;
@@ -40,25 +50,58 @@ export async function render() {
   if (route === 'invitation') return invitationPage(a).catch(fail);
   if (!state.tokens) {
     if (route === 'signed-out') {
-      return show('Signed out', h('p', {}, 'You are signed out.'), h('button', { type: 'button', onclick: () => signIn() }, 'Sign in'));
+      return show(
+        'Signed out',
+        h('p', {}, 'You are signed out.'),
+        h('button', { type: 'button', onclick: () => signIn() }, 'Sign in'),
+      );
     }
-    return show('Welcome to Image2Model', h('p', {}, 'Turn product and concept images into textured 3D models (GLB), for your whole team.'),
-      h('p', {}, h('button', { type: 'button', id: 'welcome-signin', onclick: () => signIn() }, 'Sign in'), ' ',
-        h('button', { type: 'button', class: 'secondary', id: 'welcome-signup', onclick: () => signIn('signup') }, 'Create an account')),
-      h('p', { class: 'muted' }, 'New companies get 100 trial credits.'));
+    return show(
+      'Welcome to Image2Model',
+      h('p', {}, 'Turn product and concept images into textured 3D models (GLB), for your whole team.'),
+      h(
+        'p',
+        {},
+        h('button', { type: 'button', id: 'welcome-signin', onclick: () => signIn() }, 'Sign in'),
+        ' ',
+        h(
+          'button',
+          { type: 'button', class: 'secondary', id: 'welcome-signup', onclick: () => signIn('signup') },
+          'Create an account',
+        ),
+      ),
+      h('p', { class: 'muted' }, 'New companies get 100 trial credits.'),
+    );
   }
   if (state.claims?.join_status && !state.claims.company_id) return joinWaitPage().catch(fail);
   try {
     switch (route || 'create') {
-      case 'create': return await createPage();
-      case 'jobs': return await (a ? jobPage(a) : jobsPage());
-      case 'model': return await modelPage(a, b);
-      case 'credits': return await creditsPage();
-      case 'billing': return await billingPage();
-      case 'team': return await teamPage();
-      case 'ops': return await (!isOperator() ? createPage() : a === 'companies' ? opsCompanies() : a === 'company' ? opsCompany(b)
-        : a === 'audit' ? opsAudit() : opsDashboard());
-      default: return await createPage();
+      case 'create':
+        return await createPage();
+      case 'jobs':
+        return await (a ? jobPage(a) : jobsPage());
+      case 'model':
+        return await modelPage(a, b);
+      case 'credits':
+        return await creditsPage();
+      case 'billing':
+        return await billingPage();
+      case 'team':
+        return await teamPage();
+      case 'ops':
+        return await (!isOperator()
+          ? createPage()
+          : a === 'companies'
+            ? opsCompanies()
+            : a === 'company'
+              ? opsCompany(b)
+              : a === 'audit'
+                ? opsAudit()
+                : opsDashboard());
+      default:
+        return await createPage();
     }
-  } catch (e) { fail(e); }
+  } catch (e) {
+    fail(e);
+  }
 }

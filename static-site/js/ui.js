@@ -1,7 +1,14 @@
 // The page's building blocks: state, elements, number and date formats, pages shown, charts, messages.
 
 export const view = document.getElementById('view');
-export const state = { config: null, tokens: null, claims: null, refreshTimer: null, pendingFiles: new Map(), pollTimer: null };
+export const state = {
+  config: null,
+  tokens: null,
+  claims: null,
+  refreshTimer: null,
+  pendingFiles: new Map(),
+  pollTimer: null,
+};
 
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -20,7 +27,8 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 export const fmt = (n) => Number(n ?? 0).toLocaleString('en-US');
-export const money = (cents) => '$' + (cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+export const money = (cents) =>
+  '$' + (cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 export const when = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
 export function show(title, ...content) {
   // A page that finishes loading after the user moved on must not replace the newer page.
@@ -28,9 +36,14 @@ export function show(title, ...content) {
   clearTimeout(state.pollTimer);
   document.title = title + ' - Image2Model';
   (state.charts || []).forEach((c) => c.destroy());
-  view.replaceChildren(h('h1', {}, title), ...content.flat(2).filter((c) => c !== null && c !== undefined && c !== false));
+  view.replaceChildren(
+    h('h1', {}, title),
+    ...content.flat(2).filter((c) => c !== null && c !== undefined && c !== false),
+  );
   // Charts are drawn once their canvas is on the page (Chart.js sizes them from it).
-  state.charts = (state.pendingCharts || []).filter((p) => p.canvas.isConnected).map((p) => new window.Chart(p.canvas, p.config));
+  state.charts = (state.pendingCharts || [])
+    .filter((p) => p.canvas.isConnected)
+    .map((p) => new window.Chart(p.canvas, p.config));
   state.pendingCharts = [];
   view.focus({ preventScroll: true });
 }
@@ -42,12 +55,35 @@ export function show(title, ...content) {
 export function chart(kind, label, labels, series, axes) {
   const canvas = h('canvas', { role: 'img', 'aria-label': label });
   const colors = ['#2f6fde', '#e07a1f', '#2a9d5b'];
-  (state.pendingCharts = state.pendingCharts || []).push({ canvas, config: {
-    type: kind,
-    data: { labels, datasets: series.map((d, i) => ({ label: d.label, data: d.data, backgroundColor: colors[i % 3], borderColor: colors[i % 3], tension: 0.2 })) },
-    options: { responsive: true, maintainAspectRatio: false, animation: false, interaction: { mode: 'index', intersect: false },
-      plugins: { legend: { display: series.length > 1 }, tooltip: { enabled: true } },
-      scales: { x: { title: { display: true, text: axes.x } }, y: { beginAtZero: true, title: { display: true, text: axes.y } } } } } });
+  (state.pendingCharts = state.pendingCharts || []).push({
+    canvas,
+    config: {
+      type: kind,
+      data: {
+        labels,
+        datasets: series.map((d, i) => ({
+          label: d.label,
+          data: d.data,
+          backgroundColor: colors[i % 3],
+          borderColor: colors[i % 3],
+          tension: 0.2,
+        })),
+      },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        interaction: { mode: 'index', intersect: false },
+        plugins: { legend: { display: series.length > 1 }, tooltip: { enabled: true } },
+        scales: {
+          x: { title: { display: true, text: axes.x } },
+          y: { beginAtZero: true, title: { display: true, text: axes.y } },
+        },
+      },
+    },
+  });
   return h('div', { class: 'chart' }, canvas);
 }
-export function message(text, kind = 'bad') { return h('p', { class: kind, role: kind === 'bad' ? 'alert' : 'status' }, text); }
+export function message(text, kind = 'bad') {
+  return h('p', { class: kind, role: kind === 'bad' ? 'alert' : 'status' }, text);
+}

@@ -62,7 +62,7 @@ public final class Settings {
     public static final String FAL_RETRY_BASE_MILLIS = "FAL_RETRY_BASE_MILLIS";
     public static final String RATE_JOBS_PER_MINUTE = "RATE_JOBS_PER_MINUTE";
     public static final String RATE_IMAGES_PER_HOUR = "RATE_IMAGES_PER_HOUR";
-    public static final String RATE_REQUESTS_PER_HOUR = "RATE_REQUESTS_PER_HOUR";
+    public static final String RATE_REQUESTS_PER_SECOND = "RATE_REQUESTS_PER_SECOND";
     /** Salts the hashes of mailboxes that had a trial (the stack's id in the template: unique, stable, not public). */
     public static final String TRIAL_HASH_SALT = "TRIAL_HASH_SALT";
     /** Optional: the DNS server ({@code host:port}) that domain verification asks; unset, the system's resolvers. */
@@ -101,7 +101,7 @@ public final class Settings {
             Map.entry(FAL_RETRY_BASE_MILLIS, "250"),
             Map.entry(RATE_JOBS_PER_MINUTE, "10"),
             Map.entry(RATE_IMAGES_PER_HOUR, "100"),
-            Map.entry(RATE_REQUESTS_PER_HOUR, "1000"));
+            Map.entry(RATE_REQUESTS_PER_SECOND, "10"));
 
     /**
      * Settings that may be absent, with nothing in their place (an endpoint override, a path-style

@@ -48,14 +48,14 @@ public final class CompanyModule {
         }
     }
 
-    /** The per-person limits: jobs a minute, images an hour, requests an hour. */
-    public record Rates(long jobsPerMinute, long imagesPerHour, long requestsPerHour) {
+    /** The per-person limits: jobs a minute, images an hour, requests a second. */
+    public record Rates(long jobsPerMinute, long imagesPerHour, long requestsPerSecond) {
         static final List<String> SETTINGS = List.of(Settings.RATE_JOBS_PER_MINUTE, Settings.RATE_IMAGES_PER_HOUR,
-                Settings.RATE_REQUESTS_PER_HOUR);
+                Settings.RATE_REQUESTS_PER_SECOND);
 
         static Rates load() {
             return new Rates(Settings.positiveLong(Settings.RATE_JOBS_PER_MINUTE), Settings.positiveLong(Settings.RATE_IMAGES_PER_HOUR),
-                    Settings.positiveLong(Settings.RATE_REQUESTS_PER_HOUR));
+                    Settings.positiveLong(Settings.RATE_REQUESTS_PER_SECOND));
         }
     }
 
@@ -84,7 +84,7 @@ public final class CompanyModule {
 
     public static RateLimits rateLimits() {
         Rates rates = Rates.load();
-        return RateLimits.of(rates.jobsPerMinute(), rates.imagesPerHour(), rates.requestsPerHour());
+        return RateLimits.of(rates.jobsPerMinute(), rates.imagesPerHour(), rates.requestsPerSecond());
     }
 
     public static RateLimiter rateLimiter() {

@@ -50,7 +50,7 @@ class RateLimiterTest {
         }
     }
 
-    private static final RateLimits LIMITS = RateLimits.of(10, 100, 1000);
+    private static final RateLimits LIMITS = RateLimits.of(10, 100, 10);
 
     private Instant now = Instant.parse("2026-12-01T10:00:00Z");
     private final MemoryCounters counters = new MemoryCounters();
@@ -121,11 +121,28 @@ class RateLimiterTest {
     @Test
     void retryAfterRoundsUpAndIsNeverZero() {
         now = Instant.parse("2026-12-01T10:59:59.900Z");
-        for (int i = 0; i < 1000; i++) {
+        for (int i = 0; i < 100; i++) {
             limiter().take("c", "u", LIMITS.requests());
         }
         assertThatThrownBy(() -> limiter().take("c", "u", LIMITS.requests())).isInstanceOfSatisfying(LimitExceeded.class,
                 e -> assertThat(e.retryAfterSeconds()).isEqualTo(1));
+    }
+
+    /** 10 a second with a burst: a page following a batch every 2 s for an hour (1,800 requests) is never refused. */
+    @Test
+    void requestsAreARateWithABurstNotAnHourlyQuota() {
+        now = Instant.parse("2026-12-01T10:00:00Z");
+        for (int i = 0; i < 1800; i++) {
+            limiter().take("c", "poller", LIMITS.requests());
+            now = now.plusSeconds(2);
+        }
+        // A burst of 100 at once fits; the 101st waits for the next 10 seconds, not the next hour.
+        now = Instant.parse("2026-12-01T12:00:00Z");
+        for (int i = 0; i < 100; i++) {
+            limiter().take("c", "burst", LIMITS.requests());
+        }
+        assertThatThrownBy(() -> limiter().take("c", "burst", LIMITS.requests())).isInstanceOfSatisfying(LimitExceeded.class,
+                e -> assertThat(e.retryAfterSeconds()).isEqualTo(10));
     }
 
     @Test

@@ -178,6 +178,15 @@ public final class LocalCognito implements AutoCloseable {
                 // The web app exchanges its code from the browser, as Cognito's token endpoint allows (CORS).
                 allowSiteOrigin(exchange);
                 token(exchange);
+            } else if (path.equals("/oauth2/revoke") && method.equals("OPTIONS")) {
+                allowSiteOrigin(exchange);
+                exchange.getResponseHeaders().set("Access-Control-Allow-Methods", "POST");
+                exchange.getResponseHeaders().set("Access-Control-Allow-Headers", "content-type, authorization");
+                exchange.sendResponseHeaders(204, -1);
+            } else if (path.equals("/oauth2/revoke") && method.equals("POST")) {
+                // Cognito's revocation endpoint: the refresh token (and the sessions it made) ends.
+                allowSiteOrigin(exchange);
+                revoke(exchange);
             } else if (path.equals("/logout") && method.equals("GET")) {
                 logout(exchange);
             } else if (path.equals("/v2/email/outbound-emails") && method.equals("POST")) {
@@ -573,6 +582,17 @@ public final class LocalCognito implements AutoCloseable {
             }
             default -> sendJson(exchange, 400, Map.of("error", "unsupported_grant_type"));
         }
+    }
+
+    private void revoke(HttpExchange exchange) throws IOException {
+        Map<String, String> form = form(exchange);
+        RefreshGrant grant = refreshTokens.get(form.getOrDefault("token", ""));
+        if (grant != null && !grant.clientId().equals(form.get("client_id"))) {
+            sendJson(exchange, 400, Map.of("error", "unauthorized_client"));
+            return;
+        }
+        refreshTokens.remove(form.getOrDefault("token", ""));
+        exchange.sendResponseHeaders(200, -1);
     }
 
     private void logout(HttpExchange exchange) throws IOException {
