@@ -36,7 +36,7 @@ async function signIn(page, email) {
     step('the operator signs in and opens the console');
     await signIn(page, operatorEmail);
     // The landing page first: a page still loading would draw over the next one.
-    await page.locator('main h1', { hasText: 'Create 3D models' }).waitFor();
+    await page.locator('main h1', { hasText: 'Home' }).waitFor();
     await page.locator('#nav a[href="#/ops"]').waitFor();
     await page.locator('#nav a[href="#/ops"]').click();
     await page.locator('#ops-companies').waitFor();

@@ -47,9 +47,13 @@ async function signIn(page) {
     await page.locator('#password').fill(password);
     await snap(page, 'sign-up');
     await page.getByRole('button', { name: 'Create account' }).click();
-    await page.locator('#drop, .drop').first().waitFor();
+    step('Home: the trial credits and what to do next');
+    await page.locator('main h1', { hasText: 'Home' }).waitFor();
     await page.locator('#balance').filter({ hasText: '100 credits' }).waitFor();
-    step('the trial credits show: 100');
+    await page.locator('#home-available').filter({ hasText: '100' }).waitFor();
+    await snap(page, 'home-new');
+    await page.locator('#first-model').click();
+    await page.locator('#drop, .drop').first().waitFor();
     await snap(page, 'create-empty');
     step('a reload keeps the session');
     await page.reload();
@@ -181,9 +185,9 @@ async function signIn(page) {
 
     step('the colleague checks again and is in');
     await other.locator('#check-again').click();
-    await other.locator('#drop, .drop').first().waitFor();
+    await other.locator('main h1', { hasText: 'Home' }).waitFor();
     await other.locator('#balance').filter({ hasText: 'credits' }).waitFor();
-    await snap(other, 'joined-create-phone');
+    await snap(other, 'joined-home-phone');
     await colleague.close();
 
     step('the legal pages and the status page');
@@ -223,6 +227,23 @@ async function signIn(page) {
     await page.locator('#signin').waitFor();
     if (await page.locator('#signout').isVisible()) throw new Error('a reload after signing out signed back in');
     await snap(page, 'signed-out');
+
+    step('forgot password: a code by email, a new password, signed in');
+    await page.locator('#signin').click();
+    await page.locator('#forgot-password').click();
+    await page.locator('#email').fill(email);
+    await page.getByRole('button', { name: 'Send me a code' }).click();
+    await page.locator('#code').waitFor();
+    const mails = await (await fetch(config.authUrl + '/outbox')).json();
+    const reset = mails.emails.filter((m) => m.to === email && m.subject.includes('reset code')).pop();
+    const code = reset && reset.body.match(/\b(\d{6})\b/);
+    if (!code) throw new Error('no reset code reached ' + email);
+    await page.locator('#code').fill(code[1]);
+    await page.locator('#new_password').fill('Another-Horse-10');
+    await snap(page, 'password-reset');
+    await page.getByRole('button', { name: 'Set password and sign in' }).click();
+    await page.locator('#signout').waitFor();
+    await page.locator('#balance').filter({ hasText: 'credits' }).waitFor();
   } catch (e) {
     problems.push(String(e && e.message || e));
     try { await snap(page, 'failure'); } catch (ignored) { /* the browser is gone */ }

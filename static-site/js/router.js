@@ -1,6 +1,7 @@
 // Which page a hash shows, the header's links for who is signed in, and failures shown as a page.
 import { ApiError } from './api.js';
 import { createPage } from './create.js';
+import { homePage } from './home.js';
 import { billingPage, creditsPage } from './credits.js';
 import { legal, statusPage } from './info.js';
 import { jobPage, jobsPage, modelPage } from './jobs.js';
@@ -26,7 +27,7 @@ export function chrome() {
   document.querySelectorAll('[data-operator]').forEach((a) => {
     a.hidden = !isOperator();
   });
-  const route = location.hash.split('?')[0].split('/')[1] || 'create';
+  const route = location.hash.split('?')[0].split('/')[1] || 'home';
   document.querySelectorAll('#nav a').forEach((a) => {
     if (a.getAttribute('href') === '#/' + route) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
@@ -37,7 +38,7 @@ export function fail(e) {
   show(
     'Something went wrong',
     message(e.message || String(e)),
-    h('p', {}, h('a', { href: '#/create' }, 'Back to the start')),
+    h('p', {}, h('a', { href: '#/home' }, 'Back to the start')),
   );
 }
 export async function render() {
@@ -75,7 +76,9 @@ export async function render() {
   }
   if (state.claims?.join_status && !state.claims.company_id) return joinWaitPage().catch(fail);
   try {
-    switch (route || 'create') {
+    switch (route || 'home') {
+      case 'home':
+        return await homePage();
       case 'create':
         return await createPage();
       case 'jobs':
@@ -99,7 +102,7 @@ export async function render() {
                 ? opsAudit()
                 : opsDashboard());
       default:
-        return await createPage();
+        return await homePage();
     }
   } catch (e) {
     fail(e);

@@ -16,7 +16,7 @@ export async function signIn(screen, loginHint) {
   const verifier = b64url(crypto.getRandomValues(new Uint8Array(32)));
   const challenge = b64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
   const stateValue = b64url(crypto.getRandomValues(new Uint8Array(16)));
-  sessionStorage.setItem('pkce', JSON.stringify({ verifier, state: stateValue, back: location.hash || '#/create' }));
+  sessionStorage.setItem('pkce', JSON.stringify({ verifier, state: stateValue, back: location.hash || '#/home' }));
   const params = new URLSearchParams({
     response_type: 'code',
     client_id: state.config.clientId,

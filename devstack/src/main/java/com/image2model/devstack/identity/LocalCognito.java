@@ -167,6 +167,10 @@ public final class LocalCognito implements AutoCloseable {
                 authorize(exchange);
             } else if (path.equals("/login") && method.equals("POST")) {
                 login(exchange);
+            } else if (path.equals("/forgotPassword") && method.equals("POST")) {
+                forgotPassword(exchange);
+            } else if (path.equals("/confirmForgotPassword") && method.equals("POST")) {
+                confirmForgotPassword(exchange);
             } else if (path.equals("/signup") && method.equals("POST")) {
                 signUp(exchange);
             } else if (path.equals("/oauth2/token") && method.equals("OPTIONS")) {
@@ -431,6 +435,56 @@ public final class LocalCognito implements AutoCloseable {
         }
         return Optional.empty();
     }
+
+    /** A reset code for the address, emailed (to the outbox); the page never says whether the address has an account. */
+    private void forgotPassword(HttpExchange exchange) throws IOException {
+        Map<String, String> form = form(exchange);
+        if (oauthProblem(form).isPresent()) {
+            html(exchange, 400, LoginPage.error(oauthProblem(form).get()));
+            return;
+        }
+        String email = form.getOrDefault("email", "").trim().toLowerCase(Locale.ROOT);
+        Optional<User> user = userByLogin(email);
+        if (user.isPresent() && user.get().enabled) {
+            String code = String.format("%06d", new java.security.SecureRandom().nextInt(1_000_000));
+            resetCodes.put(user.get().id, new ResetCode(code, clock.instant().plusSeconds(3600)));
+            send(email, "Your password reset code", "Your Image2Model password reset code is " + code + ". It works for one hour.");
+        }
+        html(exchange, 200, LoginPage.confirmForgotPassword(form, null));
+    }
+
+    /** The code and a new password: the password is set, and the person is signed in (Cognito's managed login does both). */
+    private void confirmForgotPassword(HttpExchange exchange) throws IOException {
+        Map<String, String> form = form(exchange);
+        if (oauthProblem(form).isPresent()) {
+            html(exchange, 400, LoginPage.error(oauthProblem(form).get()));
+            return;
+        }
+        Optional<User> user = userByLogin(form.getOrDefault("email", ""));
+        ResetCode code = user.map(u -> resetCodes.get(u.id)).orElse(null);
+        if (code == null || code.expiresAt().isBefore(clock.instant())
+                || !MessageDigest.isEqual(code.code().getBytes(StandardCharsets.UTF_8), form.getOrDefault("code", "").trim().getBytes(StandardCharsets.UTF_8))) {
+            html(exchange, 200, LoginPage.confirmForgotPassword(form, "Invalid verification code provided, please try again."));
+            return;
+        }
+        Optional<String> weak = passwordProblem(form.getOrDefault("new_password", ""));
+        if (weak.isPresent()) {
+            html(exchange, 200, LoginPage.confirmForgotPassword(form, weak.get()));
+            return;
+        }
+        resetCodes.remove(user.get().id);
+        user.get().passwordHash = hash(form.get("new_password"));
+        user.get().status = "CONFIRMED";
+        user.get().modified = clock.instant();
+        // Every other session of the person ends: a reset is often because the password leaked.
+        revokeRefreshTokens(user.get().id);
+        completeSignIn(exchange, user.get(), form);
+    }
+
+    private record ResetCode(String code, java.time.Instant expiresAt) {
+    }
+
+    private final Map<String, ResetCode> resetCodes = new java.util.concurrent.ConcurrentHashMap<>();
 
     private void login(HttpExchange exchange) throws IOException {
         Map<String, String> form = form(exchange);

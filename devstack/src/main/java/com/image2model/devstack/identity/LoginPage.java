@@ -13,6 +13,9 @@ final class LoginPage {
     }
 
     static String signIn(Map<String, String> params, String error, String screen) {
+        if ("forgot".equals(screen)) {
+            return forgotPassword(params, error);
+        }
         boolean signUp = "signup".equals(screen);
         // Cognito's login_hint fills the username in (the web app sends it after an invitation was accepted).
         String email = escape(params.getOrDefault("email", params.getOrDefault("login_hint", "")));
@@ -40,8 +43,40 @@ final class LoginPage {
                   <input id="password" name="password" type="password" autocomplete="current-password" required>
                   <button type="submit">Sign in</button>
                 </form>
+                <p><a href="%s" id="forgot-password">Forgot your password?</a></p>
                 <p>New to Image2Model? <a href="%s">Create an account</a></p>
-                """.formatted(hidden(params), email, link(params, "signup"))));
+                """.formatted(hidden(params), email, link(params, "forgot"), link(params, "signup"))));
+    }
+
+    /** Cognito's "Forgot your password?": the address first; a code is emailed to it. */
+    static String forgotPassword(Map<String, String> params, String error) {
+        return page("Reset your password", (error == null ? "" : alert(error)) + """
+                <p>Enter your email. If it has an account, we send it a code to set a new password.</p>
+                <form method="post" action="/forgotPassword">
+                  %s
+                  <label for="email">Email</label>
+                  <input id="email" name="email" type="email" autocomplete="username" required value="%s">
+                  <button type="submit">Send me a code</button>
+                </form>
+                <p><a href="%s">Back to sign in</a></p>
+                """.formatted(hidden(params), escape(params.getOrDefault("email", "")), link(params, "signin")));
+    }
+
+    /** The code from the email and the new password. */
+    static String confirmForgotPassword(Map<String, String> params, String error) {
+        return page("Set a new password", (error == null ? "" : alert(error)) + """
+                <p>We sent a code to %s if it has an account. It works for one hour.</p>
+                <form method="post" action="/confirmForgotPassword">
+                  %s
+                  <input type="hidden" name="email" value="%s">
+                  <label for="code">Code</label>
+                  <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required>
+                  <label for="new_password">New password</label>
+                  <input id="new_password" name="new_password" type="password" autocomplete="new-password" required minlength="10">
+                  <p class="hint">At least 10 characters, with upper- and lower-case letters and a number.</p>
+                  <button type="submit">Set password and sign in</button>
+                </form>
+                """.formatted(escape(params.getOrDefault("email", "")), hidden(params), escape(params.getOrDefault("email", ""))));
     }
 
     static String newPassword(Map<String, String> params, String error) {

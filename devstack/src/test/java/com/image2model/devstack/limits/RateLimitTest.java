@@ -80,7 +80,7 @@ class RateLimitTest {
     }
 
     private static JsonNode limit(Owner owner, String name) throws Exception {
-        for (JsonNode limit : Api.call("GET", "/credits", owner.token(), null).body().path("limits")) {
+        for (JsonNode limit : Api.callOnce("GET", "/credits", owner.token(), null).body().path("limits")) {
             if (limit.path("name").asText().equals(name)) {
                 return limit;
             }
@@ -93,20 +93,20 @@ class RateLimitTest {
         Owner owner = owner("Busy Bees", 1_000);
         awayFromWindowEnd(Duration.ofMinutes(1), 20);
         for (int i = 1; i <= 10; i++) {
-            Api.Answer created = Api.call("POST", "/jobs", owner.token(), jobBody(1));
+            Api.Answer created = Api.callOnce("POST", "/jobs", owner.token(), jobBody(1));
             assertThat(created.status()).as("job %d: %s", i, created.body()).isEqualTo(201);
         }
-        long heldBefore = Api.call("GET", "/credits", owner.token(), null).body().path("held").asLong();
+        long heldBefore = Api.callOnce("GET", "/credits", owner.token(), null).body().path("held").asLong();
         double rateLimitedBefore = rateLimited("jobs");
 
-        Api.Answer refused = Api.call("POST", "/jobs", owner.token(), jobBody(1));
+        Api.Answer refused = Api.callOnce("POST", "/jobs", owner.token(), jobBody(1));
 
         assertThat(refused.status()).isEqualTo(429);
         assertThat(refused.errorCode()).isEqualTo("rate_limited");
         assertThat(refused.body().at("/error/message").asText()).contains("at most 10 jobs in a minute").contains("Try again in");
         long retryAfter = Long.parseLong(refused.header("retry-after"));
         assertThat(retryAfter).isBetween(1L, 60L);
-        JsonNode credits = Api.call("GET", "/credits", owner.token(), null).body();
+        JsonNode credits = Api.callOnce("GET", "/credits", owner.token(), null).body();
         assertThat(credits.path("held").asLong()).as("the refused job held nothing").isEqualTo(heldBefore);
         JsonNode jobs = limit(owner, "jobs");
         assertThat(jobs.path("used").asLong()).isEqualTo(10);
@@ -114,7 +114,7 @@ class RateLimitTest {
         assertThat(Instant.parse(jobs.path("resetsAt").asText())).isAfter(Instant.now());
         assertThat(rateLimited("jobs")).isEqualTo(rateLimitedBefore + 1);
         // Listing and reading jobs is not job creation: still allowed.
-        assertThat(Api.call("GET", "/jobs", owner.token(), null).status()).isEqualTo(200);
+        assertThat(Api.callOnce("GET", "/jobs", owner.token(), null).status()).isEqualTo(200);
     }
 
     @Test
@@ -123,9 +123,9 @@ class RateLimitTest {
         awayFromWindowEnd(Duration.ofHours(1), 60);
         // The job count read below is a per-minute window too: not across a minute's end either.
         awayFromWindowEnd(Duration.ofMinutes(1), 10);
-        assertThat(Api.call("POST", "/jobs", owner.token(), jobBody(95)).status()).isEqualTo(201);
+        assertThat(Api.callOnce("POST", "/jobs", owner.token(), jobBody(95)).status()).isEqualTo(201);
 
-        Api.Answer refused = Api.call("POST", "/jobs", owner.token(), jobBody(6));
+        Api.Answer refused = Api.callOnce("POST", "/jobs", owner.token(), jobBody(6));
 
         assertThat(refused.status()).isEqualTo(429);
         assertThat(refused.body().at("/error/message").asText()).contains("100 images in an hour").contains("only 5 images are left");
@@ -133,7 +133,7 @@ class RateLimitTest {
         // A refused job counted neither its images nor itself as a job.
         assertThat(limit(owner, "images").path("used").asLong()).isEqualTo(95);
         assertThat(limit(owner, "jobs").path("used").asLong()).isEqualTo(1);
-        assertThat(Api.call("POST", "/jobs", owner.token(), jobBody(5)).status()).isEqualTo(201);
+        assertThat(Api.callOnce("POST", "/jobs", owner.token(), jobBody(5)).status()).isEqualTo(201);
         assertThat(limit(owner, "images").path("remaining").asLong()).isZero();
     }
 
@@ -146,16 +146,16 @@ class RateLimitTest {
         long used = before.path("used").asLong();
         limiter(Clock.systemUTC()).take(owner.companyId(), owner.userId(), Map.of(LIMITS.requests(), 99 - used));
 
-        assertThat(Api.call("GET", "/jobs", owner.token(), null).status()).as("the 100th request").isEqualTo(200);
+        assertThat(Api.callOnce("GET", "/jobs", owner.token(), null).status()).as("the 100th request").isEqualTo(200);
         for (String[] route : new String[][] {{"GET", "/jobs"}, {"GET", "/credits"}, {"GET", "/company/members"}, {"GET", "/billing"}}) {
-            Api.Answer refused = Api.call(route[0], route[1], owner.token(), null);
+            Api.Answer refused = Api.callOnce(route[0], route[1], owner.token(), null);
             assertThat(refused.status()).as("%s %s", route[0], route[1]).isEqualTo(429);
             assertThat(refused.errorCode()).isEqualTo("rate_limited");
             assertThat(refused.header("retry-after")).isNotNull();
         }
         // Another person of another company is not affected.
         Owner other = owner("Quiet Client", 0);
-        assertThat(Api.call("GET", "/jobs", other.token(), null).status()).isEqualTo(200);
+        assertThat(Api.callOnce("GET", "/jobs", other.token(), null).status()).isEqualTo(200);
     }
 
     @Test
