@@ -3,7 +3,7 @@
 import { balanceLine } from './js/api.js';
 import { chrome, render } from './js/router.js';
 import { finishSignIn, followOtherTabs, restore, signIn, signOut } from './js/session.js';
-import { h, message, show, state } from './js/ui.js';
+import { h, message, showPublic as show, state } from './js/ui.js';
 
 async function start() {
   state.config = await (await fetch('/config.json')).json();

@@ -51,7 +51,25 @@ async function signIn(page) {
     await page.locator('main h1', { hasText: 'Home' }).waitFor();
     await page.locator('#balance').filter({ hasText: '100 credits' }).waitFor();
     await page.locator('#home-available').filter({ hasText: '100' }).waitFor();
+    await page.locator('#first-steps').waitFor();
     await snap(page, 'home-new');
+
+    step('the first steps: what it does, good photos, the costs, then a sample image in one click');
+    await page.locator('#first-steps-next').click();
+    await page.locator('.photo-tips').waitFor();
+    await snap(page, 'first-steps-photos');
+    await page.locator('#first-steps-next').click();
+    await page.locator('#quality-costs').waitFor();
+    await snap(page, 'first-steps-costs');
+    await page.locator('#try-sample').click();
+    await page.locator('.files li', { hasText: 'sample-product.jpg' }).waitFor();
+    await page.locator('#summary').filter({ hasText: '35 credits' }).waitFor();
+    await snap(page, 'create-sample');
+
+    step('the first steps are not shown again');
+    await page.goto(site + '/#/home');
+    await page.locator('#first-model').waitFor();
+    if (await page.locator('#first-steps').count()) throw new Error('the first steps came back after they were done');
     await page.locator('#first-model').click();
     await page.locator('#drop, .drop').first().waitFor();
     await snap(page, 'create-empty');
@@ -78,7 +96,13 @@ async function signIn(page) {
     step('watch the job finish');
     await page.waitForURL(/#\/jobs\/j[0-9a-f]+/);
     await page.locator('#job-state').filter({ hasText: /^Ready$/ }).waitFor({ timeout: 90000 });
+    if (!(await page.locator('main h1').textContent()).includes('and 1 more')) throw new Error('the job was not named after its images');
     await snap(page, 'job-done');
+
+    step('rename the job');
+    await page.locator('#job-name').fill('Sneaker and vase');
+    await page.locator('#rename-job').click();
+    await page.locator('main h1', { hasText: 'Sneaker and vase' }).waitFor();
 
     step('open the 3D view: the viewer loads the model');
     await page.getByRole('link', { name: 'View 3D' }).first().click();
@@ -96,6 +120,7 @@ async function signIn(page) {
     step('the jobs list');
     await page.goto(site + '/#/jobs');
     await page.locator('table .state').first().waitFor();
+    await page.locator('table a', { hasText: 'Sneaker and vase' }).waitFor();
     await snap(page, 'jobs');
 
     step('the ledger shows the two captures');

@@ -1,7 +1,7 @@
 // The API with the signed-in user's access token: answers, errors, the balance line, downloads, uploads' headers.
 import { chrome } from './router.js';
 import { isAdmin, refresh, signIn } from './session.js';
-import { fmt, h, show, state } from './ui.js';
+import { fmt, h, showPublic, state } from './ui.js';
 
 export class ApiError extends Error {
   constructor(status, code, text) {
@@ -60,7 +60,7 @@ export async function publicApi(path, body) {
 }
 export function expired() {
   state.tokens = null;
-  show(
+  showPublic(
     'Your session has ended',
     h('p', {}, 'For your safety you were signed out. Your work is saved.'),
     h('button', { type: 'button', onclick: () => signIn() }, 'Sign in again'),
@@ -70,6 +70,8 @@ export function expired() {
 export async function balanceLine() {
   try {
     const credits = await api('GET', '/credits');
+    // Signed out meanwhile: the header shows no balance.
+    if (!state.tokens) return null;
     document.getElementById('balance').textContent = fmt(credits.available) + ' credits';
     const banner = document.getElementById('banner');
     banner.hidden = !credits.lowBalance;

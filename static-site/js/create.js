@@ -182,7 +182,6 @@ export async function createPage() {
     try {
       job = await api('POST', '/jobs', {
         quality: q,
-        name: good.length === 1 ? good[0].file.name : `${good.length} images`,
         files: good.map((f) => ({ name: f.file.name, contentType: f.file.type, size: f.file.size })),
       });
     } catch (e) {
@@ -246,4 +245,10 @@ export async function createPage() {
       go,
     ),
   );
+  // "Try a sample image" from the first steps: the sample is chosen, at low quality, ready to generate.
+  if (new URLSearchParams(location.hash.split('?')[1] || '').get('sample')) {
+    const blob = await (await fetch('/img/sample-product.jpg')).blob();
+    view.querySelector('input[name=quality][value=low]').checked = true;
+    await add([new File([blob], 'sample-product.jpg', { type: 'image/jpeg' })]);
+  }
 }

@@ -2,6 +2,7 @@
 import { api, balanceLine } from './api.js';
 import { isAdmin } from './session.js';
 import { chart, fmt, h, show, when } from './ui.js';
+import { firstSteps, firstVisit } from './onboarding.js';
 import { badge, jobState } from './words.js';
 
 export async function homePage() {
@@ -25,8 +26,11 @@ export async function homePage() {
     days.push(used.get(day) || { day, images: 0, credits: 0 });
   }
   const recent = jobs.jobs.slice(0, 10);
+  // A new company's admin sees the first steps once, above everything else.
+  const steps = firstVisit() ? await firstSteps(() => homePage()) : null;
   show(
     'Home',
+    steps,
     h('h2', {}, 'What to do next'),
     h('ul', { class: 'next', id: 'next-steps' }, ...nextSteps(credits, recent, members.members)),
     h(

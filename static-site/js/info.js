@@ -1,6 +1,6 @@
 // Pages for anyone: the terms, the privacy notice and the system status.
 import { keep } from './session.js';
-import { h, money, show, state, when } from './ui.js';
+import { h, money, showPublic as show, state, when } from './ui.js';
 
 export function legal(kind) {
   if (kind === 'terms') {

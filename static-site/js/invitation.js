@@ -2,7 +2,7 @@
 // (choosing a password for a new account, or with the account they have), then signing in.
 import { ApiError, publicApi } from './api.js';
 import { signIn } from './session.js';
-import { h, message, show, state, when } from './ui.js';
+import { h, message, showPublic as show, state, when } from './ui.js';
 
 const roleWord = (role) => (role === 'admin' ? 'an admin' : 'a member');
 

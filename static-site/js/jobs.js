@@ -1,7 +1,7 @@
 // The jobs list, a job's page (polled), retrying failed files, and a model in the 3D viewer.
 import { api, balanceLine, uploadHeaders } from './api.js';
 import { fail } from './router.js';
-import { fmt, h, message, show, state, when } from './ui.js';
+import { fmt, h, message, show, state, view, when } from './ui.js';
 import { badge, fileState, jobState } from './words.js';
 
 export async function jobsPage() {
@@ -119,6 +119,7 @@ export async function jobPage(jobId, delay = 1000) {
       badge(job.state, jobState(job), 'job-state'),
       ` · ${job.quality} quality · ${fmt(job.cost)} credits · created ${when(job.createdAt)}`,
     ),
+    renameForm(job),
     h(
       'div',
       { class: 'table-wrap', tabindex: 0 },
@@ -144,6 +145,33 @@ export async function jobPage(jobId, delay = 1000) {
     balanceLine();
   }
 }
+/** Renames the job (the name shown in lists, the ledger's links and downloads). */
+function renameForm(job) {
+  const input = h('input', { id: 'job-name', value: job.name || '', maxlength: 100, required: true });
+  const said = h('span', { role: 'status', 'aria-live': 'polite', class: 'muted' });
+  return h(
+    'form',
+    {
+      class: 'inline',
+      id: 'rename',
+      onsubmit: async (e) => {
+        e.preventDefault();
+        try {
+          const renamed = await api('PATCH', '/jobs/' + job.jobId, { name: input.value });
+          document.title = renamed.name + ' - Image2Model';
+          view.querySelector('h1').textContent = renamed.name;
+          said.textContent = 'Renamed.';
+        } catch (err) {
+          said.textContent = err.message;
+        }
+      },
+    },
+    h('div', {}, h('label', { for: 'job-name' }, 'Name'), input),
+    h('button', { type: 'submit', class: 'secondary', id: 'rename-job' }, 'Rename'),
+    said,
+  );
+}
+
 export async function retry(job, failed) {
   const kept = state.pendingFiles.get(job.jobId);
   const files = kept ? failed.map((f) => kept[Number(f.fileId.slice(1)) - 1]).filter(Boolean) : [];

@@ -2,6 +2,7 @@
 import { ApiError } from './api.js';
 import { createPage } from './create.js';
 import { homePage } from './home.js';
+import { helpPage } from './onboarding.js';
 import { billingPage, creditsPage } from './credits.js';
 import { legal, statusPage } from './info.js';
 import { jobPage, jobsPage, modelPage } from './jobs.js';
@@ -12,7 +13,7 @@ import { invitationPage } from './invitation.js';
 import { isAdmin, isOperator, signIn } from './session.js';
 import { joinWaitPage } from './joining.js';
 import { teamPage } from './team.js';
-import { h, message, show, state } from './ui.js';
+import { h, message, showPublic, state } from './ui.js';
 
 export function chrome() {
   const signedIn = !!state.tokens;
@@ -35,7 +36,7 @@ export function chrome() {
 }
 export function fail(e) {
   if (e instanceof ApiError && e.status === 401) return;
-  show(
+  showPublic(
     'Something went wrong',
     message(e.message || String(e)),
     h('p', {}, h('a', { href: '#/home' }, 'Back to the start')),
@@ -51,13 +52,13 @@ export async function render() {
   if (route === 'invitation') return invitationPage(a).catch(fail);
   if (!state.tokens) {
     if (route === 'signed-out') {
-      return show(
+      return showPublic(
         'Signed out',
         h('p', {}, 'You are signed out.'),
         h('button', { type: 'button', onclick: () => signIn() }, 'Sign in'),
       );
     }
-    return show(
+    return showPublic(
       'Welcome to Image2Model',
       h('p', {}, 'Turn product and concept images into textured 3D models (GLB), for your whole team.'),
       h(
@@ -79,6 +80,8 @@ export async function render() {
     switch (route || 'home') {
       case 'home':
         return await homePage();
+      case 'help':
+        return await helpPage();
       case 'create':
         return await createPage();
       case 'jobs':

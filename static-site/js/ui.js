@@ -30,7 +30,18 @@ export const fmt = (n) => Number(n ?? 0).toLocaleString('en-US');
 export const money = (cents) =>
   '$' + (cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 export const when = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
+/** A page anyone may see, signed in or not: the welcome, sign-out and error pages, an invitation, the legal pages. */
+export function showPublic(title, ...content) {
+  state.publicPage = true;
+  try {
+    show(title, ...content);
+  } finally {
+    state.publicPage = false;
+  }
+}
 export function show(title, ...content) {
+  // A page of a signed-in person that finishes loading after they signed out is not shown (showPublic pages are).
+  if (!state.tokens && !state.publicPage) return;
   // A page that finishes loading after the user moved on must not replace the newer page.
   if (state.expectedHash !== undefined && location.hash !== state.expectedHash) return;
   clearTimeout(state.pollTimer);

@@ -25,13 +25,7 @@ record JobRequest(String quality, long costPerImage, String name, List<JobStore.
         if (perImage.isEmpty()) {
             throw ApiException.badRequest("invalid_quality", "quality must be one of " + catalog.costs().keySet() + ".");
         }
-        String name = null;
-        if (body.has("name") && !body.get("name").isNull()) {
-            if (!body.get("name").isString()) {
-                throw ApiException.badRequest("invalid_name", "name must be text.");
-            }
-            name = DisplayNames.text(body.get("name").asString());
-        }
+        String name = name(body);
         JsonNode files = body.path("files");
         if (!files.isArray() || files.isEmpty() || files.size() > maxFiles) {
             throw ApiException.badRequest("invalid_files", "files must be a list of 1 to " + maxFiles + " images.");
@@ -40,7 +34,27 @@ record JobRequest(String quality, long costPerImage, String name, List<JobStore.
         for (int i = 0; i < files.size(); i++) {
             newFiles.add(newFile(files.get(i), i, maxFileBytes));
         }
-        return new JobRequest(quality.toLowerCase(Locale.ROOT), perImage.getAsLong(), name, newFiles);
+        return new JobRequest(quality.toLowerCase(Locale.ROOT), perImage.getAsLong(), name == null ? defaultName(newFiles) : name,
+                newFiles);
+    }
+
+    /** The body's {@code name}, cleaned like every shown name; null when absent, JSON null or blank after cleaning. */
+    static String name(JsonNode body) {
+        if (!body.has("name") || body.get("name").isNull()) {
+            return null;
+        }
+        if (!body.get("name").isString()) {
+            throw ApiException.badRequest("invalid_name", "name must be text.");
+        }
+        String name = DisplayNames.text(body.get("name").asString());
+        return name.isBlank() ? null : name;
+    }
+
+    /** A job nobody named is called after its first image: "chair" or "chair and 2 more". */
+    static String defaultName(List<JobStore.NewFile> files) {
+        String first = files.get(0).name();
+        String stem = first == null ? "Images" : first.replaceFirst("\\.[A-Za-z0-9]{1,5}$", "");
+        return files.size() == 1 ? stem : stem + " and " + (files.size() - 1) + " more";
     }
 
     private static JobStore.NewFile newFile(JsonNode file, int index, long maxFileBytes) {

@@ -122,6 +122,20 @@ public final class JobStore implements Jobs {
         return toJob(companyId, job);
     }
 
+    /** Gives the job a new name; false when the company has no such job. */
+    public boolean rename(String companyId, String jobId, String name) {
+        try {
+            db.updateItem(u -> u.tableName(table).key(key(companyId, "JOB#" + jobId))
+                    .updateExpression("SET #name = :name, updatedAt = :now")
+                    .conditionExpression("attribute_exists(PK)")
+                    .expressionAttributeNames(Map.of("#name", "name"))
+                    .expressionAttributeValues(Map.of(":name", s(name), ":now", s(now()))));
+            return true;
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
     /** The upload arrived: AWAITING_UPLOAD to UPLOADED (false if the file had moved on already). */
     public boolean markUploaded(JobFile file, ImageCheck.Image image) {
         Map<String, AttributeValue> values = new HashMap<>();

@@ -45,6 +45,17 @@ public final class JobsApi {
         routes.put("GET /jobs", (caller, event) -> ApiResponses.json(200, list(caller, ApiRequests.query(event).get("cursor"))));
         routes.put("GET /jobs/{id}", (caller, event) -> ApiResponses.json(200, view(caller, jobId(MemberRoutes.pathId(event)))));
         routes.put("DELETE /jobs/{id}", (caller, event) -> ApiResponses.json(200, cancel(caller, jobId(MemberRoutes.pathId(event)))));
+        routes.put("PATCH /jobs/{id}", (caller, event) -> {
+            String jobId = jobId(MemberRoutes.pathId(event));
+            String name = JobRequest.name(ApiRequests.jsonBody(event));
+            if (name == null) {
+                throw ApiException.badRequest("invalid_name", "Send {\"name\": \"...\"}: a name of 1 to 100 characters.");
+            }
+            if (!store.rename(caller.companyId(), jobId, name)) {
+                throw ApiException.notFound("Job " + jobId);
+            }
+            return ApiResponses.json(200, view(caller, jobId));
+        });
         return routes;
     }
 

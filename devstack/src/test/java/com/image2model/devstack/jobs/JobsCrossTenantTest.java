@@ -34,10 +34,19 @@ class JobsCrossTenantTest {
         assertThat(foreign.status()).isEqualTo(404);
         assertThat(foreign.errorCode()).isEqualTo(missing.errorCode());
         assertThat(Api.call("DELETE", "/jobs/" + jobId, other.token(), null).status()).isEqualTo(404);
+        Api.Answer renamed = Api.call("PATCH", "/jobs/" + jobId, other.token(), "{\"name\": \"Stolen\"}");
+        assertThat(renamed.status()).isEqualTo(404);
+        assertThat(renamed.errorCode()).isEqualTo(missing.errorCode());
         assertThat(Api.call("GET", "/jobs", other.token(), null).body().path("jobs")).isEmpty();
         assertThat(Api.call("GET", "/jobs?cursor=" + jobId, other.token(), null).body().path("jobs")).isEmpty();
-        // The owner still has it.
-        assertThat(Api.call("GET", "/jobs/" + jobId, owner.token(), null).status()).isEqualTo(200);
+        // The owner still has it, under the name it was given.
+        assertThat(Api.call("GET", "/jobs/" + jobId, owner.token(), null).body().path("name").asText()).doesNotContain("Stolen");
+        // The owner renames it; a blank or non-text name is refused.
+        assertThat(Api.call("PATCH", "/jobs/" + jobId, owner.token(), "{\"name\": \"Chair, oak\"}").body().path("name").asText())
+                .isEqualTo("Chair_ oak");
+        assertThat(Api.call("PATCH", "/jobs/" + jobId, owner.token(), "{\"name\": \"  \"}").errorCode()).isEqualTo("invalid_name");
+        assertThat(Api.call("PATCH", "/jobs/" + jobId, owner.token(), "{\"name\": 7}").errorCode()).isEqualTo("invalid_name");
+        assertThat(Api.call("PATCH", "/jobs/" + jobId, owner.token(), "[{\"name\": \"x\"}]").errorCode()).isEqualTo("invalid_json");
     }
 
     @Test

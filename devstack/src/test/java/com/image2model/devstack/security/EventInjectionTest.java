@@ -238,6 +238,7 @@ class EventInjectionTest {
             case "POST /company/invitations" -> "{\"email\": \"planted@evil-corp.test\", \"role\": \"admin\"}";
             case "PATCH /company/members/{id}" -> "{\"active\": false}";
             case "POST /credits/estimate" -> "{\"quality\": \"low\", \"files\": 1}";
+            case "PATCH /jobs/{id}" -> "{\"name\": \"planted\"}";
             case "POST /jobs" -> "{\"quality\":\"low\",\"files\":[{\"name\":\"b.png\",\"contentType\":\"image/png\",\"size\":1000}]}";
             case "POST /billing/checkout" -> "{\"item\": \"pack_5000\"}";
             default -> null;

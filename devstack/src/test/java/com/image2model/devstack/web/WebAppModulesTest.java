@@ -52,7 +52,7 @@ class WebAppModulesTest {
                 }
                 String exported = Files.readString(target);
                 for (String imported : imports.group(1).split(",")) {
-                    String symbol = imported.trim();
+                    String symbol = imported.trim().split("\\s+as\\s+")[0];
                     if (!symbol.isEmpty() && !Pattern.compile("export (async function|function|const|class) " + Pattern.quote(symbol) + "\\b")
                             .matcher(exported).find()) {
                         problems.add(name + " imports " + symbol + " from " + imports.group(2) + ", which does not export it");
