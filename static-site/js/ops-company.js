@@ -2,10 +2,14 @@
 import { api } from './api.js';
 
 import { chart, fmt, h, show, when } from './ui.js';
+import { jobsTable } from './ops-lists.js';
 import { figure, opsNav } from './ops.js';
+import { actorWords, ledgerAmount } from './words.js';
 
 export async function opsCompany(id) {
   const c = await api('GET', '/admin/companies/' + encodeURIComponent(id));
+  // Ledger entries name people by their user id: the company's members by their email.
+  const names = new Map(c.members.map((m) => [m.id, m.email]));
   const result = h('p', { role: 'status', 'aria-live': 'polite', id: 'ops-result' });
   const amount = h('input', { id: 'adjust-amount', type: 'number', step: '1', required: true });
   const reason = h('input', { id: 'adjust-reason', type: 'text', minlength: '3', maxlength: '500', required: true });
@@ -180,15 +184,23 @@ export async function opsCompany(id) {
       ),
     ),
     h('h2', {}, 'Usage (30 days)'),
-    chart(
-      'bar',
-      'Images and credits per day, last 30 days',
-      days.map((d) => d.day.slice(5)),
-      [
-        { label: 'Credits', data: days.map((d) => d.credits) },
-        { label: 'Images', data: days.map((d) => d.images) },
-      ],
-      { x: 'Day (UTC)', y: 'Credits / images' },
+    h(
+      'div',
+      { class: 'charts' },
+      chart(
+        'bar',
+        'Credits per day, last 30 days',
+        days.map((d) => d.day.slice(5)),
+        [{ label: 'Credits', data: days.map((d) => d.credits) }],
+        { x: 'Day (UTC)', y: 'Credits' },
+      ),
+      chart(
+        'bar',
+        'Images per day, last 30 days',
+        days.map((d) => d.day.slice(5)),
+        [{ label: 'Images', data: days.map((d) => d.images) }],
+        { x: 'Day (UTC)', y: 'Images' },
+      ),
     ),
     h('h2', {}, 'Ledger (latest)'),
     h(
@@ -214,9 +226,9 @@ export async function opsCompany(id) {
             {},
             h('td', {}, e.sequence),
             h('td', {}, e.type),
-            h('td', {}, fmt(e.amount)),
+            h('td', {}, ledgerAmount(e)),
             h('td', {}, e.reference || ''),
-            h('td', {}, e.actor),
+            h('td', {}, names.get(e.actor) || actorWords(e.actor, e.type)),
             h('td', {}, fmt(e.balanceAfter)),
             h('td', {}, when(e.at)),
           ),
@@ -224,34 +236,6 @@ export async function opsCompany(id) {
       ),
     ),
     h('h2', {}, 'Jobs (latest)'),
-    h(
-      'table',
-      {},
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          ...['Job', 'Quality', 'State', 'Files', 'Cost', 'Created'].map((t) => h('th', { scope: 'col' }, t)),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        ...c.jobs.map((j) =>
-          h(
-            'tr',
-            {},
-            h('td', {}, j.name || j.jobId),
-            h('td', {}, j.quality),
-            h('td', {}, j.state),
-            h('td', {}, j.files),
-            h('td', {}, fmt(j.cost)),
-            h('td', {}, when(j.createdAt)),
-          ),
-        ),
-      ),
-    ),
+    jobsTable(c.jobs),
   );
 }

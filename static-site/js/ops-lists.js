@@ -124,7 +124,17 @@ export async function opsAudit() {
               h('td', {}, when(e.at)),
               h('td', {}, e.operatorEmail),
               h('td', {}, e.action),
-              h('td', {}, e.companyId ? h('a', { href: '#/ops/company/' + e.companyId }, e.companyId.slice(0, 8)) : ''),
+              h(
+                'td',
+                {},
+                e.companyId
+                  ? h(
+                      'a',
+                      { href: '#/ops/company/' + e.companyId },
+                      e.companyName || 'erased company ' + e.companyId.slice(0, 8),
+                    )
+                  : '',
+              ),
               h('td', {}, e.before || ''),
               h('td', {}, e.after || ''),
               h('td', {}, e.reason || ''),
@@ -135,4 +145,39 @@ export async function opsAudit() {
     ),
     page.nextCursor ? h('p', {}, h('a', { href: '#/ops/audit?cursor=' + page.nextCursor }, 'Older')) : null,
   );
+}
+
+/** A company's latest jobs for the operators (an empty state when there are none). */
+export function jobsTable(jobs) {
+  return jobs.length
+    ? h(
+        'table',
+        {},
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ...['Job', 'Quality', 'State', 'Files', 'Cost', 'Created'].map((t) => h('th', { scope: 'col' }, t)),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          ...jobs.map((j) =>
+            h(
+              'tr',
+              {},
+              h('td', {}, j.name || j.jobId),
+              h('td', {}, j.quality),
+              h('td', {}, j.state),
+              h('td', {}, j.files),
+              h('td', {}, fmt(j.cost)),
+              h('td', {}, when(j.createdAt)),
+            ),
+          ),
+        ),
+      )
+    : h('p', { class: 'muted' }, 'No jobs yet.');
 }

@@ -81,34 +81,36 @@ export async function opsDashboard() {
       ),
       figure('ops-revenue-churn', r.churn.revenueChurnPercent + ' %', 'revenue churn'),
     ),
-    h(
-      'table',
-      { id: 'ops-plans' },
-      h(
-        'thead',
-        {},
-        h(
-          'tr',
-          {},
-          h('th', { scope: 'col' }, 'Plan'),
-          h('th', { scope: 'col' }, 'Subscribers'),
-          h('th', { scope: 'col' }, 'MRR'),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        ...Object.keys(r.mrrByPlanCents).map((p) =>
+    Object.keys(r.mrrByPlanCents).length
+      ? h(
+          'table',
+          { id: 'ops-plans' },
           h(
-            'tr',
+            'thead',
             {},
-            h('td', {}, p),
-            h('td', {}, fmt(r.subscribersByPlan[p])),
-            h('td', {}, money(r.mrrByPlanCents[p])),
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'col' }, 'Plan'),
+              h('th', { scope: 'col' }, 'Subscribers'),
+              h('th', { scope: 'col' }, 'MRR'),
+            ),
           ),
-        ),
-      ),
-    ),
+          h(
+            'tbody',
+            {},
+            ...Object.keys(r.mrrByPlanCents).map((p) =>
+              h(
+                'tr',
+                {},
+                h('td', {}, p),
+                h('td', {}, fmt(r.subscribersByPlan[p])),
+                h('td', {}, money(r.mrrByPlanCents[p])),
+              ),
+            ),
+          ),
+        )
+      : h('p', { class: 'muted', id: 'ops-plans-empty' }, 'No subscriptions yet.'),
     chart(
       'bar',
       'Pack revenue per month, last 12 months',

@@ -93,7 +93,8 @@ export function chart(kind, label, labels, series, axes) {
       },
     },
   });
-  return h('div', { class: 'chart' }, canvas);
+  // A visible title too: the label is also what a screen reader hears for the canvas.
+  return h('figure', { class: 'chart-figure' }, h('figcaption', {}, label), h('div', { class: 'chart' }, canvas));
 }
 export function message(text, kind = 'bad') {
   return h('p', { class: kind, role: kind === 'bad' ? 'alert' : 'status' }, text);

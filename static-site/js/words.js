@@ -78,3 +78,8 @@ export function ledgerAmount(e) {
   const minus = ['RESERVE', 'REFUND'].includes(e.type) || e.amount < 0;
   return (minus ? '−' : '+') + fmt(Math.abs(e.amount));
 }
+
+/** Who made a ledger entry when it was no member: the system's own writers, or an operator (named in the audit log). */
+export const actorWords = (actor, type) =>
+  ({ system: 'Image2Model', billing: 'Stripe payment' })[actor] ||
+  (type === 'ADJUST' ? 'An operator (see the audit log)' : 'A former member');

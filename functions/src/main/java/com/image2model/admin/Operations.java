@@ -180,6 +180,11 @@ public final class Operations {
         return Map.of("userId", userId, "companyId", companyId, "disabled", disable);
     }
 
+    /** The company's name, if it still exists. */
+    public java.util.Optional<String> companyName(String companyId) {
+        return companies.company(companyId).map(com.image2model.company.Company::name);
+    }
+
     public AuditLog.Page audit(String cursor) {
         return audit.page(cursor);
     }

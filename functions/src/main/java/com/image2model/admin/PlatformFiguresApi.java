@@ -45,7 +45,16 @@ public final class PlatformFiguresApi {
             }
             AuditLog.Page page = operations.audit(cursor);
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("entries", page.entries().stream().map(AuditLog.Entry::view).toList());
+            // Each company named as operators know it (an erased company keeps its id only).
+            Map<String, String> names = new java.util.HashMap<>();
+            out.put("entries", page.entries().stream().map(entry -> {
+                Map<String, Object> view = entry.view();
+                if (entry.companyId() != null) {
+                    view.put("companyName", names.computeIfAbsent(entry.companyId(),
+                            id -> operations.companyName(id).orElse(null)));
+                }
+                return view;
+            }).toList());
             out.put("nextCursor", page.nextCursor());
             return ApiResponses.json(200, out);
         });
