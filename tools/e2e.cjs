@@ -65,6 +65,8 @@ async function signIn(page) {
     await page.locator('.files li', { hasText: 'sample-product.jpg' }).waitFor();
     await page.locator('#summary').filter({ hasText: '35 credits' }).waitFor();
     await snap(page, 'create-sample');
+    await page.locator('.files li', { hasText: 'sample-product.jpg' }).getByRole('button', { name: 'Remove' }).click();
+    await page.locator('.files li').first().waitFor({ state: 'detached' });
 
     step('the first steps are not shown again');
     await page.goto(site + '/#/home');
@@ -78,7 +80,7 @@ async function signIn(page) {
     await page.locator('#balance').filter({ hasText: '100 credits' }).waitFor();
     await page.locator('#signout').waitFor();
 
-    step('choose two images, low quality');
+    step('choose two images');
     await page.locator('#files').setInputFiles([image1, image2]);
     await page.locator('.files li').nth(1).waitFor();
     step('at high quality they do not fit: Create offers the ways forward, with their costs');
@@ -87,9 +89,23 @@ async function signIn(page) {
     await page.locator('#use-low').waitFor();
     await page.locator('#buy-credits').waitFor();
     await snap(page, 'create-ways-forward');
-    await page.locator('#use-low').click();
+
+    step('buy credits from Create, pay through the Stripe stand-in, come back to a confirmation and the same images');
+    await page.locator('#buy-credits').click();
+    await page.locator('[data-item=pack_5000] button').click();
+    await page.locator('#pay').waitFor();
+    await snap(page, 'stripe-checkout');
+    await page.locator('#pay').click();
+    await page.locator('#checkout-status').filter({ hasText: '5,100 credits' }).waitFor();
+    await page.locator('#balance').filter({ hasText: '5,100 credits' }).waitFor();
+    await snap(page, 'billing-confirmed');
+    await page.locator('#back-to-images').click();
+    await page.locator('.files li').nth(1).waitFor();
+    await page.locator('#summary').filter({ hasText: '140 credits' }).waitFor();
+    if (!(await page.locator('input[name=quality][value=high]').isChecked())) throw new Error('the quality was not kept');
+    await snap(page, 'create-kept');
+    await page.locator('input[name=quality][value=low]').check();
     await page.locator('#summary').filter({ hasText: '70 credits' }).waitFor();
-    if (!await page.locator('input[name=quality][value=low]').isChecked()) throw new Error('"Use low quality" did not choose low');
     await snap(page, 'create-chosen');
     await page.locator('#generate').click();
 
@@ -130,14 +146,9 @@ async function signIn(page) {
     if (captures !== 2) throw new Error('the ledger shows ' + captures + ' captures, not 2');
     await snap(page, 'credits');
 
-    step('buy the 5,000 pack through the Stripe stand-in');
+    step('the balance after the job: 5,100 less 70');
     await page.goto(site + '/#/billing');
-    await page.locator('[data-item=pack_5000] button').click();
-    await page.locator('#pay').waitFor();
-    await snap(page, 'stripe-checkout');
-    await page.locator('#pay').click();
-    step('back from Stripe still signed in, to a confirmation with the new balance');
-    await page.locator('#checkout-status').filter({ hasText: '5,030 credits' }).waitFor();
+    await page.locator('[data-item=pack_5000]').waitFor();
     await page.locator('#balance').filter({ hasText: '5,030 credits' }).waitFor();
     await snap(page, 'billing');
 

@@ -1,5 +1,6 @@
 // The Create page: images chosen and checked, the cost, the job created and its uploads.
 import { api, balanceLine, uploadHeaders } from './api.js';
+import { forgetKept, initialSelection, keep } from './kept-files.js';
 import { waysForward } from './ways.js';
 import { fmt, h, show, state, view } from './ui.js';
 
@@ -136,6 +137,7 @@ export async function createPage() {
   async function estimate() {
     const good = files.filter((f) => !f.problem);
     const q = view.querySelector('input[name=quality]:checked')?.value || 'medium';
+    keep(files, q);
     if (!good.length) {
       summary.textContent = files.length ? 'No usable image yet.' : '';
       go.disabled = true;
@@ -189,6 +191,7 @@ export async function createPage() {
       go.disabled = false;
       return;
     }
+    forgetKept();
     state.pendingFiles.set(
       job.jobId,
       good.map((f) => f.file),
@@ -245,10 +248,10 @@ export async function createPage() {
       go,
     ),
   );
-  // "Try a sample image" from the first steps: the sample is chosen, at low quality, ready to generate.
-  if (new URLSearchParams(location.hash.split('?')[1] || '').get('sample')) {
-    const blob = await (await fetch('/img/sample-product.jpg')).blob();
-    view.querySelector('input[name=quality][value=low]').checked = true;
-    await add([new File([blob], 'sample-product.jpg', { type: 'image/jpeg' })]);
+  // The sample of the first steps, or the images chosen before a reload or a trip to Checkout.
+  const start = await initialSelection();
+  if (start) {
+    view.querySelector(`input[name=quality][value=${start.quality || 'medium'}]`).checked = true;
+    await add(start.files);
   }
 }

@@ -2,6 +2,7 @@
 import { api, balanceLine, downloadCsv } from './api.js';
 import { isAdmin } from './session.js';
 import { chart, fmt, h, money, show, when } from './ui.js';
+import { confirmBalance } from './checkout.js';
 import { ledgerAmount, ledgerWhat } from './words.js';
 
 const windowWords = (seconds) => (seconds === 60 ? 'minute' : seconds === 3600 ? 'hour' : seconds + ' seconds');
@@ -162,22 +163,6 @@ export async function creditsPage() {
       ),
     ),
   );
-}
-
-/** After Checkout: the balance, read again until Stripe's event has arrived (a few seconds at most). */
-async function confirmBalance(status) {
-  const first = await balanceLine();
-  for (let i = 0; i < 8 && first; i++) {
-    await new Promise((done) => {
-      setTimeout(done, 1500);
-    });
-    const now = await balanceLine();
-    if (now && now.available !== first.available) {
-      status.textContent = `Thank you: the payment went through. Your balance is now ${fmt(now.available)} credits.`;
-      return;
-    }
-  }
-  if (first) status.textContent = `Thank you: the payment went through. Your balance: ${fmt(first.available)} credits.`;
 }
 
 export async function billingPage() {
