@@ -243,6 +243,19 @@ async function signIn(page) {
     await page.locator('#ledger').waitFor();
     await snap(page, 'credits-phone');
 
+    step('an access token about to expire is refreshed without the person noticing');
+    // The page's clock runs fast: the refresh timer set at sign-in (a minute before the token expires) fires.
+    await page.clock.install();
+    await page.reload();
+    await page.locator('#ledger').waitFor();
+    const refreshed = page.waitForRequest((r) => r.url().endsWith('/oauth2/token')
+      && (r.postData() || '').includes('grant_type=refresh_token'));
+    await page.clock.runFor('01:00:00');
+    await refreshed;
+    await page.goto(site + '/#/jobs');
+    await page.locator('table .state').first().waitFor();
+    if (!(await page.locator('#signout').isVisible())) throw new Error('the refresh signed the person out');
+
     step('a session revoked elsewhere ends with a message at the next load');
     await page.evaluate(() => localStorage.setItem('image2model.session', 'revoked-elsewhere'));
     const before = problems.length;
