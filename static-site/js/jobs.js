@@ -74,7 +74,7 @@ export async function jobPage(jobId, delay = 1000) {
         f.state === 'DONE'
           ? `${fmt(f.model.faces)} faces, ${fmt(Math.round(f.model.bytes / 1024))} KB`
           : f.state === 'SUBMITTED'
-            ? 'Usually under a minute'
+            ? timeLeft(f, job.typicalSeconds)
             : '',
       ),
       h(
@@ -145,6 +145,13 @@ export async function jobPage(jobId, delay = 1000) {
     balanceLine();
   }
 }
+/** "About N s left", from the catalog's typical run time and when the file went to generation. */
+function timeLeft(f, typical) {
+  if (!typical || !f.times?.submittedAt) return '';
+  const left = Math.round(typical - (Date.now() - new Date(f.times.submittedAt).getTime()) / 1000);
+  return left > 0 ? `About ${left} s left` : 'Taking longer than usual: it is still being made';
+}
+
 /** Renames the job (the name shown in lists, the ledger's links and downloads). */
 function renameForm(job) {
   const input = h('input', { id: 'job-name', value: job.name || '', maxlength: 100, required: true });

@@ -43,6 +43,11 @@ public final class Catalog {
         return cost == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(cost);
     }
 
+    /** How long generating one image usually takes at this quality (the job page's estimate); 0 when the catalog does not say. */
+    public long typicalSeconds(String quality) {
+        return quality == null ? 0 : root.path("typicalSecondsPerQuality").path(quality.toLowerCase(Locale.ROOT)).asLong(0);
+    }
+
     public Map<String, Long> costs() {
         return Map.copyOf(costs);
     }

@@ -73,6 +73,7 @@ public final class JobsApi {
     private Map<String, Object> view(TenantContext caller, String jobId) {
         JobStore.Job job = store.job(caller.companyId(), jobId).orElseThrow(() -> ApiException.notFound("Job " + jobId));
         Map<String, Object> out = views.summary(job);
+        out.put("typicalSeconds", catalog.typicalSeconds(job.quality()));
         out.put("files", store.files(caller.companyId(), jobId).stream().map(f -> views.fileView(f, true)).toList());
         return out;
     }

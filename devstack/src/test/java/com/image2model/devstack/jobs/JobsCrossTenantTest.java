@@ -39,6 +39,9 @@ class JobsCrossTenantTest {
         assertThat(renamed.errorCode()).isEqualTo(missing.errorCode());
         assertThat(Api.call("GET", "/jobs", other.token(), null).body().path("jobs")).isEmpty();
         assertThat(Api.call("GET", "/jobs?cursor=" + jobId, other.token(), null).body().path("jobs")).isEmpty();
+        // The page's estimate comes from the catalog's typical run time of the job's quality.
+        assertThat(Api.call("GET", "/jobs/" + jobId, owner.token(), null).body().path("typicalSeconds").asLong())
+                .isEqualTo(com.image2model.credits.Catalog.load().typicalSeconds("low")).isPositive();
         // The owner still has it, under the name it was given.
         assertThat(Api.call("GET", "/jobs/" + jobId, owner.token(), null).body().path("name").asText()).doesNotContain("Stolen");
         // The owner renames it; a blank or non-text name is refused.
