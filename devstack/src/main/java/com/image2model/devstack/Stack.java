@@ -196,57 +196,12 @@ public final class Stack implements AutoCloseable {
             com.image2model.devstack.iam.Iam iam = com.image2model.devstack.iam.Iam.fromTemplate(template, provisioner.intrinsics(),
                     LocalAws.REGION, LocalAws.ACCOUNT_ID, !"off".equalsIgnoreCase(System.getenv("DEVSTACK_IAM")));
             com.image2model.devstack.iam.CallerIdentity.install();
-            aws.dynamoDbServer().setAuthorizer((token, operation, request) -> {
-                for (var access : com.image2model.devstack.iam.DynamoAccess.of(operation, request, LocalAws.REGION, LocalAws.ACCOUNT_ID)) {
-                    try {
-                        iam.authorize(token, access.action(), access.resource(), access.context());
-                    } catch (com.image2model.devstack.iam.Iam.Denied denied) {
-                        throw new com.image2model.devstack.dynamodb.DynamoException("AccessDeniedException", denied.getMessage());
-                    }
-                }
-            });
-            aws.s3Front().setCheck(new com.image2model.devstack.aws.AwsFront.Check() {
-                @Override
-                public boolean needsBody(String method, String path, String query, Map<String, String> headers) {
-                    return com.image2model.devstack.iam.S3Access.isMultiDelete(method, query);
-                }
-
-                @Override
-                public java.util.Optional<com.image2model.devstack.aws.AwsFront.Refusal> check(com.image2model.devstack.aws.AwsFront.Request request) {
-                    if (request.method().equals("OPTIONS")) {
-                        // A browser's CORS preflight carries no credentials of its own: S3 answers it by the bucket's CORS rules.
-                        return java.util.Optional.empty();
-                    }
-                    String token = com.image2model.devstack.iam.S3Access.sessionToken(request);
-                    for (var access : com.image2model.devstack.iam.S3Access.of(request)) {
-                        try {
-                            iam.authorize(token, access.action(), access.resource());
-                        } catch (com.image2model.devstack.iam.Iam.Denied denied) {
-                            return java.util.Optional.of(com.image2model.devstack.iam.S3Access.refusal(denied.getMessage()));
-                        }
-                    }
-                    return java.util.Optional.empty();
-                }
-            });
-            aws.sqsFront().setCheck(new com.image2model.devstack.aws.AwsFront.Check() {
-                @Override
-                public boolean needsBody(String method, String path, String query, Map<String, String> headers) {
-                    return method.equals("POST");
-                }
-
-                @Override
-                public java.util.Optional<com.image2model.devstack.aws.AwsFront.Refusal> check(com.image2model.devstack.aws.AwsFront.Request request) {
-                    String token = com.image2model.devstack.iam.SqsAccess.sessionToken(request);
-                    for (var access : com.image2model.devstack.iam.SqsAccess.of(request, LocalAws.REGION, LocalAws.ACCOUNT_ID)) {
-                        try {
-                            iam.authorize(token, access.action(), access.resource());
-                        } catch (com.image2model.devstack.iam.Iam.Denied denied) {
-                            return java.util.Optional.of(com.image2model.devstack.iam.SqsAccess.refusal(denied.getMessage()));
-                        }
-                    }
-                    return java.util.Optional.empty();
-                }
-            });
+            aws.dynamoDbServer().setAuthorizer((token, operation, request) -> iam.denial(token,
+                    com.image2model.devstack.iam.DynamoAccess.of(operation, request, LocalAws.REGION, LocalAws.ACCOUNT_ID)).ifPresent(message -> {
+                        throw new com.image2model.devstack.dynamodb.DynamoException("AccessDeniedException", message);
+                    }));
+            aws.s3Front().setCheck(com.image2model.devstack.iam.S3Access.check(iam));
+            aws.sqsFront().setCheck(com.image2model.devstack.iam.SqsAccess.check(iam, LocalAws.REGION, LocalAws.ACCOUNT_ID));
             secrets.setIam(iam);
             cognito.setIam(iam);
             String report = System.getProperty("devstack.iam.report", System.getenv("DEVSTACK_IAM_REPORT"));

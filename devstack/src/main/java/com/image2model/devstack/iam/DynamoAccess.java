@@ -17,38 +17,34 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public final class DynamoAccess {
 
-    /** One action on one resource, with the request's condition keys. */
-    public record Access(String action, String resource, Map<String, List<String>> context) {
-    }
-
     private static final Pattern NAME = Pattern.compile("#[A-Za-z0-9_]+|:[A-Za-z0-9_]+|[A-Za-z_][A-Za-z0-9_]*\\s*\\(?");
     private static final Set<String> WORDS = Set.of("set", "remove", "add", "delete", "and", "or", "not", "between", "in");
 
     private DynamoAccess() {
     }
 
-    public static List<Access> of(String operation, JsonNode request, String region, String account) {
+    public static List<Iam.Access> of(String operation, JsonNode request, String region, String account) {
         String prefix = "arn:aws:dynamodb:" + region + ":" + account + ":table/";
-        List<Access> accesses = new ArrayList<>();
+        List<Iam.Access> accesses = new ArrayList<>();
         switch (operation) {
             case "TransactWriteItems" -> request.path("TransactItems").forEach(item -> {
                 for (String kind : List.of("Put", "Update", "Delete", "ConditionCheck")) {
                     JsonNode action = item.path(kind);
                     if (!action.isMissingNode()) {
                         String name = kind.equals("ConditionCheck") ? "ConditionCheckItem" : kind + "Item";
-                        accesses.add(new Access("dynamodb:" + name, prefix + action.path("TableName").asText(), attributes(name, action)));
+                        accesses.add(new Iam.Access("dynamodb:" + name, prefix + action.path("TableName").asText(), attributes(name, action)));
                     }
                 }
             });
             case "TransactGetItems" -> request.path("TransactItems").forEach(item ->
-                    accesses.add(new Access("dynamodb:GetItem", prefix + item.path("Get").path("TableName").asText(), Map.of())));
+                    accesses.add(new Iam.Access("dynamodb:GetItem", prefix + item.path("Get").path("TableName").asText(), Map.of())));
             case "BatchGetItem", "BatchWriteItem" -> request.path("RequestItems").fieldNames().forEachRemaining(table ->
-                    accesses.add(new Access("dynamodb:" + operation, prefix + table, Map.of())));
-            case "ListTables" -> accesses.add(new Access("dynamodb:ListTables", "*", Map.of()));
+                    accesses.add(new Iam.Access("dynamodb:" + operation, prefix + table, Map.of())));
+            case "ListTables" -> accesses.add(new Iam.Access("dynamodb:ListTables", "*", Map.of()));
             default -> {
                 String table = request.path("TableName").asText("");
                 String index = request.path("IndexName").asText(null);
-                accesses.add(new Access("dynamodb:" + operation, prefix + table + (index == null ? "" : "/index/" + index),
+                accesses.add(new Iam.Access("dynamodb:" + operation, prefix + table + (index == null ? "" : "/index/" + index),
                         attributes(operation, request)));
             }
         }

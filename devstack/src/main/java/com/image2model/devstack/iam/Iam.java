@@ -39,6 +39,13 @@ public final class Iam {
         }
     }
 
+    /** One action on one resource, with the request's condition keys: what one request asks IAM for. */
+    public record Access(String action, String resource, Map<String, List<String>> context) {
+        public Access(String action, String resource) {
+            this(action, resource, Map.of());
+        }
+    }
+
     /** What IAM says no to: the message AWS gives. */
     public static final class Denied extends RuntimeException {
         Denied(String message) {
@@ -117,6 +124,18 @@ public final class Iam {
                 + " because no identity-based policy allows the " + action + " action";
         LOG.warning("IAM denied " + function.get() + ": " + action + " on " + resource);
         throw new Denied(message);
+    }
+
+    /** AWS's message for the first of {@code accesses} the caller may not make; empty when all are allowed. */
+    public Optional<String> denial(String sessionToken, List<Access> accesses) {
+        for (Access access : accesses) {
+            try {
+                authorize(sessionToken, access.action(), access.resource(), access.context());
+            } catch (Denied denied) {
+                return Optional.of(denied.getMessage());
+            }
+        }
+        return Optional.empty();
     }
 
     /** The same without condition keys. */

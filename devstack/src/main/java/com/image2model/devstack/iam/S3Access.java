@@ -37,21 +37,40 @@ public final class S3Access {
         return null;
     }
 
+    /**
+     * The S3 front's check: each request's accesses asked of IAM, a refusal answered as S3 does. A
+     * browser's CORS preflight carries no credentials of its own: S3 answers it by the bucket's CORS rules.
+     */
+    public static AwsFront.Check check(Iam iam) {
+        return new AwsFront.Check() {
+            @Override
+            public boolean needsBody(String method, String path, String query, java.util.Map<String, String> headers) {
+                return isMultiDelete(method, query);
+            }
+
+            @Override
+            public java.util.Optional<AwsFront.Refusal> check(AwsFront.Request request) {
+                return request.method().equals("OPTIONS") ? java.util.Optional.empty()
+                        : iam.denial(sessionToken(request), of(request)).map(S3Access::refusal);
+            }
+        };
+    }
+
     /** Whether the request is a multi-object delete (its body names the keys). */
     public static boolean isMultiDelete(String method, String query) {
         return method.equals("POST") && (query.equals("delete") || query.startsWith("delete&") || query.contains("&delete"));
     }
 
-    public static List<DynamoAccess.Access> of(AwsFront.Request request) {
+    public static List<Iam.Access> of(AwsFront.Request request) {
         String path = request.path().startsWith("/") ? request.path().substring(1) : request.path();
         int slash = path.indexOf('/');
         String bucket = decode(slash < 0 ? path : path.substring(0, slash));
         String key = slash < 0 || slash == path.length() - 1 ? null : decode(path.substring(slash + 1));
         String method = request.method().toUpperCase(Locale.ROOT);
         String query = request.query();
-        List<DynamoAccess.Access> out = new ArrayList<>();
+        List<Iam.Access> out = new ArrayList<>();
         if (bucket.isEmpty()) {
-            out.add(access("s3:ListAllMyBuckets", "*"));
+            out.add(new Iam.Access("s3:ListAllMyBuckets", "*"));
             return out;
         }
         String bucketArn = "arn:aws:s3:::" + bucket;
@@ -60,26 +79,26 @@ public final class S3Access {
                 String body = request.body() == null ? "" : new String(request.body(), StandardCharsets.UTF_8);
                 Matcher m = DELETE_KEY.matcher(body);
                 while (m.find()) {
-                    out.add(access("s3:DeleteObject", bucketArn + "/" + xmlText(m.group(1))));
+                    out.add(new Iam.Access("s3:DeleteObject", bucketArn + "/" + xmlText(m.group(1))));
                 }
                 return out;
             }
-            out.add(access(bucketAction(method, query), bucketArn));
+            out.add(new Iam.Access(bucketAction(method, query), bucketArn));
             return out;
         }
         String objectArn = bucketArn + "/" + key;
         switch (method) {
-            case "GET", "HEAD" -> out.add(access("s3:GetObject", objectArn));
+            case "GET", "HEAD" -> out.add(new Iam.Access("s3:GetObject", objectArn));
             case "PUT", "POST" -> {
-                out.add(access("s3:PutObject", objectArn));
+                out.add(new Iam.Access("s3:PutObject", objectArn));
                 String source = request.header("x-amz-copy-source");
                 if (source != null) {
                     String decoded = decode(source.startsWith("/") ? source.substring(1) : source);
-                    out.add(access("s3:GetObject", "arn:aws:s3:::" + decoded.split("\\?")[0]));
+                    out.add(new Iam.Access("s3:GetObject", "arn:aws:s3:::" + decoded.split("\\?")[0]));
                 }
             }
-            case "DELETE" -> out.add(access(query.contains("uploadId") ? "s3:AbortMultipartUpload" : "s3:DeleteObject", objectArn));
-            default -> out.add(access("s3:" + method, objectArn));
+            case "DELETE" -> out.add(new Iam.Access(query.contains("uploadId") ? "s3:AbortMultipartUpload" : "s3:DeleteObject", objectArn));
+            default -> out.add(new Iam.Access("s3:" + method, objectArn));
         }
         return out;
     }
@@ -115,10 +134,6 @@ public final class S3Access {
             case "DELETE" -> "s3:DeleteBucket";
             default -> "s3:" + method + "Bucket";
         };
-    }
-
-    private static DynamoAccess.Access access(String action, String resource) {
-        return new DynamoAccess.Access(action, resource, java.util.Map.of());
     }
 
     private static String decode(String text) {

@@ -22,11 +22,26 @@ public final class SqsAccess {
     private SqsAccess() {
     }
 
+    /** The SQS front's check: every request's body read (they are small), its access asked of IAM. */
+    public static AwsFront.Check check(Iam iam, String region, String account) {
+        return new AwsFront.Check() {
+            @Override
+            public boolean needsBody(String method, String path, String query, Map<String, String> headers) {
+                return method.equals("POST");
+            }
+
+            @Override
+            public java.util.Optional<AwsFront.Refusal> check(AwsFront.Request request) {
+                return iam.denial(sessionToken(request), of(request, region, account)).map(SqsAccess::refusal);
+            }
+        };
+    }
+
     public static String sessionToken(AwsFront.Request request) {
         return request.header("x-amz-security-token");
     }
 
-    public static List<DynamoAccess.Access> of(AwsFront.Request request, String region, String account) {
+    public static List<Iam.Access> of(AwsFront.Request request, String region, String account) {
         String target = request.header("x-amz-target");
         String operation;
         String queueUrl;
@@ -54,7 +69,7 @@ public final class SqsAccess {
         String action = "sqs:" + operation.replace("Batch", "");
         String resource = queueName == null ? "arn:aws:sqs:" + region + ":" + account + ":*"
                 : "arn:aws:sqs:" + region + ":" + account + ":" + queueName;
-        return List.of(new DynamoAccess.Access(action, resource, Map.of()));
+        return List.of(new Iam.Access(action, resource));
     }
 
     /** SQS's own answer to a denied request (the JSON protocol's, with the query protocol's error code for the SDK). */
