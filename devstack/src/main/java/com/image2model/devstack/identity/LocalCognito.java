@@ -173,7 +173,8 @@ public final class LocalCognito implements AutoCloseable {
                 confirmForgotPassword(exchange);
             } else if (path.equals("/signup") && method.equals("POST")) {
                 signUp(exchange);
-            } else if (path.equals("/oauth2/token") && method.equals("OPTIONS")) {
+            } else if ((path.equals("/oauth2/token") || path.equals("/oauth2/revoke")) && method.equals("OPTIONS")) {
+                // The web app calls both endpoints from the browser, as Cognito allows (CORS).
                 allowSiteOrigin(exchange);
                 exchange.getResponseHeaders().set("Access-Control-Allow-Methods", "POST");
                 exchange.getResponseHeaders().set("Access-Control-Allow-Headers", "content-type, authorization");
@@ -182,11 +183,6 @@ public final class LocalCognito implements AutoCloseable {
                 // The web app exchanges its code from the browser, as Cognito's token endpoint allows (CORS).
                 allowSiteOrigin(exchange);
                 token(exchange);
-            } else if (path.equals("/oauth2/revoke") && method.equals("OPTIONS")) {
-                allowSiteOrigin(exchange);
-                exchange.getResponseHeaders().set("Access-Control-Allow-Methods", "POST");
-                exchange.getResponseHeaders().set("Access-Control-Allow-Headers", "content-type, authorization");
-                exchange.sendResponseHeaders(204, -1);
             } else if (path.equals("/oauth2/revoke") && method.equals("POST")) {
                 // Cognito's revocation endpoint: the refresh token (and the sessions it made) ends.
                 allowSiteOrigin(exchange);
