@@ -1,7 +1,7 @@
 // The Credits page (balance, use, limits, ledger) and the Billing page (packs, plans, portal).
 import { api, balanceLine, downloadCsv } from './api.js';
 import { isAdmin } from './session.js';
-import { chart, fmt, h, money, show, when } from './ui.js';
+import { chart, everyDay, fmt, h, money, show, when } from './ui.js';
 import { confirmBalance } from './checkout.js';
 import { ledgerAmount, ledgerWhat } from './words.js';
 
@@ -16,16 +16,7 @@ export async function creditsPage() {
     api('GET', '/company/members').catch(() => ({ members: [] })),
   ]);
   const names = new Map(members.members.map((m) => [m.id, m.email]));
-  const used = new Map(byDay.rows.map((r) => [r.day, r]));
-  const days = [];
-  for (
-    let d = new Date(byDay.from + 'T00:00:00Z');
-    d <= new Date(byDay.to + 'T00:00:00Z');
-    d.setUTCDate(d.getUTCDate() + 1)
-  ) {
-    const day = d.toISOString().slice(0, 10);
-    days.push(used.get(day) || { day, images: 0, credits: 0 });
-  }
+  const days = everyDay(byDay);
   show(
     'Credits',
     h(

@@ -1,7 +1,7 @@
 // Home, the page after sign-in: credits, this month's use, the last 30 days, the last jobs, and what to do next.
 import { api, balanceLine } from './api.js';
 import { isAdmin } from './session.js';
-import { chart, fmt, h, show, when } from './ui.js';
+import { chart, everyDay, fmt, h, show, when } from './ui.js';
 import { firstSteps, firstVisit } from './onboarding.js';
 import { badge, jobState } from './words.js';
 
@@ -15,16 +15,7 @@ export async function homePage() {
   const month = new Date().toISOString().slice(0, 7);
   const thisMonth = byDay.rows.filter((r) => r.day.startsWith(month));
   const imagesThisMonth = thisMonth.reduce((a, r) => a + r.images, 0);
-  const used = new Map(byDay.rows.map((r) => [r.day, r]));
-  const days = [];
-  for (
-    let d = new Date(byDay.from + 'T00:00:00Z');
-    d <= new Date(byDay.to + 'T00:00:00Z');
-    d.setUTCDate(d.getUTCDate() + 1)
-  ) {
-    const day = d.toISOString().slice(0, 10);
-    days.push(used.get(day) || { day, images: 0, credits: 0 });
-  }
+  const days = everyDay(byDay);
   const recent = jobs.jobs.slice(0, 10);
   // A new company's admin sees the first steps once, above everything else.
   const steps = firstVisit() ? await firstSteps(() => homePage()) : null;

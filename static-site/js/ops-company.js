@@ -1,7 +1,7 @@
 // The operators' page of one company: its figures, members, jobs, ledger, and what an operator may do to it.
 import { api } from './api.js';
 
-import { chart, fmt, h, show, when } from './ui.js';
+import { chart, everyDay, fmt, h, show, when } from './ui.js';
 import { jobsTable } from './ops-lists.js';
 import { figure, opsNav } from './ops.js';
 import { actorWords, ledgerAmount } from './words.js';
@@ -74,12 +74,8 @@ export async function opsCompany(id) {
     h('button', { type: 'submit', id: 'adjust' }, 'Adjust'),
   );
   // Every one of the last 30 days, used or not.
-  const used = new Map(c.usageByDay.map((d) => [d.day, d]));
-  const days = [];
-  for (let i = 29; i >= 0; i--) {
-    const day = new Date(Date.now() - i * 86400000).toISOString().slice(0, 10);
-    days.push(used.get(day) || { day, images: 0, credits: 0 });
-  }
+  const dayOf = (daysAgo) => new Date(Date.now() - daysAgo * 86400000).toISOString().slice(0, 10);
+  const days = everyDay({ rows: c.usageByDay, from: dayOf(29), to: dayOf(0) });
   show(
     c.name,
     opsNav(),

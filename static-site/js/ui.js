@@ -99,3 +99,18 @@ export function chart(kind, label, labels, series, axes) {
 export function message(text, kind = 'bad') {
   return h('p', { class: kind, role: kind === 'bad' ? 'alert' : 'status' }, text);
 }
+
+/** Every day of a usage answer ({from, to, rows}), days without use as zeros: a chart's bars. */
+export function everyDay(usage) {
+  const used = new Map(usage.rows.map((r) => [r.day, r]));
+  const days = [];
+  for (
+    let d = new Date(usage.from + 'T00:00:00Z');
+    d <= new Date(usage.to + 'T00:00:00Z');
+    d.setUTCDate(d.getUTCDate() + 1)
+  ) {
+    const day = d.toISOString().slice(0, 10);
+    days.push(used.get(day) || { day, images: 0, credits: 0 });
+  }
+  return days;
+}
