@@ -30,15 +30,15 @@ public final class InvitationsApi {
     public Map<String, MemberRoutes.Route> routes() {
         Map<String, MemberRoutes.Route> routes = new LinkedHashMap<>();
         routes.put("GET /company/invitations", (caller, event) -> ApiResponses.json(200, Map.of("invitations",
-                invitations.open(caller).stream().map(i -> view(i, invitations)).toList())));
+                invitations.open(caller).stream().map(i -> view(i, invitations.now())).toList())));
         routes.put("POST /company/invitations", (caller, event) -> {
             JsonNode body = ApiRequests.jsonBody(event);
             Role role = CompanyViews.role(ApiRequests.optionalText(body, "role", "role"), Role.MEMBER);
             Invitation invitation = invitations.invite(caller, ApiRequests.optionalText(body, "email", "email"), role);
-            return ApiResponses.json(201, view(invitation, invitations));
+            return ApiResponses.json(201, view(invitation, invitations.now()));
         });
         routes.put("POST /company/invitations/{id}/resend", (caller, event) ->
-                ApiResponses.json(200, view(invitations.resend(caller, MemberRoutes.pathId(event)), invitations)));
+                ApiResponses.json(200, view(invitations.resend(caller, MemberRoutes.pathId(event)), invitations.now())));
         routes.put("DELETE /company/invitations/{id}", (caller, event) -> {
             invitations.revoke(caller, MemberRoutes.pathId(event));
             return ApiResponses.json(200, Map.of("revoked", MemberRoutes.pathId(event)));
@@ -81,12 +81,12 @@ public final class InvitationsApi {
         return token;
     }
 
-    private static Map<String, Object> view(Invitation invitation, Invitations rules) {
+    private static Map<String, Object> view(Invitation invitation, java.time.Instant now) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", invitation.id());
         out.put("email", invitation.email());
         out.put("role", invitation.role().wire());
-        out.put("status", invitation.expired(rules.now()) ? "expired" : "invited");
+        out.put("status", invitation.expired(now) ? "expired" : "invited");
         out.put("invitedAt", invitation.invitedAt());
         out.put("expiresAt", invitation.expiresAt());
         return out;

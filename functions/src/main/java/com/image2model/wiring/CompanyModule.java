@@ -97,24 +97,32 @@ public final class CompanyModule {
      */
     public static MemberRoutes api() {
         Supplier<Billing> billing = BillingModule.lazyBilling();
-        Memberships memberships = memberships();
+        Parts parts = Parts.load();
+        Memberships memberships = memberships(parts);
         CompanyApi company = new CompanyApi(memberships, companyId -> billing.get().syncSeats(companyId));
         JoinRequestsApi joining = new JoinRequestsApi(memberships, company::seatsChanged);
-        InvitationsApi invitations = new InvitationsApi(invitations(), company::seatsChanged);
+        InvitationsApi invitations = new InvitationsApi(invitations(parts), company::seatsChanged);
         return new MemberRoutes(callers(), MemberRoutes.merge(company.routes(), joining.routes(), invitations.routes(),
                 PrivacyModule.api(CreditsModule.ledger(), billing).routes(company::seatsChanged)), joining.accountRoutes(),
                 invitations.publicRoutes());
     }
 
+    /** What the membership and invitation rules share, built once per Lambda. */
+    private record Parts(Config config, CompanyStore store, CognitoUserDirectory users, SignUpPolicy policy, SesMailer mailer) {
+        static Parts load() {
+            Config config = Config.load();
+            return new Parts(config, new CompanyStore(AwsClients.dynamoDb(), config.table(), Clock.systemUTC()),
+                    // Read by the company function's routes (which declare it): the Cognito triggers cannot
+                    // be given the pool's id (the pool names them: a circular reference).
+                    new CognitoUserDirectory(AwsClients::cognito, () -> Settings.get(Settings.USER_POOL_ID)),
+                    new SignUpPolicy(config.freeMailDomains(), config.blockedDomains()), new SesMailer(config.notifyFrom()));
+        }
+    }
+
     /** The invitations' rules: their accept links point at the web app ({@code SITE_ORIGIN}). */
-    public static Invitations invitations() {
-        Config config = Config.load();
-        String site = Settings.get(Settings.SITE_ORIGIN);
-        SesMailer mailer = new SesMailer(config.notifyFrom());
-        return new Invitations(new CompanyStore(AwsClients.dynamoDb(), config.table(), Clock.systemUTC()),
-                new InvitationStore(AwsClients.dynamoDb(), config.table()),
-                new CognitoUserDirectory(AwsClients::cognito, () -> Settings.get(Settings.USER_POOL_ID)),
-                new SignUpPolicy(config.freeMailDomains(), config.blockedDomains()), Clock.systemUTC(), mailer::send, site);
+    private static Invitations invitations(Parts parts) {
+        return new Invitations(parts.store(), new InvitationStore(AwsClients.dynamoDb(), parts.config().table()), parts.users(),
+                parts.policy(), Clock.systemUTC(), parts.mailer()::send, Settings.get(Settings.SITE_ORIGIN));
     }
 
     /**
@@ -127,18 +135,11 @@ public final class CompanyModule {
     }
 
     public static Memberships memberships() {
-        Config config = Config.load();
-        SesMailer mailer = new SesMailer(config.notifyFrom());
-        return new Memberships(
-                new CompanyStore(AwsClients.dynamoDb(), config.table(), Clock.systemUTC()),
-                // Read by the company function's routes (which declare it): the Cognito triggers cannot
-                // be given the pool's id (the pool names them: a circular reference).
-                new CognitoUserDirectory(AwsClients::cognito, () -> Settings.get(Settings.USER_POOL_ID)),
-                new SignUpPolicy(config.freeMailDomains(), config.blockedDomains()),
-                Catalog.load().trialCredits(),
-                Clock.systemUTC(),
-                mailer::send,
-                new DnsTxtRecords(config.dnsResolver()),
-                config.trialSalt());
+        return memberships(Parts.load());
+    }
+
+    private static Memberships memberships(Parts parts) {
+        return new Memberships(parts.store(), parts.users(), parts.policy(), Catalog.load().trialCredits(), Clock.systemUTC(),
+                parts.mailer()::send, new DnsTxtRecords(parts.config().dnsResolver()), parts.config().trialSalt());
     }
 }

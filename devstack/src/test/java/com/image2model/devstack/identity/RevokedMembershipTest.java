@@ -97,6 +97,8 @@ class RevokedMembershipTest {
         assertThat(job.status()).isEqualTo(403);
         assertThat(job.errorCode()).isEqualTo("membership_revoked");
         assertThat(call("GET", "/credits", team.second(), null).errorCode()).isEqualTo("membership_revoked");
+        assertThat(call("PATCH", "/jobs/j00000000000000000000", team.second(), "{\"name\": \"x\"}").errorCode())
+                .isEqualTo("membership_revoked");
         assertThat(call("POST", "/credits/estimate", team.second(), "{\"quality\":\"low\",\"files\":1}").errorCode())
                 .isEqualTo("membership_revoked");
         assertThat(available(team.founder())).isEqualTo(before);
@@ -114,6 +116,9 @@ class RevokedMembershipTest {
         assertThat(invite.errorCode()).isEqualTo("membership_revoked");
         assertThat(emailClaimed(outsider)).isFalse();
         assertThat(call("PATCH", "/company", team.second(), "{\"autoJoin\": false}").errorCode()).isEqualTo("membership_revoked");
+        assertThat(call("GET", "/company/invitations", team.second(), null).errorCode()).isEqualTo("membership_revoked");
+        assertThat(call("DELETE", "/company/invitations/0123456789abcdef0123456789abcdef", team.second(), null).errorCode())
+                .isEqualTo("membership_revoked");
         assertThat(call("POST", "/billing/checkout", team.second(), "{\"item\": \"pack_5000\"}").errorCode()).isEqualTo("membership_revoked");
         assertThat(call("GET", "/company/members", team.founder(), null).body().get("members"))
                 .extracting(m -> m.get("email").asText()).containsExactly("founder@" + team.domain());
