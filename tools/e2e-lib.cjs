@@ -31,17 +31,23 @@ async function axeViolations(page, name) {
  */
 function snapper(outDir, prefix) {
   fs.mkdirSync(outDir, { recursive: true });
+  // This walk's screenshots of an earlier run go first, so that what is there is this run's.
+  for (const old of fs.readdirSync(outDir)) {
+    if (old.endsWith('.png') && old.startsWith(prefix) && /^\d/.test(old.slice(prefix.length))) fs.rmSync(path.join(outDir, old));
+  }
   let shot = 0;
   const violations = [];
   let checked = 0;
   const snap = async (page, name) => {
     shot += 1;
-    await page.screenshot({ path: path.join(outDir, `${prefix}${String(shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+    const file = (suffix) => path.join(outDir, `${prefix}${String(shot).padStart(2, '0')}-${name}${suffix}.png`);
+    await page.screenshot({ path: file(''), fullPage: true });
     if (!page.url().startsWith('http://localhost') || !(await page.locator('#view').count())) return;
     const size = page.viewportSize();
     violations.push(...await axeViolations(page, `${name} at ${size.width} px`));
     if (size.width !== 390) {
       await page.setViewportSize({ width: 390, height: 844 });
+      await page.screenshot({ path: file('-phone'), fullPage: true });
       violations.push(...await axeViolations(page, `${name} at 390 px`));
       await page.setViewportSize(size);
     }

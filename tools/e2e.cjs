@@ -8,6 +8,8 @@ const fs = require('fs');
 const path = require('path');
 
 const [site, outDir, image1, image2] = process.argv.slice(2);
+// The web app's own sample photo: the third image of the first batch.
+const sample = path.join(__dirname, '..', 'static-site', 'img', 'sample-product.jpg');
 if (!site || !outDir || !image2) {
   process.stderr.write('usage: node tools/e2e.cjs SITE_URL OUT_DIR IMAGE1 IMAGE2\n');
   process.exit(2);
@@ -30,14 +32,25 @@ async function signIn(page) {
   await watchCsp(context, cspViolations);
   const page = await context.newPage();
   let sitePolicy = null;
-  page.on('response', (r) => { if (r.url() === site + '/' && r.request().resourceType() === 'document') sitePolicy = r.headers()['content-security-policy'] || ''; });
+  page.on('response', (r) => {
+    if (r.url() === site + '/' && r.request().resourceType() === 'document')
+      sitePolicy = r.headers()['content-security-policy'] || '';
+  });
   // A revoked session's refresh answers 400 by design (the walk revokes one on purpose).
-  watchPage(page, problems, (r) => r.url().includes('/webhooks/') || (r.url().endsWith('/oauth2/token') && r.status() === 400));
+  watchPage(
+    page,
+    problems,
+    (r) => r.url().includes('/webhooks/') || (r.url().endsWith('/oauth2/token') && r.status() === 400),
+  );
   page.setDefaultTimeout(30000);
   try {
     step('the welcome page');
     await page.goto(site + '/');
     await page.locator('#welcome-signup').waitFor();
+    await page
+      .locator('#welcome-trial')
+      .filter({ hasText: '160 trial credits: enough for their first 3 models' })
+      .waitFor();
     await snap(page, 'welcome');
 
     step('sign up a new company through the managed login');
@@ -49,8 +62,8 @@ async function signIn(page) {
     await page.getByRole('button', { name: 'Create account' }).click();
     step('Home: the trial credits and what to do next');
     await page.locator('main h1', { hasText: 'Home' }).waitFor();
-    await page.locator('#balance').filter({ hasText: '100 credits' }).waitFor();
-    await page.locator('#home-available').filter({ hasText: '100' }).waitFor();
+    await page.locator('#balance').filter({ hasText: '160 credits' }).waitFor();
+    await page.locator('#home-available').filter({ hasText: '160' }).waitFor();
     await page.locator('#first-steps').waitFor();
     await snap(page, 'home-new');
 
@@ -77,16 +90,23 @@ async function signIn(page) {
     await snap(page, 'create-empty');
     step('a reload keeps the session');
     await page.reload();
-    await page.locator('#balance').filter({ hasText: '100 credits' }).waitFor();
+    await page.locator('#balance').filter({ hasText: '160 credits' }).waitFor();
     await page.locator('#signout').waitFor();
 
-    step('choose two images');
-    await page.locator('#files').setInputFiles([image1, image2]);
-    await page.locator('.files li').nth(1).waitFor();
+    step('choose three images: at the default (medium) quality the trial pays for them');
+    await page.locator('#files').setInputFiles([image1, image2, sample]);
+    await page.locator('.files li').nth(2).waitFor();
+    await page.locator('#summary').filter({ hasText: '156 credits' }).waitFor();
+    if (await page.locator('#summary', { hasText: /not enough/i }).count())
+      throw new Error('three medium images do not fit the trial');
+    if (await page.locator('#generate').isDisabled())
+      throw new Error('Generate is disabled for three medium images on the trial');
+    await snap(page, 'create-trial-fits');
     step('at high quality they do not fit: Create offers the ways forward, with their costs');
     await page.locator('input[name=quality][value=high]').check();
     await page.locator('#summary').filter({ hasText: 'not enough' }).waitFor();
-    await page.locator('#use-low').waitFor();
+    await page.locator('#use-medium').waitFor();
+    await page.locator('#fewer-images').filter({ hasText: 'first 2' }).waitFor();
     await page.locator('#buy-credits').waitFor();
     await snap(page, 'create-ways-forward');
 
@@ -96,23 +116,28 @@ async function signIn(page) {
     await page.locator('#pay').waitFor();
     await snap(page, 'stripe-checkout');
     await page.locator('#pay').click();
-    await page.locator('#checkout-status').filter({ hasText: '5,100 credits' }).waitFor();
-    await page.locator('#balance').filter({ hasText: '5,100 credits' }).waitFor();
+    await page.locator('#checkout-status').filter({ hasText: '5,160 credits' }).waitFor();
+    await page.locator('#balance').filter({ hasText: '5,160 credits' }).waitFor();
     await snap(page, 'billing-confirmed');
     await page.locator('#back-to-images').click();
-    await page.locator('.files li').nth(1).waitFor();
-    await page.locator('#summary').filter({ hasText: '140 credits' }).waitFor();
-    if (!(await page.locator('input[name=quality][value=high]').isChecked())) throw new Error('the quality was not kept');
+    await page.locator('.files li').nth(2).waitFor();
+    await page.locator('#summary').filter({ hasText: '210 credits' }).waitFor();
+    if (!(await page.locator('input[name=quality][value=high]').isChecked()))
+      throw new Error('the quality was not kept');
     await snap(page, 'create-kept');
     await page.locator('input[name=quality][value=low]').check();
-    await page.locator('#summary').filter({ hasText: '70 credits' }).waitFor();
+    await page.locator('#summary').filter({ hasText: '105 credits' }).waitFor();
     await snap(page, 'create-chosen');
     await page.locator('#generate').click();
 
     step('watch the job finish');
     await page.waitForURL(/#\/jobs\/j[0-9a-f]+/);
-    await page.locator('#job-state').filter({ hasText: /^Ready$/ }).waitFor({ timeout: 90000 });
-    if (!(await page.locator('main h1').textContent()).includes('and 1 more')) throw new Error('the job was not named after its images');
+    await page
+      .locator('#job-state')
+      .filter({ hasText: /^Ready$/ })
+      .waitFor({ timeout: 90000 });
+    if (!(await page.locator('main h1').textContent()).includes('and 2 more'))
+      throw new Error('the job was not named after its images');
     await snap(page, 'job-done');
 
     step('rename the job');
@@ -139,17 +164,17 @@ async function signIn(page) {
     await page.locator('table a', { hasText: 'Sneaker and vase' }).waitFor();
     await snap(page, 'jobs');
 
-    step('the ledger shows the two captures');
+    step('the ledger shows the three captures');
     await page.goto(site + '/#/credits');
     await page.locator('#ledger').waitFor();
     const captures = await page.locator('#ledger tbody tr', { hasText: 'Charged: the model is ready' }).count();
-    if (captures !== 2) throw new Error('the ledger shows ' + captures + ' captures, not 2');
+    if (captures !== 3) throw new Error('the ledger shows ' + captures + ' captures, not 3');
     await snap(page, 'credits');
 
-    step('the balance after the job: 5,100 less 70');
+    step('the balance after the job: 5,160 less 105');
     await page.goto(site + '/#/billing');
     await page.locator('[data-item=pack_5000]').waitFor();
-    await page.locator('#balance').filter({ hasText: '5,030 credits' }).waitFor();
+    await page.locator('#balance').filter({ hasText: '5,055 credits' }).waitFor();
     await snap(page, 'billing');
 
     step('invite a member: the Team page shows them as invited, not as a member');
@@ -157,7 +182,10 @@ async function signIn(page) {
     await page.goto(site + '/#/team');
     await page.locator('#invite-email').fill(designer);
     await page.locator('#invite').click();
-    await page.locator('#members tbody tr.invitation', { hasText: 'designer@' }).filter({ hasText: 'Invited' }).waitFor();
+    await page
+      .locator('#members tbody tr.invitation', { hasText: 'designer@' })
+      .filter({ hasText: 'Invited' })
+      .waitFor();
     await snap(page, 'team-invited');
 
     step('the invitation is accepted through the link in its email');
@@ -180,7 +208,8 @@ async function signIn(page) {
     await guest.locator('main h1', { hasText: 'Welcome to E2E Studio' }).waitFor();
     await snap(guest, 'invitation-accepted-phone');
     await guest.locator('#invitation-signin').click();
-    if (await guest.locator('#email').inputValue() !== designer) throw new Error('the sign-in page did not fill in ' + designer);
+    if ((await guest.locator('#email').inputValue()) !== designer)
+      throw new Error('the sign-in page did not fill in ' + designer);
     await guest.locator('#password').fill('Designer-Passw0rd');
     await guest.getByRole('button', { name: 'Sign in' }).click();
     await guest.locator('#drop, .drop').first().waitFor();
@@ -190,7 +219,10 @@ async function signIn(page) {
     await page.goto(site + '/#/jobs');
     await page.locator('main h1', { hasText: 'Jobs' }).waitFor();
     await page.goto(site + '/#/team');
-    await page.locator('#members tbody tr:not(.invitation)', { hasText: 'designer@' }).filter({ hasText: 'Active' }).waitFor();
+    await page
+      .locator('#members tbody tr:not(.invitation)', { hasText: 'designer@' })
+      .filter({ hasText: 'Active' })
+      .waitFor();
     await snap(page, 'team');
 
     step('a colleague signs up at the domain and waits for an admin');
@@ -228,7 +260,11 @@ async function signIn(page) {
 
     step('the legal pages and the status page');
     // Each page's own heading (a hash change keeps the previous page's h1 until the new one renders).
-    for (const [name, title] of [['terms', 'Terms of service'], ['privacy', 'Privacy'], ['status', 'System status']]) {
+    for (const [name, title] of [
+      ['terms', 'Terms of service'],
+      ['privacy', 'Privacy'],
+      ['status', 'System status'],
+    ]) {
       await page.goto(site + '/#/' + name);
       await page.locator('main h1', { hasText: title }).waitFor();
       if (name === 'status') {
@@ -248,8 +284,9 @@ async function signIn(page) {
     await page.clock.install();
     await page.reload();
     await page.locator('#ledger').waitFor();
-    const refreshed = page.waitForRequest((r) => r.url().endsWith('/oauth2/token')
-      && (r.postData() || '').includes('grant_type=refresh_token'));
+    const refreshed = page.waitForRequest(
+      (r) => r.url().endsWith('/oauth2/token') && (r.postData() || '').includes('grant_type=refresh_token'),
+    );
     await page.clock.runFor('01:00:00');
     await refreshed;
     await page.goto(site + '/#/jobs');
@@ -262,7 +299,11 @@ async function signIn(page) {
     await page.reload();
     await page.locator('main h1', { hasText: 'Your session has ended' }).waitFor();
     // The token endpoint's 400 for the revoked token is what this step expects (the browser logs it as an error).
-    problems.splice(before, problems.length - before, ...problems.slice(before).filter((p) => !p.includes('status of 400')));
+    problems.splice(
+      before,
+      problems.length - before,
+      ...problems.slice(before).filter((p) => !p.includes('status of 400')),
+    );
     await snap(page, 'session-ended-phone');
     await page.locator('#signin-again').click();
     await signIn(page);
@@ -294,8 +335,12 @@ async function signIn(page) {
     await page.locator('#signout').waitFor();
     await page.locator('#balance').filter({ hasText: 'credits' }).waitFor();
   } catch (e) {
-    problems.push(String(e && e.message || e));
-    try { await snap(page, 'failure'); } catch (ignored) { /* the browser is gone */ }
+    problems.push(String((e && e.message) || e));
+    try {
+      await snap(page, 'failure');
+    } catch (ignored) {
+      /* the browser is gone */
+    }
   } finally {
     await browser.close();
   }

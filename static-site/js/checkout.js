@@ -1,7 +1,7 @@
 // The return from Stripe Checkout: the payment confirmed with the new balance, and the way back to the chosen images.
 import { balanceLine } from './api.js';
 import { keptCount } from './kept-files.js';
-import { fmt, h } from './ui.js';
+import { fmt, h, images } from './ui.js';
 
 /** After Checkout: the balance, read again until Stripe's event has arrived (a few seconds at most). */
 export async function confirmBalance(status) {
@@ -9,7 +9,7 @@ export async function confirmBalance(status) {
   const kept = await keptCount();
   if (kept)
     status.after(
-      h('p', {}, h('a', { href: '#/create', class: 'button', id: 'back-to-images' }, `Back to your ${kept} image(s)`)),
+      h('p', {}, h('a', { href: '#/create', class: 'button', id: 'back-to-images' }, `Back to your ${images(kept)}`)),
     );
   const first = await balanceLine();
   for (let i = 0; i < 8 && first; i++) {

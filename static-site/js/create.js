@@ -2,7 +2,7 @@
 import { api, balanceLine, uploadHeaders } from './api.js';
 import { forgetKept, initialSelection, keep } from './kept-files.js';
 import { waysForward } from './ways.js';
-import { fmt, h, show, state, view } from './ui.js';
+import { fmt, h, images, show, state, view } from './ui.js';
 
 export async function createPage() {
   const files = [];
@@ -146,7 +146,7 @@ export async function createPage() {
     try {
       const e = await api('POST', '/credits/estimate', { quality: q, files: good.length });
       summary.textContent =
-        `${good.length} image(s) at ${q}: ${fmt(e.cost)} credits. ` +
+        `${images(good.length)} at ${q}: ${fmt(e.cost)} credits. ` +
         (e.fits ? `Balance after: ${fmt(e.available - e.cost)} credits.` : `You have ${fmt(e.available)}: not enough.`);
       go.disabled = !e.fits;
       ways.replaceChildren(

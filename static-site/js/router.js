@@ -13,7 +13,7 @@ import { invitationPage } from './invitation.js';
 import { isAdmin, isOperator, signIn } from './session.js';
 import { joinWaitPage } from './joining.js';
 import { teamPage } from './team.js';
-import { h, message, showPublic, state } from './ui.js';
+import { fmt, h, message, showPublic, state } from './ui.js';
 
 export function chrome() {
   const signedIn = !!state.tokens;
@@ -72,7 +72,7 @@ export async function render() {
           'Create an account',
         ),
       ),
-      h('p', { class: 'muted' }, 'New companies get 100 trial credits.'),
+      welcomeTrial(),
     );
   }
   if (state.claims?.join_status && !state.claims.company_id) return joinWaitPage().catch(fail);
@@ -110,4 +110,21 @@ export async function render() {
   } catch (e) {
     fail(e);
   }
+}
+
+/** The trial as the catalog sizes it (GET /billing/plans needs no sign-in); a general line until it answers. */
+function welcomeTrial() {
+  const line = h('p', { class: 'muted', id: 'welcome-trial' }, 'New companies get free trial credits.');
+  fetch(state.config.apiUrl + '/billing/plans')
+    .then((r) => (r.ok ? r.json() : null))
+    .then((plans) => {
+      const trial = plans?.trial;
+      const medium = trial?.creditsPerImage?.medium;
+      if (!trial?.credits || !medium) return;
+      line.textContent =
+        `New companies get ${fmt(trial.credits)} trial credits: ` +
+        `enough for their first ${Math.floor(trial.credits / medium)} models at medium quality.`;
+    })
+    .catch(() => {});
+  return line;
 }

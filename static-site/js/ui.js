@@ -27,6 +27,8 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 export const fmt = (n) => Number(n ?? 0).toLocaleString('en-US');
+/** "1 image", "3 images": a count with its word. */
+export const images = (n) => `${fmt(n)} ${Number(n) === 1 ? 'image' : 'images'}`;
 export const money = (cents) =>
   '$' + (cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 export const when = (iso) => (iso ? new Date(iso).toLocaleString() : '—');

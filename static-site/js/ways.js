@@ -1,7 +1,7 @@
 // When the chosen images do not fit the credits: fewer images, a lower quality, or more credits, each with its cost.
 import { api } from './api.js';
 import { isAdmin } from './session.js';
-import { fmt, h } from './ui.js';
+import { fmt, h, images } from './ui.js';
 
 const QUALITIES = ['high', 'medium', 'low'];
 
@@ -13,7 +13,7 @@ export async function waysForward(e, q, count, { keepFirst, useQuality }) {
     const keep = h(
       'button',
       { type: 'button', class: 'secondary', id: 'fewer-images', onclick: () => keepFirst(fitting) },
-      `Keep the first ${fitting} image(s)`,
+      `Keep the first ${images(fitting)}`,
     );
     out.push(h('li', {}, keep, ` ${fmt(fitting * e.perImage)} credits`));
   }

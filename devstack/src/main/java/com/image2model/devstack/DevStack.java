@@ -161,16 +161,22 @@ public final class DevStack {
     private static void up(Path root, String[] args) throws Exception {
         long started = System.nanoTime();
         Path dataDir = defaultDataDir(root);
+        boolean secretsUnset = false;
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--in-memory")) {
+            if (args[i].equals("--secrets-unset")) {
+                secretsUnset = true;
+            } else if (args[i].equals("--in-memory")) {
                 dataDir = null;
             } else if (args[i].equals("--data") && i + 1 < args.length) {
                 dataDir = Path.of(args[++i]).toAbsolutePath();
             } else {
-                usage("up takes --data DIR or --in-memory, not '" + args[i] + "'");
+                usage("up takes --data DIR or --in-memory, and --secrets-unset, not '" + args[i] + "'");
             }
         }
         Stack.Options options = dataDir == null ? Stack.Options.defaults(root) : Stack.Options.defaults(root).withData(dataDir);
+        if (secretsUnset) {
+            options = options.withSecretsUnset();
+        }
         Stack stack;
         try {
             stack = Stack.start(options);
@@ -210,6 +216,18 @@ public final class DevStack {
         System.out.println("  SQS (ElasticMQ)  " + stack.aws().sqsEndpoint());
         System.out.println("  S3 (S3Proxy)     " + stack.aws().s3Endpoint() + "   access key " + LocalAws.ACCESS_KEY
                 + ", secret " + LocalAws.SECRET_KEY);
+        if (!stack.initMillis().isEmpty()) {
+            Map.Entry<String, Long> slowest = stack.initMillis().entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
+            System.out.println("  Functions        " + stack.initMillis().size() + " initialised at start in "
+                    + stack.initMillis().values().stream().mapToLong(Long::longValue).sum() + " ms, as SnapStart publishing does (slowest "
+                    + slowest.getKey() + ", " + slowest.getValue() + " ms)");
+        }
+        if (options.secretsUnset()) {
+            System.out.println("  Secrets          left empty, as a first deploy creates them: billing, jobs and the webhooks answer 503 "
+                    + "not_configured until they are put (no restart needed), e.g. with the stand-ins' values:");
+            stack.secretsToPut().forEach((name, value) -> System.out.println("    aws --endpoint-url " + stack.secrets().url()
+                    + " secretsmanager put-secret-value --secret-id " + name + " --secret-string '" + value + "'"));
+        }
         System.out.println("  Routes           " + stack.functions().functions().values().stream()
                 .flatMap(f -> f.routes().stream()).map(r -> r.routeKey() + " -> " + r.functionId()).toList());
         System.out.println(options.dataDir() == null ? "Press Ctrl-C to stop. Everything is in memory: it is gone when the devstack stops."
@@ -438,7 +456,8 @@ public final class DevStack {
         }
         System.err.println(String.join(System.lineSeparator(), Arrays.asList(
                 "usage: java -jar devstack/target/image2model-devstack.jar [command]",
-                "  up [--data DIR | --in-memory]        run the whole system locally (the default), keeping its data in DIR",
+                "  up [--data DIR | --in-memory] [--secrets-unset]  run the whole system locally (the default), keeping its data in DIR;"
+                        + " --secrets-unset (or DEVSTACK_SECRETS=unset) leaves the secrets empty, as a first deploy does",
                 "                                       (default ./.devstack-data in the project folder) or in memory only",
                 "  reset [--data DIR]                   delete the kept data, after saying what it deletes",
                 "  invoke <FunctionLogicalId> <event>   run one function once with an event file",

@@ -38,7 +38,8 @@ public final class Stack implements AutoCloseable {
     /** Where things are and which ports to use; 0 picks free ports (tests run beside a devstack). */
     public record Options(Path template, Path site, LocalAws.Ports awsPorts, int frontPort, int cognitoPort,
                           Map<String, String> parameters, int falPort, FalStandIn.Faults falFaults, Integer sqsRetryDelaySeconds,
-                          boolean runSchedules, Map<String, String> functionEnvironment, int stripePort, int secretsPort, Path dataDir) {
+                          boolean runSchedules, Map<String, String> functionEnvironment, int stripePort, int secretsPort, Path dataDir,
+                          boolean secretsUnset) {
         public static final int DEFAULT_FRONT_PORT = 8080;
         public static final int DEFAULT_SECRETS_PORT = 4584;
         public static final int DEFAULT_COGNITO_PORT = 9229;
@@ -53,7 +54,7 @@ public final class Stack implements AutoCloseable {
                     intEnv("DEVSTACK_PORT", DEFAULT_FRONT_PORT), intEnv("DEVSTACK_COGNITO_PORT", DEFAULT_COGNITO_PORT), Map.of(),
                     intEnv("DEVSTACK_FAL_PORT", DEFAULT_FAL_PORT), FalStandIn.Faults.parse(System.getenv("DEVSTACK_FAL_FAULTS")),
                     null, true, Map.of(), intEnv("DEVSTACK_STRIPE_PORT", DEFAULT_STRIPE_PORT),
-                    intEnv("DEVSTACK_SECRETS_PORT", DEFAULT_SECRETS_PORT), null);
+                    intEnv("DEVSTACK_SECRETS_PORT", DEFAULT_SECRETS_PORT), null, "unset".equalsIgnoreCase(System.getenv("DEVSTACK_SECRETS")));
         }
 
         /**
@@ -64,7 +65,17 @@ public final class Stack implements AutoCloseable {
         /** The same options, keeping the data in {@code dir} (tables, objects, users, Stripe's objects) across restarts. */
         public Options withData(Path dir) {
             return new Options(template, site, awsPorts, frontPort, cognitoPort, parameters, falPort, falFaults, sqsRetryDelaySeconds,
-                    runSchedules, functionEnvironment, stripePort, secretsPort, dir);
+                    runSchedules, functionEnvironment, stripePort, secretsPort, dir, secretsUnset);
+        }
+
+        /**
+         * The same with the template's secrets left empty, as a first deploy creates them: the
+         * functions must still start (and answer 503 not_configured where they need one) until
+         * someone puts the values with PutSecretValue.
+         */
+        public Options withSecretsUnset() {
+            return new Options(template, site, awsPorts, frontPort, cognitoPort, parameters, falPort, falFaults, sqsRetryDelaySeconds,
+                    runSchedules, functionEnvironment, stripePort, secretsPort, dataDir, true);
         }
 
         public static Options forTests(Path root) {
@@ -72,7 +83,7 @@ public final class Stack implements AutoCloseable {
                     0, FalStandIn.Faults.NONE, 1, false, Map.of(
                             "FAL_POLL_AFTER_SECONDS", "2",
                             "FAL_POLL_EVERY_SECONDS", "1",
-                            "FAL_RETRY_BASE_MILLIS", "50"), 0, 0, null);
+                            "FAL_RETRY_BASE_MILLIS", "50"), 0, 0, null, false);
         }
     }
 
@@ -85,6 +96,8 @@ public final class Stack implements AutoCloseable {
     private final FalStandIn fal;
     private final StripeStandIn stripe;
     private final LocalSecretsManager secrets;
+    private final Map<String, String> secretsToPut = new LinkedHashMap<>();
+    private final Map<String, Long> initMillis = new LinkedHashMap<>();
     private final List<com.image2model.devstack.persist.StateFile> stateFiles = new java.util.ArrayList<>();
     private final SqsEventSources eventSources;
     private final Schedules schedules;
@@ -184,9 +197,13 @@ public final class Stack implements AutoCloseable {
             }
             secretValues.put("StripeApiKeySecret", stripeKey);
             secretValues.put("StripeWebhookSigningSecret", stripeWebhookSecret);
+            Map<String, String> unset = new LinkedHashMap<>();
             for (String secretId : template.resourcesOfType("AWS::SecretsManager::Secret").keySet()) {
                 String value = secretValues.get(secretId);
-                if (value == null || value.isBlank()) {
+                if (options.secretsUnset() && value != null && !value.isBlank()) {
+                    unset.put(provisioner.secretName(secretId), value);
+                }
+                if (options.secretsUnset() || value == null || value.isBlank()) {
                     secrets.declare(provisioner.secretName(secretId));
                 } else {
                     secrets.put(provisioner.secretName(secretId), value);
@@ -261,8 +278,13 @@ public final class Stack implements AutoCloseable {
                         java.util.Arrays.stream(claims.path("cognito:groups").asText().replaceAll("[\\[\\]]", " ").trim().split("[\\s,]+"))
                                 .filter(g -> !g.isBlank()).toList());
             }
+            Map<String, Long> initMillis = withFront
+                    // As SnapStart publishing does: every function's init runs before the first request.
+                    ? functions.initialiseAll() : Map.of();
             Stack stack = new Stack(template, aws, provisioner, functions, front, cognito, fal, stripe, secrets, eventSources, schedules, dns);
             stack.stateFiles.addAll(stateFiles);
+            stack.secretsToPut.putAll(unset);
+            stack.initMillis.putAll(initMillis);
             return stack;
         } catch (Exception | Error e) {
             aws.close();
@@ -330,6 +352,16 @@ public final class Stack implements AutoCloseable {
 
     public FalStandIn fal() {
         return fal;
+    }
+
+    /** With the secrets left unset: each secret's name and the value the devstack would have put (its stand-ins' keys). */
+    public Map<String, String> secretsToPut() {
+        return java.util.Collections.unmodifiableMap(secretsToPut);
+    }
+
+    /** Each function's init time at start, ms (empty when the functions start on first use). */
+    public Map<String, Long> initMillis() {
+        return java.util.Collections.unmodifiableMap(initMillis);
     }
 
     public LocalSecretsManager secrets() {

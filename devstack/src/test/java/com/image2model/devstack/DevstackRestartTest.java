@@ -3,18 +3,14 @@ package com.image2model.devstack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.image2model.devstack.aws.FreePort;
 import com.image2model.devstack.generate.DemoCompany;
 import com.image2model.devstack.generate.GenerateCommand;
 import com.image2model.devstack.identity.Api;
@@ -39,62 +34,6 @@ class DevstackRestartTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private record Running(Process process, ByteArrayOutputStream log) {
-    }
-
-    private static Running start(Path data, Map<String, String> ports, String... command) throws Exception {
-        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "com.image2model.devstack.DevStack"));
-        line.addAll(List.of(command));
-        ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true);
-        builder.environment().put("IMAGE2MODEL_ROOT", TestStack.root().toString());
-        builder.environment().putAll(ports);
-        Process process = builder.start();
-        ByteArrayOutputStream log = new ByteArrayOutputStream();
-        Thread reader = new Thread(() -> {
-            try (InputStream in = process.getInputStream()) {
-                in.transferTo(new java.io.OutputStream() {
-                    @Override
-                    public void write(int b) {
-                        synchronized (log) {
-                            log.write(b);
-                        }
-                    }
-
-                    @Override
-                    public void write(byte[] b, int off, int len) {
-                        synchronized (log) {
-                            log.write(b, off, len);
-                        }
-                    }
-                });
-            } catch (java.io.IOException ignored) {
-                // The process ended.
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        return new Running(process, log);
-    }
-
-    private static String text(Running running) {
-        synchronized (running.log()) {
-            return running.log().toString(StandardCharsets.UTF_8);
-        }
-    }
-
-    private static long awaitReady(Running running) throws Exception {
-        long until = System.currentTimeMillis() + 60_000;
-        while (System.currentTimeMillis() < until && running.process().isAlive()) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("is ready in (\\d+) ms").matcher(text(running));
-            if (m.find()) {
-                return Long.parseLong(m.group(1));
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("The devstack did not start:\n" + text(running));
-    }
-
     private static JsonNode get(String url, String token) throws Exception {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -105,23 +44,19 @@ class DevstackRestartTest {
     @Test
     void aRestartWithItsDataShowsTheSameCompaniesLedgersJobsAndModels(@TempDir Path dir) throws Exception {
         Path data = dir.resolve("data");
-        Map<String, String> ports = new LinkedHashMap<>();
-        for (String name : List.of("DEVSTACK_PORT", "DEVSTACK_COGNITO_PORT", "DEVSTACK_DYNAMODB_PORT", "DEVSTACK_SQS_PORT", "DEVSTACK_S3_PORT",
-                "DEVSTACK_FAL_PORT", "DEVSTACK_STRIPE_PORT", "DEVSTACK_SECRETS_PORT")) {
-            ports.put(name, String.valueOf(FreePort.find()));
-        }
+        Map<String, String> ports = DevstackProcess.freePorts();
         String api = "http://localhost:" + ports.get("DEVSTACK_PORT");
         String cognito = "http://localhost:" + ports.get("DEVSTACK_COGNITO_PORT");
         String callback = api + "/callback.html";
 
-        Running first = start(data, ports, "up", "--data", data.toString());
+        DevstackProcess first = DevstackProcess.start(ports, "up", "--data", data.toString());
         String jobId;
         byte[] model;
         JsonNode credits;
         JsonNode ledger;
         String company;
         try {
-            long ready = awaitReady(first);
+            long ready = first.awaitReady();
             // A bound on hanging, not a performance figure (that is the README's, from an idle machine): CI shares its 2 cores.
             assertThat(ready).as("start to ready, ms").isLessThan(30_000);
             String token = DemoCompany.token(cognito, "devstack-web-client", callback);
@@ -137,14 +72,12 @@ class DevstackRestartTest {
             company = Api.claims(token).get("company_id").asText();
             Thread.sleep(1_000);
         } finally {
-            // SIGKILL: nothing gets to save on the way out.
-            first.process().destroyForcibly();
-            first.process().waitFor(20, TimeUnit.SECONDS);
+            first.kill();
         }
 
-        Running second = start(data, ports, "up", "--data", data.toString());
+        DevstackProcess second = DevstackProcess.start(ports, "up", "--data", data.toString());
         try {
-            long ready = awaitReady(second);
+            long ready = second.awaitReady();
             assertThat(ready).as("restart to ready, ms (a bound on hanging, as above)").isLessThan(30_000);
             String token = DemoCompany.token(cognito, "devstack-web-client", callback);
             assertThat(Api.claims(token).get("company_id").asText()).as("the same company").isEqualTo(company);
@@ -158,15 +91,14 @@ class DevstackRestartTest {
             String url = job.at("/files/0/result/url").asText();
             byte[] again = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
             assertThat(again).as("the model downloads again, the same bytes").isEqualTo(model);
-            assertThat(text(second)).contains("The data is kept in " + data);
+            assertThat(second.text()).contains("The data is kept in " + data);
         } finally {
-            second.process().destroy();
-            second.process().waitFor(30, TimeUnit.SECONDS);
+            second.close();
         }
 
-        Running reset = start(data, ports, "reset", "--data", data.toString());
+        DevstackProcess reset = DevstackProcess.start(ports, "reset", "--data", data.toString());
         assertThat(reset.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(text(reset)).contains("Deleting the devstack's data in " + data.toAbsolutePath()).contains("files");
+        assertThat(reset.text()).contains("Deleting the devstack's data in " + data.toAbsolutePath()).contains("files");
         assertThat(data).doesNotExist();
     }
 }

@@ -68,6 +68,11 @@ public final class Billing {
 
     // ------------------------------------------------------------------ for the site
 
+    /** What a new company starts with and what an image costs at each quality: the welcome page's promise. */
+    public Map<String, Object> trial() {
+        return Map.of("credits", catalog.trialCredits(), "creditsPerImage", new java.util.TreeMap<>(catalog.costs()));
+    }
+
     public List<Map<String, Object>> plans() {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Catalog.Item item : catalog.items()) {

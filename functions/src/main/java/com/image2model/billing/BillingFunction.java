@@ -32,12 +32,14 @@ public final class BillingFunction implements Function<APIGatewayV2HTTPEvent, AP
         String route = String.valueOf(event.getRouteKey());
         try {
             if (route.equals("GET /billing/plans")) {
-                return ApiResponses.json(200, Map.of("items", billing.plans()));
+                return ApiResponses.json(200, Map.of("items", billing.plans(), "trial", billing.trial()));
             }
             return route.startsWith("GET /admin/") ? operators.apply(event) : members.apply(event);
         } catch (StripeApi.Failed e) {
             return ApiResponses.error(502, "payment_provider_unavailable",
                     "The payment provider did not answer as expected; nothing was charged. Try again in a minute.");
+        } catch (com.image2model.platform.Secrets.Unusable e) {
+            return com.image2model.platform.NotConfigured.refuse("billing " + route, e);
         }
     }
 }

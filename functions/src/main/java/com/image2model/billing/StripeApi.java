@@ -35,22 +35,41 @@ public class StripeApi {
         }
     }
 
-    private final StripeClient client;
-    private final boolean live;
+    private record Keyed(String key, StripeClient client) {
+    }
 
-    public StripeApi(String secretKey, String apiBase) {
-        StripeClient.StripeClientBuilder builder = StripeClient.builder().setApiKey(secretKey).setMaxNetworkRetries(2)
-                .setConnectTimeout(5_000).setReadTimeout(20_000);
-        if (apiBase != null && !apiBase.isBlank()) {
-            builder.setApiBase(apiBase);
+    private final java.util.function.Supplier<String> secretKey;
+    private final String apiBase;
+    private volatile Keyed keyed;
+
+    /**
+     * {@code secretKey} is asked for on every call (it may be unset after a first deploy, or
+     * rotated): a client is built for each key it answers; without a usable key nothing is sent.
+     */
+    public StripeApi(java.util.function.Supplier<String> secretKey, String apiBase) {
+        this.secretKey = secretKey;
+        this.apiBase = apiBase;
+    }
+
+    private StripeClient client() {
+        String key = secretKey.get();
+        Keyed current = keyed;
+        if (current == null || !current.key().equals(key)) {
+            StripeClient.StripeClientBuilder builder = StripeClient.builder().setApiKey(key).setMaxNetworkRetries(2)
+                    .setConnectTimeout(5_000).setReadTimeout(20_000);
+            if (apiBase != null && !apiBase.isBlank()) {
+                builder.setApiBase(apiBase);
+            }
+            current = new Keyed(key, builder.build());
+            keyed = current;
         }
-        this.client = builder.build();
-        this.live = secretKey.startsWith("sk_live_") || secretKey.startsWith("rk_live_");
+        return current.client();
     }
 
     /** Live mode (a live key), else test mode: which price ids of the catalog apply. */
     public boolean live() {
-        return live;
+        String key = secretKey.get();
+        return key.startsWith("sk_live_") || key.startsWith("rk_live_");
     }
 
     public JsonNode post(String path, Map<String, Object> params, String idempotencyKey) {
@@ -79,7 +98,7 @@ public class StripeApi {
                 target = encoded.isEmpty() ? path : path + "?" + encoded;
                 content = null;
             }
-            return JSON.readTree(client.rawRequest(method, target, content, options.build()).body());
+            return JSON.readTree(client().rawRequest(method, target, content, options.build()).body());
         } catch (StripeException e) {
             int status = e.getStatusCode() == null ? 0 : e.getStatusCode();
             throw new Failed(status, "Stripe " + method + " " + path + " failed (" + status + "): " + e.getMessage(), e);

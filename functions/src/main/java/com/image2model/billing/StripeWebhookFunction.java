@@ -13,6 +13,8 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.image2model.platform.ApiRequests;
 import com.image2model.platform.ApiResponses;
 import com.image2model.platform.Metrics;
+import com.image2model.platform.NotConfigured;
+import com.image2model.platform.Secrets;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,11 +30,14 @@ public final class StripeWebhookFunction implements Function<APIGatewayV2HTTPEve
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Billing billing;
-    private final StripeSignatures signatures;
+    private final java.util.function.Supplier<String> secret;
+    private final java.time.Clock clock;
 
-    public StripeWebhookFunction(Billing billing, String secret, java.time.Clock clock) {
+    /** {@code secret}: the endpoint's signing secret, asked for on every delivery (unusable: 503, nothing done). */
+    public StripeWebhookFunction(Billing billing, java.util.function.Supplier<String> secret, java.time.Clock clock) {
         this.billing = billing;
-        this.signatures = new StripeSignatures(secret, clock);
+        this.secret = secret;
+        this.clock = clock;
     }
 
     @Override
@@ -41,6 +46,12 @@ public final class StripeWebhookFunction implements Function<APIGatewayV2HTTPEve
         String signature = ApiRequests.header(event.getHeaders(), "stripe-signature");
         if (signature == null) {
             return ApiResponses.error(400, "missing_signature", "The Stripe-Signature header is missing.");
+        }
+        StripeSignatures signatures;
+        try {
+            signatures = new StripeSignatures(secret.get(), clock);
+        } catch (Secrets.Unusable e) {
+            return NotConfigured.refuse("stripeWebhook", e);
         }
         Optional<String> refusal = signatures.refusal(payload, signature);
         if (refusal.isPresent()) {
@@ -57,6 +68,8 @@ public final class StripeWebhookFunction implements Function<APIGatewayV2HTTPEve
         String outcome;
         try {
             outcome = billing.handle(json);
+        } catch (Secrets.Unusable e) {
+            return NotConfigured.refuse("stripeWebhook", e);
         } catch (StripeApi.Failed e) {
             LOG.warn("Stripe event {} to be delivered again: {}", json.path("id").asString(), e.getMessage());
             return ApiResponses.error(503, "retry_later", "Stripe could not be reached; deliver again.");

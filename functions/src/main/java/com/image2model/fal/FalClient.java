@@ -73,11 +73,12 @@ public final class FalClient {
 
     private final HttpClient http;
     private final String queueUrl;
-    private final String key;
+    /** FAL's API key, read when a call needs it (it may not be set yet after a first deploy). */
+    private final java.util.function.Supplier<String> key;
     private final int attempts;
     private final long baseBackoffMillis;
 
-    public FalClient(HttpClient http, String queueUrl, String key, int attempts, long baseBackoffMillis) {
+    public FalClient(HttpClient http, String queueUrl, java.util.function.Supplier<String> key, int attempts, long baseBackoffMillis) {
         this.http = http;
         this.queueUrl = queueUrl.endsWith("/") ? queueUrl.substring(0, queueUrl.length() - 1) : queueUrl;
         this.key = key;
@@ -184,7 +185,14 @@ public final class FalClient {
     }
 
     private HttpRequest.Builder authorized(URI uri) {
-        return HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).header("Authorization", "Key " + key)
+        String value;
+        try {
+            value = key.get();
+        } catch (com.image2model.platform.Secrets.Unusable e) {
+            // Like FAL not answering: the work waits for the key (retried), and is released if it never comes.
+            throw new FalException(0, true, "FAL cannot be called: " + e.getMessage());
+        }
+        return HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT).header("Authorization", "Key " + value)
                 .header("Accept", "application/json");
     }
 

@@ -28,13 +28,22 @@ public final class FalWebhookFunction implements Function<APIGatewayV2HTTPEvent,
     private final FalWebhookVerifier verifier;
     private final Pipeline pipeline;
 
-    public FalWebhookFunction(FalWebhookVerifier verifier, Pipeline pipeline) {
+    private final java.util.function.Supplier<String> falKey;
+
+    /** {@code falKey}: FAL's API key, which taking a result needs; without a usable one nothing is accepted (503). */
+    public FalWebhookFunction(FalWebhookVerifier verifier, Pipeline pipeline, java.util.function.Supplier<String> falKey) {
         this.verifier = verifier;
         this.pipeline = pipeline;
+        this.falKey = falKey;
     }
 
     @Override
     public APIGatewayV2HTTPResponse apply(APIGatewayV2HTTPEvent event) {
+        try {
+            falKey.get();
+        } catch (com.image2model.platform.Secrets.Unusable e) {
+            return com.image2model.platform.NotConfigured.refuse("falWebhook", e);
+        }
         byte[] body = ApiRequests.rawBody(event);
         String requestId;
         try {

@@ -9,9 +9,11 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 
 /**
- * What a webhook endpoint is when its secret is not usable: it refuses every request with 503
- * {@code not_configured} and says why in the log, so that nothing is ever accepted with a wrong or
- * missing secret, and the provider delivers again once the secret is put right and deployed.
+ * The answer of an endpoint that is not set up: 503 {@code not_configured}, with why in the log
+ * (never a secret's value), so that nothing is ever accepted or done with a wrong or missing
+ * secret. A provider delivers again, and a person is told to try later; putting the secret right
+ * is enough (secrets are read on use). As a function, it is the webhook whose setting is missing
+ * (a plain setting such as {@code FAL_USER_ID}, which does need a deploy).
  */
 public final class NotConfigured implements Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
 
@@ -33,6 +35,12 @@ public final class NotConfigured implements Function<APIGatewayV2HTTPEvent, APIG
     }
 
     public static APIGatewayV2HTTPResponse response() {
-        return ApiResponses.error(503, "not_configured", "This endpoint is not configured yet; nothing was done. Deliver again later.");
+        return ApiResponses.error(503, "not_configured", "This part of Image2Model is not set up yet; nothing was done. Try again later.");
+    }
+
+    /** Refuses one request because a secret is not usable (empty after a first deploy, a placeholder, unreadable). */
+    public static APIGatewayV2HTTPResponse refuse(String function, Secrets.Unusable why) {
+        LOG.error("{} is not configured and refused a request: {}", function, why.getMessage());
+        return response();
     }
 }

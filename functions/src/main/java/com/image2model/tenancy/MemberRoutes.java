@@ -93,6 +93,8 @@ public final class MemberRoutes implements Function<APIGatewayV2HTTPEvent, APIGa
             return ApiResponses.error(e);
         } catch (software.amazon.awssdk.core.exception.SdkException e) {
             return ApiResponses.awsUnavailable(e);
+        } catch (com.image2model.platform.Secrets.Unusable e) {
+            return com.image2model.platform.NotConfigured.refuse(String.valueOf(event.getRouteKey()), e);
         }
     }
 

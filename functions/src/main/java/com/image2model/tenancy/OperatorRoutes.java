@@ -47,6 +47,8 @@ public final class OperatorRoutes implements Function<APIGatewayV2HTTPEvent, API
             return ApiResponses.error(e);
         } catch (software.amazon.awssdk.core.exception.SdkException e) {
             return ApiResponses.awsUnavailable(e);
+        } catch (com.image2model.platform.Secrets.Unusable e) {
+            return com.image2model.platform.NotConfigured.refuse(String.valueOf(event.getRouteKey()), e);
         }
     }
 }

@@ -19,7 +19,6 @@ import com.image2model.company.CompanyStore;
 import com.image2model.company.Member;
 import com.image2model.credits.Catalog;
 import com.image2model.platform.AwsClients;
-import com.image2model.platform.NotConfigured;
 import com.image2model.platform.Secrets;
 import com.image2model.platform.SesMailer;
 import com.image2model.platform.Settings;
@@ -43,7 +42,7 @@ public final class BillingModule {
     public static Billing billing() {
         Config config = Config.load();
         CompanyStore companies = new CompanyStore(AwsClients.dynamoDb(), config.table(), Clock.systemUTC());
-        StripeApi stripe = new StripeApi(Secrets.value(Settings.STRIPE_SECRET_KEY_ARN, Secrets.Kind.STRIPE_API_KEY), config.apiBase().orElse(null));
+        StripeApi stripe = new StripeApi(stripeKey(), config.apiBase().orElse(null));
         SesMailer mailer = new SesMailer(config.notifyFrom());
         return new Billing(new BillingStore(AwsClients.dynamoDb(), config.table(), companies, Clock.systemUTC()), stripe, CreditsModule.ledger(),
                 Catalog.load(),
@@ -53,12 +52,16 @@ public final class BillingModule {
                 Clock.systemUTC());
     }
 
-    /**
-     * Billing built at its first use, not at start (most requests of the company function never
-     * need it); the secret key is still read, and checked, at init like every secret.
-     */
+    /** Stripe's secret key, one per Lambda: read on first use (see {@link Secrets}), so a first deploy without it succeeds. */
+    private static final AtomicReference<Secrets.Secret> STRIPE_KEY = new AtomicReference<>();
+
+    static Secrets.Secret stripeKey() {
+        return STRIPE_KEY.updateAndGet(k -> k != null ? k : Secrets.secret(Settings.STRIPE_SECRET_KEY_ARN, Secrets.Kind.STRIPE_API_KEY));
+    }
+
+    /** Billing built at its first use, not at start (most requests of the company function never need it). */
     static Supplier<Billing> lazyBilling() {
-        Secrets.value(Settings.STRIPE_SECRET_KEY_ARN, Secrets.Kind.STRIPE_API_KEY);
+        stripeKey();
         AtomicReference<Billing> billing = new AtomicReference<>();
         return () -> billing.updateAndGet(b -> b == null ? billing() : b);
     }
@@ -69,10 +72,9 @@ public final class BillingModule {
                 CompanyModule.operatorsGroup());
     }
 
-    /** Fail closed: without usable secrets the endpoint refuses everything (503) instead of guessing. */
+    /** Fail closed: without usable secrets each delivery is refused (503) until they are put. */
     public static Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> webhook() {
-        return Secrets.<Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>>orElse(() -> new StripeWebhookFunction(billing(),
-                        Secrets.value(Settings.STRIPE_WEBHOOK_SECRET_ARN, Secrets.Kind.STRIPE_WEBHOOK_SECRET), Clock.systemUTC()),
-                why -> new NotConfigured("stripeWebhook", why));
+        return new StripeWebhookFunction(billing(), Secrets.secret(Settings.STRIPE_WEBHOOK_SECRET_ARN, Secrets.Kind.STRIPE_WEBHOOK_SECRET),
+                Clock.systemUTC());
     }
 }

@@ -2,7 +2,9 @@ package com.image2model.wiring;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
@@ -75,7 +77,7 @@ public final class JobsModule {
     static Pipeline pipeline(CreditLedger ledger, Catalog catalog) {
         PipelineConfig config = PipelineConfig.load();
         JobStore store = new JobStore(AwsClients.dynamoDb(), config.table(), ledger, Clock.systemUTC());
-        FalClient fal = new FalClient(FalClient.httpClient(), config.falQueueUrl(), Secrets.value(Settings.FAL_KEY_ARN, Secrets.Kind.FAL_KEY),
+        FalClient fal = new FalClient(FalClient.httpClient(), config.falQueueUrl(), falKey(),
                 config.falRetryAttempts(), config.falRetryBaseMillis());
         ImageCheck check = new ImageCheck(config.imageMinSide(), config.imageMaxSide(), config.imageMaxPixels());
         Pipeline.Config steps = new Pipeline.Config(config.maxReceives(), config.falImageUrlTtl(), config.falPollAfter(), config.falPollEvery(),
@@ -102,24 +104,41 @@ public final class JobsModule {
                         .isPresent(),
                 new PersonalLimits(CompanyModule.rateLimiter(), CompanyModule.rateLimits()), views, limits.uploadWindow(), limits.holdGrace(),
                 Clock.systemUTC());
-        return new MemberRoutes(CompanyModule.callers(), new JobsApi(store, pipeline(ledger, catalog), catalog, limits, views, submissions).routes());
+        Map<String, MemberRoutes.Route> routes = new LinkedHashMap<>(
+                new JobsApi(store, pipeline(ledger, catalog), catalog, limits, views, submissions).routes());
+        MemberRoutes.Route create = routes.get("POST /jobs");
+        Secrets.Secret falKey = falKey();
+        // Without FAL's key no job is taken: nothing is reserved for images that cannot be made yet (503 not_configured).
+        routes.put("POST /jobs", (caller, event) -> {
+            falKey.get();
+            return create.answer(caller, event);
+        });
+        return new MemberRoutes(CompanyModule.callers(), routes);
     }
 
     public static WorkerFunction worker() {
         return new WorkerFunction(pipeline(CreditsModule.ledger()));
     }
 
-    /** Fail closed: without a usable FAL key the endpoint refuses everything (503) instead of guessing. */
+    /** FAL's key, one per Lambda: read on first use (see {@link Secrets}), so a first deploy without it succeeds. */
+    private static final java.util.concurrent.atomic.AtomicReference<Secrets.Secret> FAL_KEY = new java.util.concurrent.atomic.AtomicReference<>();
+
+    static Secrets.Secret falKey() {
+        return FAL_KEY.updateAndGet(k -> k != null ? k : Secrets.secret(Settings.FAL_KEY_ARN, Secrets.Kind.FAL_KEY));
+    }
+
+    /**
+     * Fail closed: without FAL_USER_ID (a plain setting) the endpoint refuses everything; without a
+     * usable FAL key each delivery is refused (503) until the key is put.
+     */
     public static Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> falWebhook() {
         String jwks = Settings.get(Settings.FAL_JWKS_URL);
         java.util.Optional<String> userId = Settings.find(Settings.FAL_USER_ID);
         if (userId.isEmpty()) {
             return new NotConfigured("falWebhook", "FAL_USER_ID (the FalUserId parameter) is not set: no webhook can be told ours");
         }
-        return Secrets.<Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse>>orElse(
-                () -> new FalWebhookFunction(new FalWebhookVerifier(FalClient.httpClient(), jwks, userId.get(), Clock.systemUTC()),
-                        pipeline(CreditsModule.ledger())),
-                why -> new NotConfigured("falWebhook", why));
+        return new FalWebhookFunction(new FalWebhookVerifier(FalClient.httpClient(), jwks, userId.get(), Clock.systemUTC()),
+                pipeline(CreditsModule.ledger()), falKey());
     }
 
     /** Job-aware: a job file's expired hold fails the file too; files whose webhook is late are polled. */

@@ -91,6 +91,62 @@ public final class LocalFunctions {
         return functions;
     }
 
+    /**
+     * Runs every function's init now, as Lambda does when it publishes a version with SnapStart:
+     * each in a context of its own function only (as {@code SPRING_CLOUD_FUNCTION_DEFINITION} makes it
+     * in Lambda), built at once, under its own role, one after the other. A function whose init fails
+     * stops the devstack here, as it would fail the deploy. Answers each function's init time in ms.
+     */
+    public Map<String, Long> initialiseAll() {
+        Map<String, Long> millis = new LinkedHashMap<>();
+        // Spring Cloud Function prints its sources ("======> SOURCE: ...") at every start: kept off the devstack's banner.
+        java.io.PrintStream out = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            initialiseEach(millis);
+        } finally {
+            System.setOut(out);
+            printed.toString(java.nio.charset.StandardCharsets.UTF_8).lines().filter(line -> !line.startsWith("======> SOURCE:"))
+                    .forEach(out::println);
+        }
+        return millis;
+    }
+
+    private void initialiseEach(Map<String, Long> millis) {
+        for (SamTemplate.FunctionDef function : functions.values()) {
+            long begin = System.nanoTime();
+            started.computeIfAbsent(function.logicalId(), id -> {
+                try {
+                    return com.image2model.devstack.iam.CallerIdentity.as(id, () -> initialise(id, function.definition()));
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException(id + " failed its init (a deploy would fail to publish it): " + e.getMessage(), e);
+                }
+            });
+            millis.put(function.logicalId(), (System.nanoTime() - begin) / 1_000_000);
+        }
+    }
+
+    private static FunctionInvoker initialise(String id, String definition) {
+        if (definition == null || definition.isBlank()) {
+            throw new IllegalStateException(id + " has no " + SamTemplate.FUNCTION_DEFINITION_VARIABLE + " in template.yaml");
+        }
+        // One definition at a time: the variable is this JVM's, shared by every function.
+        synchronized (LocalFunctions.class) {
+            String before = System.getProperty(SamTemplate.FUNCTION_DEFINITION_VARIABLE);
+            System.setProperty(SamTemplate.FUNCTION_DEFINITION_VARIABLE, definition);
+            try {
+                return new FunctionInvoker(definition);
+            } finally {
+                if (before == null) {
+                    System.clearProperty(SamTemplate.FUNCTION_DEFINITION_VARIABLE);
+                } else {
+                    System.setProperty(SamTemplate.FUNCTION_DEFINITION_VARIABLE, before);
+                }
+            }
+        }
+    }
+
     /** Invokes a function with an event (JSON bytes) and returns its answer (JSON bytes). */
     public byte[] invoke(String logicalId, byte[] event) throws IOException {
         return invoke(logicalId, event, 0);

@@ -218,7 +218,7 @@ class BillingTest {
         await(() -> "active".equals(get(company, "/billing").path("status").asText()), "subscribed");
         String subscription = lastEvent("customer.subscription.created").at("/data/object/id").asText();
         // The first invoice's credits arrive by their own event, which may come after the subscription's.
-        await(() -> ledger().balance(company.companyId()).available() >= 1100, "the first period's credits");
+        await(() -> ledger().balance(company.companyId()).available() >= Api.TRIAL + 1000, "the first period's credits");
         long before = ledger().balance(company.companyId()).available();
 
         stripe().failRenewal(subscription);
@@ -330,7 +330,7 @@ class BillingTest {
     void aRefundTakesTheCreditsBackOnceAndANegativeBalanceRefusesNewJobs() throws Exception {
         Company company = company("Refund Seekers");
         pay(checkout(company, "{\"item\": \"pack_5000\"}"));
-        await(() -> ledger().balance(company.companyId()).available() == 5100, "pack bought");
+        await(() -> ledger().balance(company.companyId()).available() == Api.TRIAL + 5000, "pack bought");
         String paymentIntent = lastEvent("checkout.session.completed").at("/data/object/payment_intent").asText();
         // The company spends most of it...
         ledger().adjust(company.companyId(), -5000, "spent in a test", "test", "spend-" + company.companyId());
@@ -341,16 +341,16 @@ class BillingTest {
         ObjectNode half = lastEvent("charge.refunded");
         assertThat(stripe().deliver(half)).isEqualTo(200);
         assertThat(stripe().deliver(half)).isEqualTo(200);
-        assertThat(ledger().balance(company.companyId()).available()).isEqualTo(100 - 2500);
+        assertThat(ledger().balance(company.companyId()).available()).isEqualTo(Api.TRIAL - 2500);
         refund(paymentIntent, 2500);
         assertThat(stripe().deliver(lastEvent("charge.refunded"))).isEqualTo(200);
-        assertThat(ledger().balance(company.companyId()).available()).isEqualTo(100 - 5000);
+        assertThat(ledger().balance(company.companyId()).available()).isEqualTo(Api.TRIAL - 5000);
         assertThat(entries(company, CreditLedger.EntryType.REFUND)).isEqualTo(2);
 
         Api.Answer refused = Api.call("POST", "/jobs", company.token(),
                 "{\"quality\":\"low\",\"files\":[{\"name\":\"a.png\",\"contentType\":\"image/png\",\"size\":100}]}");
         assertThat(refused.status()).isEqualTo(402);
-        assertThat(refused.body().at("/error/message").asText()).contains("-4900");
+        assertThat(refused.body().at("/error/message").asText()).contains(String.valueOf(Api.TRIAL - 5000));
         LedgerInvariant.check(ledger(), company.companyId()).assertHolds();
     }
 
@@ -359,18 +359,18 @@ class BillingTest {
     void aRefundOrDisputeOfAPlanInvoiceTakesBackItsIncludedCredits() throws Exception {
         Company company = company("Plan Refunds");
         pay(checkout(company, "{\"item\": \"plan_starter\"}"));
-        await(() -> ledger().balance(company.companyId()).available() == 1100, "the seat's credits granted");
+        await(() -> ledger().balance(company.companyId()).available() == Api.TRIAL + 1000, "the seat's credits granted");
         String paymentIntent = lastEvent("invoice.paid").at("/data/object/payments/data/0/payment/payment_intent").asText();
         assertThat(paymentIntent).startsWith("pi_");
 
         stripe().holdDeliveries(true);
         refund(paymentIntent, 500);
         assertThat(stripe().deliver(lastEvent("charge.refunded"))).isEqualTo(200);
-        assertThat(ledger().balance(company.companyId()).available()).as("half the invoice: half its 1,000 credits").isEqualTo(600);
+        assertThat(ledger().balance(company.companyId()).available()).as("half the invoice: half its 1,000 credits").isEqualTo(Api.TRIAL + 500);
         refund(paymentIntent, 500);
         assertThat(stripe().deliver(lastEvent("charge.refunded"))).isEqualTo(200);
         assertThat(stripe().deliver(lastEvent("charge.refunded"))).isEqualTo(200);
-        assertThat(ledger().balance(company.companyId()).available()).isEqualTo(100);
+        assertThat(ledger().balance(company.companyId()).available()).isEqualTo(Api.TRIAL);
         assertThat(entries(company, CreditLedger.EntryType.REFUND)).isEqualTo(2);
         LedgerInvariant.check(ledger(), company.companyId()).assertHolds();
     }
@@ -406,8 +406,8 @@ class BillingTest {
         assertThat(session.path("client_reference_id").asText()).isEqualTo(company.companyId());
         assertThat(session.at("/metadata/company").asText()).isEqualTo(company.companyId());
         assertThat(stripe().deliver(lastEvent("checkout.session.completed"))).isEqualTo(200);
-        assertThat(ledger().balance(other.companyId()).available()).isEqualTo(100);
-        assertThat(ledger().balance(company.companyId()).available()).isEqualTo(5100);
+        assertThat(ledger().balance(other.companyId()).available()).isEqualTo(Api.TRIAL);
+        assertThat(ledger().balance(company.companyId()).available()).isEqualTo(Api.TRIAL + 5000);
 
         assertThat(Api.call("POST", "/billing/checkout", company.token(), "{\"item\": \"pack_1\"}").errorCode()).isEqualTo("unknown_item");
         assertThat(Api.call("POST", "/billing/checkout", company.token(), "{\"item\": \"plan_starter\", \"seats\": 0}").errorCode())
@@ -423,10 +423,10 @@ class BillingTest {
         Company company = company("Reconciled");
         pay(checkout(company, "{\"item\": \"pack_5000\"}"));
         pay(checkout(company, "{\"item\": \"plan_starter\", \"seats\": 3}"));
-        await(() -> ledger().balance(company.companyId()).available() == 100 + 5000 + 3000, "pack and first invoice");
+        await(() -> ledger().balance(company.companyId()).available() == Api.TRIAL + 5000 + 3000, "pack and first invoice");
         String subscription = lastEvent("customer.subscription.created").at("/data/object/id").asText();
         ObjectNode renewal = stripe().renew(subscription);
-        await(() -> ledger().balance(company.companyId()).available() == 100 + 5000 + 6000, "second invoice");
+        await(() -> ledger().balance(company.companyId()).available() == Api.TRIAL + 5000 + 6000, "second invoice");
 
         assertThat(Api.call("GET", "/admin/billing/reconcile", company.token(), null).errorCode()).isEqualTo("operators_only");
         stack().cognito().addToGroup(company.email(), "operators");

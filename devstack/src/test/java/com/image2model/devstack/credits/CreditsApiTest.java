@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.image2model.credits.CreditLedger;
 import com.image2model.devstack.TestStack;
+import com.image2model.devstack.identity.Api;
 import com.image2model.devstack.identity.LoginFlow;
 import com.image2model.platform.AwsClients;
 import com.image2model.platform.Settings;
@@ -41,13 +42,13 @@ class CreditsApiTest {
         String company = acmeClaims.get("company_id").asText();
 
         JsonNode credits = get("/credits", acme).body();
-        assertThat(credits.get("available").asLong()).isEqualTo(100);
+        assertThat(credits.get("available").asLong()).isEqualTo(Api.TRIAL);
         assertThat(credits.get("held").asLong()).isZero();
         assertThat(credits.get("usedThisMonth").asLong()).isZero();
         assertThat(credits.get("lowBalance").asBoolean()).isFalse();
 
-        JsonNode high = post("/credits/estimate", acme, "{\"quality\": \"high\", \"files\": 2}").body();
-        assertThat(high.get("cost").asLong()).isEqualTo(140);
+        JsonNode high = post("/credits/estimate", acme, "{\"quality\": \"high\", \"files\": 3}").body();
+        assertThat(high.get("cost").asLong()).isEqualTo(210);
         assertThat(high.get("fits").asBoolean()).isFalse();
         assertThat(post("/credits/estimate", acme, "{\"quality\": \"low\", \"files\": 2}").body().get("fits").asBoolean()).isTrue();
         assertThat(post("/credits/estimate", acme, "{\"quality\": \"ultra\", \"files\": 2}").body().at("/error/code").asText())
@@ -62,14 +63,14 @@ class CreditsApiTest {
         ledger.release(company, "f2", "not an image");
 
         credits = get("/credits", acme).body();
-        assertThat(credits.get("available").asLong()).isEqualTo(48);
+        assertThat(credits.get("available").asLong()).isEqualTo(Api.TRIAL - 52);
         assertThat(credits.get("usedThisMonth").asLong()).isEqualTo(52);
-        assertThat(credits.get("lowBalance").asBoolean()).isTrue();
+        assertThat(credits.get("lowBalance").asBoolean()).as("below the threshold of 70").isEqualTo(Api.TRIAL - 52 < 70);
 
         JsonNode entries = get("/credits/ledger", acme).body().get("entries");
         assertThat(entries).extracting(e -> e.get("type").asText())
                 .containsExactly("RELEASE", "CAPTURE", "RESERVE", "RESERVE", "GRANT");
-        assertThat(entries.get(0).get("balanceAfter").asLong()).isEqualTo(48);
+        assertThat(entries.get(0).get("balanceAfter").asLong()).isEqualTo(Api.TRIAL - 52);
 
         String today = LocalDate.now(ZoneOffset.UTC).toString();
         JsonNode byDay = get("/usage?from=" + today + "&to=" + today + "&groupBy=day", acme).body();
@@ -83,7 +84,7 @@ class CreditsApiTest {
         assertThat(get("/credits/ledger?cursor=abc", acme).status()).isEqualTo(400);
 
         // Another company sees only its own money.
-        assertThat(get("/credits", globex).body().get("available").asLong()).isEqualTo(100);
+        assertThat(get("/credits", globex).body().get("available").asLong()).isEqualTo(Api.TRIAL);
         assertThat(get("/credits/ledger", globex).body().get("entries")).extracting(e -> e.get("type").asText()).containsExactly("GRANT");
         assertThat(get("/usage?groupBy=user", globex).body().get("rows")).isEmpty();
         assertThat(get("/credits/ledger?cursor=6", globex).body().get("entries")).extracting(e -> e.get("type").asText())

@@ -27,8 +27,8 @@ class LowBalanceTest {
         String company = new ObjectMapper().readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1])).get("company_id").asText();
 
         CreditLedger ledger = CreditsModule.ledger();
-        ledger.reserve(company, "a", 20, Instant.now().plusSeconds(600));
-        assertThat(emailsTo("admin@" + domain)).as("100 -> 80: still above 70").isZero();
+        ledger.reserve(company, "a", com.image2model.devstack.identity.Api.TRIAL - 80, Instant.now().plusSeconds(600));
+        assertThat(emailsTo("admin@" + domain)).as("trial -> 80: still above 70").isZero();
         ledger.reserve(company, "b", 20, Instant.now().plusSeconds(600));
         assertThat(emailsTo("admin@" + domain)).as("80 -> 60: crossed").isEqualTo(1);
         ledger.reserve(company, "c", 20, Instant.now().plusSeconds(600));

@@ -16,6 +16,8 @@ public final class Api {
 
     public static final ObjectMapper JSON = new ObjectMapper();
     public static final String PASSWORD = "Correct-Horse-9";
+    /** The credits a new company starts with, as the catalog says (tests follow the catalog, not a copy of it). */
+    public static final long TRIAL = com.image2model.credits.Catalog.load().trialCredits();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     public record Answer(int status, JsonNode body, java.net.http.HttpHeaders headers) {

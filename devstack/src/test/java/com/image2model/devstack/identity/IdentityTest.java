@@ -141,10 +141,10 @@ class IdentityTest {
                 .items();
         assertThat(ledger).hasSize(1);
         assertThat(ledger.get(0).get("type").s()).isEqualTo("GRANT");
-        assertThat(ledger.get(0).get("amount").n()).isEqualTo("100");
+        assertThat(ledger.get(0).get("amount").n()).isEqualTo(String.valueOf(Api.TRIAL));
         Map<String, AttributeValue> balance = TestStack.get().aws().dynamoDb().getItem(g -> g.tableName(table)
                 .key(Map.of("PK", AttributeValue.fromS("C#" + companyId), "SK", AttributeValue.fromS("BALANCE")))).item();
-        assertThat(balance.get("available").n()).isEqualTo("100");
+        assertThat(balance.get("available").n()).isEqualTo(String.valueOf(Api.TRIAL));
     }
 
     private static long memberCount(String companyId) {

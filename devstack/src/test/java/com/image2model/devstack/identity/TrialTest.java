@@ -18,18 +18,18 @@ class TrialTest {
     @Test
     void addressVariantsOfOneMailboxGetOneTrial() throws Exception {
         String name = "mallory" + System.nanoTime();
-        assertThat(available(signUp(name + "+1@gmail.com", null).accessToken())).isEqualTo(100);
+        assertThat(available(signUp(name + "+1@gmail.com", null).accessToken())).isEqualTo(Api.TRIAL);
         assertThat(available(signUp(name + "+2@gmail.com", null).accessToken())).isZero();
         assertThat(available(signUp(name.charAt(0) + "." + name.substring(1) + "@googlemail.com", null).accessToken())).isZero();
         // Another mailbox still gets its own.
-        assertThat(available(signUp("someone" + System.nanoTime() + "@gmail.com", null).accessToken())).isEqualTo(100);
+        assertThat(available(signUp("someone" + System.nanoTime() + "@gmail.com", null).accessToken())).isEqualTo(Api.TRIAL);
     }
 
     @Test
     void aCompanyErasedAndFoundedAgainStartsWithoutATrial() throws Exception {
         String domain = Api.domain("again");
         String first = signUp("founder@" + domain, "Again Studio").accessToken();
-        assertThat(available(first)).isEqualTo(100);
+        assertThat(available(first)).isEqualTo(Api.TRIAL);
         String companyId = Api.claims(first).path("company_id").asText();
         assertThat(call("DELETE", "/company", first, "{\"confirm\": \"Again Studio\"}").status()).isEqualTo(202);
         long until = System.currentTimeMillis() + 30_000;

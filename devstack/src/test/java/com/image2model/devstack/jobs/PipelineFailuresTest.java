@@ -65,7 +65,7 @@ class PipelineFailuresTest {
         JsonNode failed = Jobs.await(company, id(job), Jobs.state("FAILED"));
 
         assertThat(failed.at("/files/0/reason").asText()).contains("No object could be found in the image").contains("credits were released");
-        assertThat(Jobs.ledger().balance(company.companyId()).available()).isEqualTo(100);
+        assertThat(Jobs.ledger().balance(company.companyId()).available()).isEqualTo(Api.TRIAL);
         assertThat(Jobs.captures(company)).isZero();
         Jobs.assertSettled(company);
     }
@@ -114,7 +114,7 @@ class PipelineFailuresTest {
         fal.resetFaults();
 
         assertThat(failed.at("/files/0/reason").asText()).contains("could not be reached after 5 attempts");
-        assertThat(Jobs.ledger().balance(company.companyId()).available()).isEqualTo(100);
+        assertThat(Jobs.ledger().balance(company.companyId()).available()).isEqualTo(Api.TRIAL);
         // The message itself is kept in the dead-letter queue for the operators.
         String dlq = Jobs.stack().provisioner().ref("JobsDeadLetterQueue");
         boolean found = false;
@@ -167,7 +167,7 @@ class PipelineFailuresTest {
         JsonNode after = Jobs.job(company, id(job));
         assertThat(after.at("/files/0/times/completedAt")).isEqualTo(done.at("/files/0/times/completedAt"));
         assertThat(Jobs.captures(company)).isEqualTo(1);
-        assertThat(Jobs.ledger().balance(company.companyId()).available()).isEqualTo(100 - 35);
+        assertThat(Jobs.ledger().balance(company.companyId()).available()).isEqualTo(Api.TRIAL - 35);
         Jobs.assertSettled(company);
     }
 
@@ -224,7 +224,7 @@ class PipelineFailuresTest {
         JsonNode failed = Jobs.await(company, id(created.body()), Jobs.state("FAILED"));
 
         assertThat(failed.at("/files/0/reason").asText()).contains("not a JPEG, PNG or WebP image");
-        assertThat(Jobs.ledger().balance(company.companyId()).available()).isEqualTo(100);
+        assertThat(Jobs.ledger().balance(company.companyId()).available()).isEqualTo(Api.TRIAL);
         Jobs.assertSettled(company);
     }
 
@@ -284,7 +284,7 @@ class PipelineFailuresTest {
         assertThat(cancelled.body().at("/files/1/state").asText()).isEqualTo("CANCELLED");
         assertThat(cancelled.body().at("/files/0/reason").asText()).contains("Cancelled by " + company.email());
         assertThat(fal.requests().get(rid).cancelled()).isTrue();
-        assertThat(Jobs.ledger().balance(company.companyId()).available()).isEqualTo(100);
+        assertThat(Jobs.ledger().balance(company.companyId()).available()).isEqualTo(Api.TRIAL);
         // The late upload of the second file and FAL's end change nothing.
         Jobs.put(Jobs.uploads(job).get(1), IMAGE);
         Thread.sleep(3_500);
@@ -311,20 +311,20 @@ class PipelineFailuresTest {
         assertThat(Jobs.put(Jobs.uploads(job).get(0), IMAGE).statusCode()).isEqualTo(200);
         Thread.sleep(2_000);
         assertThat(Jobs.job(company, id(job)).at("/files/0/state").asText()).isEqualTo("FAILED");
-        assertThat(Jobs.ledger().balance(company.companyId()).available()).isEqualTo(100);
+        assertThat(Jobs.ledger().balance(company.companyId()).available()).isEqualTo(Api.TRIAL);
         Jobs.assertSettled(company);
     }
 
     @Test
     void aCompanyThatCannotPayGets402AndNothingIsCreated() throws Exception {
         Jobs.Company company = Jobs.company("Short Of Credits", 0);
-        Api.Answer refused = Jobs.create(company, "high", List.of(IMAGE, IMAGE), "image/jpeg");
+        Api.Answer refused = Jobs.create(company, "high", List.of(IMAGE, IMAGE, IMAGE), "image/jpeg");
 
         assertThat(refused.status()).isEqualTo(402);
         assertThat(refused.errorCode()).isEqualTo("insufficient_credits");
-        assertThat(refused.body().at("/error/message").asText()).contains("140").contains("100");
+        assertThat(refused.body().at("/error/message").asText()).contains("210").contains(String.valueOf(Api.TRIAL));
         assertThat(Api.call("GET", "/jobs", company.token(), null).body().path("jobs")).isEmpty();
-        assertThat(Jobs.ledger().balance(company.companyId()).available()).isEqualTo(100);
+        assertThat(Jobs.ledger().balance(company.companyId()).available()).isEqualTo(Api.TRIAL);
         assertThat(Jobs.ledger().holds(company.companyId())).isEmpty();
         Jobs.assertSettled(company);
     }
@@ -498,7 +498,7 @@ class PipelineFailuresTest {
 
         Jobs.await(company, id(job), Jobs.fileState("DONE"));
         assertThat(Jobs.captures(company)).isEqualTo(1);
-        assertThat(Jobs.ledger().balance(company.companyId()).available()).isEqualTo(100 - 35);
+        assertThat(Jobs.ledger().balance(company.companyId()).available()).isEqualTo(Api.TRIAL - 35);
         Jobs.assertSettled(company);
     }
 }

@@ -162,7 +162,9 @@ class RateLimitTest {
     void afterTheWindowTheCounterStartsAgainAndARefusedTakeCountsNothing() {
         String company = "rate-test-" + java.util.UUID.randomUUID();
         String user = "user-" + java.util.UUID.randomUUID();
-        RateLimiter limiter = limiter(Clock.fixed(Instant.parse("2026-12-01T10:00:05Z"), ZoneOffset.UTC));
+        // An hour that has not come yet: the counters' expiry (which the table's TTL honours) is in the future.
+        Instant hour = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).plus(java.time.Duration.ofHours(2));
+        RateLimiter limiter = limiter(Clock.fixed(hour.plusSeconds(5), ZoneOffset.UTC));
         for (int i = 0; i < 10; i++) {
             limiter.take(company, user, LIMITS.jobs());
         }
@@ -171,7 +173,7 @@ class RateLimitTest {
 
         // Room for the job, none for its images: neither is counted.
         limiter.take(company, user, Map.of(LIMITS.images(), 98L));
-        RateLimiter nextMinute = limiter(Clock.fixed(Instant.parse("2026-12-01T10:01:00Z"), ZoneOffset.UTC));
+        RateLimiter nextMinute = limiter(Clock.fixed(hour.plusSeconds(60), ZoneOffset.UTC));
         Map<RateLimit, Long> job = new LinkedHashMap<>();
         job.put(LIMITS.jobs(), 1L);
         job.put(LIMITS.images(), 3L);
@@ -182,7 +184,7 @@ class RateLimitTest {
         assertThat(usage.get(1).used()).isEqualTo(98);
 
         // The next hour: everything is free again.
-        RateLimiter nextHour = limiter(Clock.fixed(Instant.parse("2026-12-01T11:00:00Z"), ZoneOffset.UTC));
+        RateLimiter nextHour = limiter(Clock.fixed(hour.plusSeconds(3600), ZoneOffset.UTC));
         job.put(LIMITS.images(), 100L);
         nextHour.take(company, user, job);
         assertThat(nextHour.usage(company, user, List.of(LIMITS.images())).get(0).remaining()).isZero();
