@@ -145,9 +145,16 @@ async function signIn(page) {
     await page.locator('#rename-job').click();
     await page.locator('main h1', { hasText: 'Sneaker and vase' }).waitFor();
 
-    step('open the 3D view: the viewer loads the model');
+    step('each model has its picture on the job page');
+    await page.locator('tr[data-file] img.thumb').nth(2).waitFor();
+    await snap(page, 'job-pictures');
+
+    step('open the 3D view: the viewer loads the model, its picture as the poster, and its quality check');
     await page.getByRole('link', { name: 'View 3D' }).first().click();
     await page.locator('#viewer[data-loaded=true]').waitFor({ timeout: 60000 });
+    if (!(await page.locator('#viewer').getAttribute('poster'))) throw new Error('the viewer has no poster');
+    await page.locator('#quality dt', { hasText: 'Closed (watertight)' }).waitFor();
+    await page.locator('#quality-warnings').waitFor();
     await page.waitForTimeout(500);
     await snap(page, 'model-view');
 
@@ -162,7 +169,24 @@ async function signIn(page) {
     await page.goto(site + '/#/jobs');
     await page.locator('table .state').first().waitFor();
     await page.locator('table a', { hasText: 'Sneaker and vase' }).waitFor();
+    await page.locator('tbody tr', { hasText: 'Sneaker and vase' }).locator('img.thumb').waitFor();
     await snap(page, 'jobs');
+
+    step('the gallery: every model as a picture, filtered by quality');
+    await page.goto(site + '/#/gallery');
+    await page.locator('#gallery li img.thumb').nth(2).waitFor();
+    await snap(page, 'gallery');
+    await page.locator('#gallery-quality').selectOption('high');
+    await page.locator('#gallery-filters button[type=submit]').click();
+    await page.locator('#gallery-status', { hasText: 'No models match' }).waitFor();
+    await page.locator('#gallery-quality').selectOption('low');
+    await page.locator('#gallery-filters button[type=submit]').click();
+    await page.locator('#gallery li').nth(2).waitFor();
+
+    step('Home shows the latest job with its picture');
+    await page.goto(site + '/#/home');
+    await page.locator('#recent-jobs li img.thumb').first().waitFor();
+    await snap(page, 'home-pictures');
 
     step('the ledger shows the three captures');
     await page.goto(site + '/#/credits');

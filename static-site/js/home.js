@@ -1,7 +1,7 @@
 // Home, the page after sign-in: credits, this month's use, the last 30 days, the last jobs, and what to do next.
 import { api, balanceLine } from './api.js';
 import { isAdmin } from './session.js';
-import { chart, everyDay, fmt, h, images, show, when } from './ui.js';
+import { chart, everyDay, fmt, h, images, show, thumb, when } from './ui.js';
 import { firstSteps, firstVisit } from './onboarding.js';
 import { badge, jobState } from './words.js';
 
@@ -49,6 +49,7 @@ export async function homePage() {
             h(
               'li',
               {},
+              thumb(j.cover, ''),
               h('a', { href: '#/jobs/' + j.jobId }, j.name || 'Job'),
               ' ',
               badge(j.state, jobState(j)),

@@ -1,7 +1,7 @@
-// The jobs list, a job's page (polled), retrying failed files, and a model in the 3D viewer.
+// The jobs list, a job's page (polled) and retrying failed files.
 import { api, balanceLine, uploadHeaders } from './api.js';
 import { fail } from './router.js';
-import { fmt, h, message, show, state, view, when } from './ui.js';
+import { fmt, h, show, state, thumb, view, when } from './ui.js';
 import { badge, fileState, jobState } from './words.js';
 
 export async function jobsPage() {
@@ -21,7 +21,9 @@ export async function jobsPage() {
               h(
                 'tr',
                 {},
-                ...['Job', 'State', 'Files', 'Quality', 'Credits', 'Created'].map((t) => h('th', { scope: 'col' }, t)),
+                ...['Preview', 'Job', 'State', 'Files', 'Quality', 'Credits', 'Created'].map((t) =>
+                  h('th', { scope: 'col' }, t),
+                ),
               ),
             ),
             h(
@@ -31,6 +33,7 @@ export async function jobsPage() {
                 h(
                   'tr',
                   {},
+                  h('td', {}, thumb(j.cover, '')),
                   h('td', {}, h('a', { href: '#/jobs/' + j.jobId }, j.name || j.jobId)),
                   h('td', {}, badge(j.state, jobState(j))),
                   h(
@@ -59,7 +62,7 @@ export async function jobPage(jobId, delay = 1000) {
     h(
       'tr',
       { 'data-file': f.fileId },
-      h('td', {}, f.name),
+      h('td', {}, h('span', { class: 'file-name' }, thumb(f.thumbnail, ''), f.name)),
       h(
         'td',
         {},
@@ -200,53 +203,4 @@ export async function retry(job, failed) {
     next.files.map((f, i) => fetch(f.upload.url, { method: 'PUT', headers: uploadHeaders(f.upload), body: files[i] })),
   );
   location.hash = '#/jobs/' + next.jobId;
-}
-
-export async function modelPage(jobId, fileId) {
-  const job = await api('GET', '/jobs/' + jobId);
-  const file = job.files.find((f) => f.fileId === fileId);
-  if (!file || file.state !== 'DONE') {
-    show('Model', message('This model is not ready.'));
-    return;
-  }
-  const viewer = h('model-viewer', {
-    src: file.result.url,
-    alt: '3D model made from ' + file.name,
-    'camera-controls': true,
-    'touch-action': 'pan-y',
-    'environment-image': 'neutral',
-    'shadow-intensity': 1,
-    exposure: 1,
-    id: 'viewer',
-  });
-  viewer.addEventListener('load', () => viewer.setAttribute('data-loaded', 'true'));
-  viewer.addEventListener('error', () => viewer.setAttribute('data-error', 'true'));
-  show(
-    file.name,
-    viewer,
-    h(
-      'div',
-      { class: 'stats' },
-      h('div', { class: 'stat' }, h('b', {}, fmt(file.model.faces)), 'faces'),
-      h('div', { class: 'stat' }, h('b', {}, fmt(file.model.vertices)), 'vertices'),
-      h('div', { class: 'stat' }, h('b', {}, fmt(Math.round(file.model.bytes / 1024)) + ' KB'), 'GLB size'),
-    ),
-    h(
-      'p',
-      {},
-      h(
-        'a',
-        {
-          class: 'button',
-          id: 'download',
-          href: file.result.url,
-          download: file.name.replace(/\.[^.]+$/, '') + '.glb',
-        },
-        'Download GLB',
-      ),
-      ' ',
-      h('a', { href: '#/jobs/' + jobId }, 'Back to the job'),
-    ),
-    h('p', { class: 'muted' }, 'Drag to orbit, scroll or pinch to zoom. The download link is valid for 15 minutes.'),
-  );
 }

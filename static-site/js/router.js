@@ -5,7 +5,9 @@ import { homePage } from './home.js';
 import { helpPage } from './onboarding.js';
 import { billingPage, creditsPage } from './credits.js';
 import { legal, statusPage } from './info.js';
-import { jobPage, jobsPage, modelPage } from './jobs.js';
+import { galleryPage } from './gallery.js';
+import { jobPage, jobsPage } from './jobs.js';
+import { modelPage } from './model.js';
 import { opsDashboard } from './ops.js';
 import { opsCompany } from './ops-company.js';
 import { opsAudit, opsCompanies } from './ops-lists.js';
@@ -88,6 +90,8 @@ export async function render() {
         return await (a ? jobPage(a) : jobsPage());
       case 'model':
         return await modelPage(a, b);
+      case 'gallery':
+        return await galleryPage();
       case 'credits':
         return await creditsPage();
       case 'billing':

@@ -27,6 +27,11 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 export const fmt = (n) => Number(n ?? 0).toLocaleString('en-US');
+/** A model's picture (signed URL from the API), or a quiet empty square while there is none. */
+export const thumb = (signed, alt, size = 48) =>
+  signed
+    ? h('img', { src: signed.url, alt, class: 'thumb', width: size, height: size, loading: 'lazy' })
+    : h('span', { class: 'thumb none', 'aria-hidden': 'true' });
 /** "1 image", "3 images": a count with its word. */
 export const images = (n) => `${fmt(n)} ${Number(n) === 1 ? 'image' : 'images'}`;
 export const money = (cents) =>

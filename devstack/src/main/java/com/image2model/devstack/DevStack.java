@@ -85,6 +85,19 @@ public final class DevStack {
                     boolean ok = new com.image2model.devstack.bench.ChaosBench(root, images).run(System.out);
                     System.exit(ok ? 0 : 1);
                 }
+                if (args.length >= 2 && args[1].equals("thumbnail")) {
+                    int faces = 10_000;
+                    int runs = 20;
+                    for (int i = 2; i < args.length - 1; i++) {
+                        if (args[i].equals("--faces")) {
+                            faces = Integer.parseInt(args[i + 1]);
+                        } else if (args[i].equals("--runs")) {
+                            runs = Integer.parseInt(args[i + 1]);
+                        }
+                    }
+                    new com.image2model.devstack.bench.ThumbnailBench(faces, Math.max(1, runs)).run(System.out);
+                    System.exit(0);
+                }
                 if (args.length >= 2 && args[1].equals("reserve")) {
                     int threads = 8;
                     int seconds = 10;
@@ -99,7 +112,7 @@ public final class DevStack {
                     System.exit(0);
                 }
                 if (args.length < 2 || !args[1].equals("coldstart")) {
-                    usage("the benchmarks are 'bench coldstart', 'bench reserve', 'bench pipeline' and 'bench chaos'");
+                    usage("the benchmarks are 'bench coldstart', 'bench reserve', 'bench pipeline', 'bench chaos' and 'bench thumbnail'");
                 }
                 int runs = 5;
                 for (int i = 2; i < args.length - 1; i++) {
@@ -462,6 +475,7 @@ public final class DevStack {
                 "  reset [--data DIR]                   delete the kept data, after saying what it deletes",
                 "  invoke <FunctionLogicalId> <event>   run one function once with an event file",
                 "  bench coldstart [--runs N]           cold-start time of every function (default 5 runs)",
+                "  bench thumbnail [--faces N] [--runs R]  a model's picture and quality report (default 10,000 faces, 20 runs)",
                 "  bench reserve [--threads N] [--seconds S]  credit reservations per second on one company (default 8, 10)",
                 "  bench pipeline [--images N] [--quality Q]  a batch through the whole pipeline: overhead and Lambda time per image",
                 "  bench chaos [--images N]             a batch (default 50) with FAL faults, worker crashes and a webhook outage: what became of each image",

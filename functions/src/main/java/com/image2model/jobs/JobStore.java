@@ -177,15 +177,53 @@ public final class JobStore implements Jobs {
     }
 
     /** The model is stored: DONE, and the hold captured, in one transaction. */
-    public boolean markDone(JobFile file, long faces, long vertices, long glbBytes) {
-        Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":at", s(now()));
-        values.put(":faces", n(faces));
-        values.put(":vertices", n(vertices));
-        values.put(":bytes", n(glbBytes));
-        return end(file, FileTransitions.Step.MODEL_STORED,
-                "completedAt = :at, faces = :faces, vertices = :vertices, glbBytes = :bytes", values, "done", null);
+    /** What the result path learnt of a stored model: its counts, quality report (JSON) and thumbnail's key (null: none). */
+    public record Made(long faces, long vertices, long glbBytes, String reportJson, String thumbnailKey) {
     }
+
+    /**
+     * The model is stored: DONE, the hold captured, the job's cover (its first thumbnail) set if it
+     * has none, and the model's entry in the company's gallery ({@code MODEL#{completedAt}#{job}#{file}},
+     * newest last in key order), all in one transaction.
+     */
+    public boolean markDone(JobFile file, Made made) {
+        String at = now();
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":at", s(at));
+        values.put(":faces", n(made.faces()));
+        values.put(":vertices", n(made.vertices()));
+        values.put(":bytes", n(made.glbBytes()));
+        String set = "completedAt = :at, faces = :faces, vertices = :vertices, glbBytes = :bytes";
+        if (made.reportJson() != null) {
+            values.put(":report", s(made.reportJson()));
+            set += ", report = :report";
+        }
+        if (made.thumbnailKey() != null) {
+            values.put(":thumb", s(made.thumbnailKey()));
+            set += ", thumbnailKey = :thumb";
+        }
+        TableTransaction alongside = alongside(file, FileTransitions.Step.MODEL_STORED, null, set, values, "done",
+                made.thumbnailKey() == null ? null : ", coverKey = if_not_exists(coverKey, :cover)",
+                made.thumbnailKey() == null ? Map.of() : Map.of(":cover", s(made.thumbnailKey())));
+        if (!alongside.isEmpty()) {
+            Map<String, AttributeValue> entry = new HashMap<>(key(file.companyId(), GALLERY_PREFIX + at + "#" + file.jobId() + "#" + file.fileId()));
+            entry.put("jobId", s(file.jobId()));
+            entry.put("fileId", s(file.fileId()));
+            entry.put("name", s(file.name()));
+            entry.put("completedAt", s(at));
+            entry.put("faces", n(made.faces()));
+            entry.put("resultKey", s(file.resultKey()));
+            if (made.thumbnailKey() != null) {
+                entry.put("thumbnailKey", s(made.thumbnailKey()));
+            }
+            job(file.companyId(), file.jobId()).ifPresent(job -> entry.put("quality", s(job.quality())));
+            alongside.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(entry)).build());
+        }
+        return end(file, FileTransitions.Step.MODEL_STORED, alongside, null);
+    }
+
+    /** The gallery's entries: one per finished model, in the company's partition. */
+    public static final String GALLERY_PREFIX = "MODEL#";
 
     /** The file cannot be made ({@code step} says why: a refused upload, a failed submission or generation): FAILED with the reason, and the hold released, in one transaction. */
     public boolean markFailed(JobFile file, FileTransitions.Step step, String reason) {
@@ -231,8 +269,11 @@ public final class JobStore implements Jobs {
 
     private boolean end(JobFile file, FileTransitions.Step step, String set, Map<String, AttributeValue> values, String counter,
                         String reason) {
+        return end(file, step, alongside(file, step, null, set, values, counter), reason);
+    }
+
+    private boolean end(JobFile file, FileTransitions.Step step, TableTransaction alongside, String reason) {
         FileState to = step.to();
-        TableTransaction alongside = alongside(file, step, null, set, values, counter);
         if (file.holdId() == null) {
             return transactPlain(alongside);
         }
@@ -279,6 +320,13 @@ public final class JobStore implements Jobs {
      */
     private TableTransaction alongside(JobFile file, FileTransitions.Step step, FileState read, String set,
                                        Map<String, AttributeValue> values, String counter) {
+        return alongside(file, step, read, set, values, counter, null, Map.of());
+    }
+
+    /** {@code jobSet}: more of the job item's SET (", a = :a"), with {@code jobValues}; only with a counter. */
+    private TableTransaction alongside(JobFile file, FileTransitions.Step step, FileState read, String set,
+                                       Map<String, AttributeValue> values, String counter, String jobSet,
+                                       Map<String, AttributeValue> jobValues) {
         Set<FileState> from = FileTransitions.condition(step, read);
         if (from.isEmpty()) {
             return TableTransaction.empty();
@@ -300,9 +348,12 @@ public final class JobStore implements Jobs {
                 .updateExpression(update).conditionExpression(condition).expressionAttributeNames(Map.of("#status", "status"))
                 .expressionAttributeValues(all)).build());
         if (counter != null) {
+            Map<String, AttributeValue> jobAll = new HashMap<>(jobValues);
+            jobAll.put(":one", n(1));
+            jobAll.put(":at", s(now()));
             items.add(TransactWriteItem.builder().update(u -> u.tableName(table).key(key(file.companyId(), "JOB#" + file.jobId()))
-                    .updateExpression("ADD " + counter + " :one SET updatedAt = :at")
-                    .expressionAttributeValues(Map.of(":one", n(1), ":at", s(now())))).build());
+                    .updateExpression("ADD " + counter + " :one SET updatedAt = :at" + (jobSet == null ? "" : jobSet))
+                    .expressionAttributeValues(jobAll)).build());
         }
         return items;
     }
@@ -337,6 +388,54 @@ public final class JobStore implements Jobs {
         String next = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() && jobs.size() == limit
                 ? jobs.get(jobs.size() - 1).jobId() : null;
         return new Page(jobs, next);
+    }
+
+    /** A finished model as the gallery lists it; {@code cursor} is its place for the next page. */
+    public record Model(String jobId, String fileId, String name, String quality, String completedAt, long faces, String thumbnailKey,
+                        String cursor) {
+    }
+
+    public record ModelPage(List<Model> models, String nextCursor) {
+    }
+
+    /**
+     * The company's finished models, newest first: {@code quality} (null: any), completed on days
+     * {@code fromDay}..{@code toDay} (ISO dates, inclusive; null: open), after {@code cursor} (the
+     * last model of the previous page). The days are the key's range; the quality is a filter, so
+     * reading goes on (a bounded number of pages) until the page is full.
+     */
+    public ModelPage models(String companyId, String cursor, int limit, String quality, String fromDay, String toDay) {
+        String low = GALLERY_PREFIX + (fromDay == null ? "" : fromDay);
+        String high = GALLERY_PREFIX + (toDay == null ? "~" : toDay + "~");
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":pk", s(TableKeys.company(companyId)), ":low", s(low), ":high", s(high)));
+        if (quality != null) {
+            values.put(":q", s(quality));
+        }
+        List<Model> models = new ArrayList<>();
+        Map<String, AttributeValue> start = cursor == null ? null : key(companyId, GALLERY_PREFIX + cursor);
+        for (int read = 0; read < 10 && models.size() < limit; read++) {
+            Map<String, AttributeValue> from = start;
+            int wanted = limit - models.size();
+            QueryResponse page = db.query(q -> {
+                q.tableName(table).keyConditionExpression("PK = :pk AND SK BETWEEN :low AND :high").expressionAttributeValues(values)
+                        .scanIndexForward(false).limit(wanted).exclusiveStartKey(from);
+                if (quality != null) {
+                    q.filterExpression("quality = :q");
+                }
+            });
+            for (Map<String, AttributeValue> item : page.items()) {
+                models.add(new Model(str(item, "jobId"), str(item, "fileId"), str(item, "name"), str(item, "quality"), str(item, "completedAt"),
+                        num(item, "faces"), str(item, "thumbnailKey"), item.get("SK").s().substring(GALLERY_PREFIX.length())));
+            }
+            if (!page.hasLastEvaluatedKey() || page.lastEvaluatedKey().isEmpty()) {
+                return new ModelPage(models, null);
+            }
+            start = page.lastEvaluatedKey();
+        }
+        // Full, or read as far as one request may: the next page starts after what was last read.
+        String next = models.size() == limit ? models.get(models.size() - 1).cursor()
+                : start.get("SK").s().substring(GALLERY_PREFIX.length());
+        return new ModelPage(models, next);
     }
 
     /** A job id made at {@code millis}: time first (hex milliseconds), so ids sort by creation; the random part keeps them apart. */
@@ -384,7 +483,7 @@ public final class JobStore implements Jobs {
         return new Job(companyId, str(item, "jobId"), str(item, "name"), str(item, "quality"), (int) num(item, "files"),
                 num(item, "costPerFile"), num(item, "cost"), str(item, "createdAt"), str(item, "createdBy"), str(item, "updatedAt"),
                 (int) num(item, "uploaded"), (int) num(item, "done"), (int) num(item, "failed"), (int) num(item, "cancelled"),
-                item.containsKey("cancelRequested") && Boolean.TRUE.equals(item.get("cancelRequested").bool()));
+                item.containsKey("cancelRequested") && Boolean.TRUE.equals(item.get("cancelRequested").bool()), str(item, "coverKey"));
     }
 
     private static JobFile toFile(String companyId, Map<String, AttributeValue> item) {
@@ -394,7 +493,7 @@ public final class JobStore implements Jobs {
                 blankToNull(str(item, "falStatusUrl")), blankToNull(str(item, "falResponseUrl")), blankToNull(str(item, "falCancelUrl")),
                 str(item, "model"), optNum(item, "faces"), optNum(item, "vertices"), optNum(item, "glbBytes"),
                 optNum(item, "width") == null ? null : optNum(item, "width").intValue(),
-                optNum(item, "height") == null ? null : optNum(item, "height").intValue());
+                optNum(item, "height") == null ? null : optNum(item, "height").intValue(), str(item, "report"), str(item, "thumbnailKey"));
     }
 
     private String now() {

@@ -13,6 +13,8 @@ import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequ
 /** Jobs and files as the API shows them, with the presigned URLs to upload an image and fetch its model. */
 public final class JobViews {
 
+    private static final tools.jackson.databind.json.JsonMapper REPORTS = tools.jackson.databind.json.JsonMapper.builder().build();
+
     private final S3Presigner presigner;
     private final String uploadsBucket;
     private final String resultsBucket;
@@ -50,9 +52,26 @@ public final class JobViews {
         return entry;
     }
 
+    /**
+     * A GET URL for one of the company's results (a model or its picture), valid for the result URL
+     * time; null for a key outside the company's results prefix, which is never signed.
+     */
+    Map<String, Object> signed(String companyId, String key) {
+        if (key == null || !key.startsWith("results/" + companyId + "/")) {
+            return null;
+        }
+        var get = presigner.presignGetObject(p -> p.signatureDuration(resultUrlTtl).getObjectRequest(g -> g.bucket(resultsBucket).key(key)));
+        return Map.of("url", get.url().toString(), "expiresAt", get.expiration().toString());
+    }
+
     Map<String, Object> summary(JobStore.Job job) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("jobId", job.jobId());
+        Map<String, Object> cover = signed(job.companyId(), job.coverKey());
+        if (cover != null) {
+            // The first finished model's picture: the jobs list and the home page show it.
+            out.put("cover", cover);
+        }
         out.put("name", job.name());
         out.put("state", job.state());
         out.put("quality", job.quality());
@@ -96,7 +115,14 @@ public final class JobViews {
             model.put("vertices", file.vertices());
             model.put("bytes", file.glbBytes());
             model.put("generator", file.model());
+            if (file.report() != null) {
+                model.put("quality", REPORTS.readValue(file.report(), Map.class));
+            }
             out.put("model", model);
+            Map<String, Object> thumbnail = withResult ? signed(file.companyId(), file.thumbnailKey()) : null;
+            if (thumbnail != null) {
+                out.put("thumbnail", thumbnail);
+            }
             if (withResult) {
                 var get = presigner.presignGetObject(p -> p.signatureDuration(resultUrlTtl)
                         .getObjectRequest(g -> g.bucket(resultsBucket).key(file.resultKey())));

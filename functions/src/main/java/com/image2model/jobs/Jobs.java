@@ -21,7 +21,7 @@ public interface Jobs {
 
     record Job(String companyId, String jobId, String name, String quality, int files, long costPerFile, long cost,
                       String createdAt, String createdBy, String updatedAt, int uploaded, int done, int failed, int cancelled,
-                      boolean cancelRequested) {
+                      boolean cancelRequested, String coverKey) {
         public String state() {
             int ended = done + failed + cancelled;
             if (ended < files) {
@@ -40,7 +40,8 @@ public interface Jobs {
     record JobFile(String companyId, String jobId, String fileId, String name, String contentType, long size, FileState state,
                           String reason, String holdId, long cost, String createdAt, String uploadedAt, String submittedAt,
                           String completedAt, String falRequestId, String falStatusUrl, String falResponseUrl, String falCancelUrl,
-                          String model, Long faces, Long vertices, Long glbBytes, Integer width, Integer height) {
+                          String model, Long faces, Long vertices, Long glbBytes, Integer width, Integer height, String report,
+                          String thumbnailKey) {
         public String extension() {
             ImageCheck.Format format = ImageCheck.Format.ofContentType(contentType);
             return format == null ? "bin" : format.extension();
@@ -52,6 +53,11 @@ public interface Jobs {
 
         public String resultKey() {
             return "results/" + companyId + "/" + jobId + "/" + fileId + ".glb";
+        }
+
+        /** The model's picture, beside it under the company's prefix. */
+        public String previewKey() {
+            return "results/" + companyId + "/" + jobId + "/" + fileId + ".png";
         }
     }
 

@@ -1,7 +1,9 @@
 package com.image2model.jobs;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -43,6 +45,7 @@ public final class JobsApi {
         routes.put("POST /jobs", (caller, event) -> ApiResponses.json(201, submissions.submit(caller,
                 JobRequest.read(ApiRequests.jsonBody(event), catalog, limits.maxFiles(), limits.maxFileBytes()))));
         routes.put("GET /jobs", (caller, event) -> ApiResponses.json(200, list(caller, ApiRequests.query(event).get("cursor"))));
+        routes.put("GET /models", (caller, event) -> ApiResponses.json(200, gallery(caller, ApiRequests.query(event))));
         routes.put("GET /jobs/{id}", (caller, event) -> ApiResponses.json(200, view(caller, jobId(MemberRoutes.pathId(event)))));
         routes.put("DELETE /jobs/{id}", (caller, event) -> ApiResponses.json(200, cancel(caller, jobId(MemberRoutes.pathId(event)))));
         routes.put("PATCH /jobs/{id}", (caller, event) -> {
@@ -68,6 +71,58 @@ public final class JobsApi {
         out.put("jobs", page.jobs().stream().map(views::summary).toList());
         out.put("nextCursor", page.nextCursor());
         return out;
+    }
+
+    private static final Pattern MODEL_CURSOR = Pattern.compile("[0-9T:.Z-]{10,40}#j[0-9a-f]{1,40}#f[0-9]{1,6}");
+    private static final Pattern DAY = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+    static final int GALLERY_PAGE = 24;
+
+    /** GET /models: the gallery, newest first, with each model's picture. */
+    private Map<String, Object> gallery(TenantContext caller, Map<String, String> query) {
+        String cursor = query.get("cursor");
+        if (cursor != null && !MODEL_CURSOR.matcher(cursor).matches()) {
+            throw ApiException.badRequest("invalid_cursor", "cursor must be the nextCursor of a previous page.");
+        }
+        String quality = query.get("quality");
+        if (quality != null && catalog.costPerImage(quality).isEmpty()) {
+            throw ApiException.badRequest("invalid_quality", "quality must be one of " + catalog.costs().keySet() + ".");
+        }
+        String from = day(query.get("from"), "from");
+        String to = day(query.get("to"), "to");
+        if (from != null && to != null && from.compareTo(to) > 0) {
+            throw ApiException.badRequest("invalid_range", "from must not be after to.");
+        }
+        JobStore.ModelPage page = store.models(caller.companyId(), cursor, GALLERY_PAGE, quality == null ? null : quality.toLowerCase(), from, to);
+        List<Map<String, Object>> models = new ArrayList<>();
+        for (JobStore.Model model : page.models()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("jobId", model.jobId());
+            entry.put("fileId", model.fileId());
+            entry.put("name", model.name());
+            entry.put("quality", model.quality());
+            entry.put("completedAt", model.completedAt());
+            entry.put("faces", model.faces());
+            entry.put("thumbnail", views.signed(caller.companyId(), model.thumbnailKey()));
+            models.add(entry);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("models", models);
+        out.put("nextCursor", page.nextCursor());
+        return out;
+    }
+
+    private static String day(String value, String name) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        if (!DAY.matcher(value).matches()) {
+            throw ApiException.badRequest("invalid_date", name + " must be a date like 2026-12-03.");
+        }
+        try {
+            return java.time.LocalDate.parse(value).toString();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiException.badRequest("invalid_date", name + " must be a date like 2026-12-03.");
+        }
     }
 
     private Map<String, Object> view(TenantContext caller, String jobId) {

@@ -265,7 +265,8 @@ public final class Pipeline {
         s3.putObject(p -> p.bucket(resultsBucket).key(file.resultKey()).contentType("model/gltf-binary")
                 .contentDisposition("attachment; filename=\"" + downloadName(file.name()) + "\"")
                 .metadata(Map.of("job", file.jobId(), "file", file.fileId(), "fal-request", file.falRequestId())), RequestBody.fromBytes(glb));
-        if (!store.markDone(file, info.faces(), info.vertices(), glb.length)) {
+        Preview preview = preview(file, glb);
+        if (!store.markDone(file, new JobStore.Made(info.faces(), info.vertices(), glb.length, preview.reportJson(), preview.thumbnailKey()))) {
             return WebhookOutcome.DUPLICATE;
         }
         com.image2model.platform.Metrics.count("ImagesDone", 1);
@@ -275,6 +276,33 @@ public final class Pipeline {
         }
         return WebhookOutcome.DONE;
     }
+
+    private record Preview(String reportJson, String thumbnailKey) {
+    }
+
+    /**
+     * The model's quality report and thumbnail, stored beside it. A picture is a nicety: if making
+     * or storing it fails, the model is still delivered (and charged) without one.
+     */
+    private Preview preview(JobFile file, byte[] glb) {
+        long started = System.nanoTime();
+        try {
+            com.image2model.models.ModelPreview made = com.image2model.models.ModelPreview.of(glb);
+            String thumbnailKey = null;
+            if (made.thumbnailPng() != null) {
+                s3.putObject(p -> p.bucket(resultsBucket).key(file.previewKey()).contentType("image/png")
+                        .metadata(Map.of("job", file.jobId(), "file", file.fileId())), RequestBody.fromBytes(made.thumbnailPng()));
+                thumbnailKey = file.previewKey();
+            }
+            com.image2model.platform.Metrics.milliseconds("PreviewLatency", (System.nanoTime() - started) / 1_000_000);
+            return new Preview(REPORT_JSON.writeValueAsString(made.report().toMap()), thumbnailKey);
+        } catch (RuntimeException e) {
+            LOG.warn("No preview for {}: {}", file.resultKey(), e.toString());
+            return new Preview(null, null);
+        }
+    }
+
+    private static final tools.jackson.databind.json.JsonMapper REPORT_JSON = tools.jackson.databind.json.JsonMapper.builder().build();
 
     private WebhookOutcome fail(JobFile file, String reason) {
         return failed(store.markFailed(file, FileTransitions.Step.GENERATION_FAILED, reason), "generation_failed")

@@ -36,7 +36,9 @@ class ArchitectureTest {
             FileTransitions.class, Jobs.class,
             BillingRules.class, StripeEvents.class, Reconciliation.class,
             Roster.class, SignUpPolicy.class,
-            RateLimiter.class, Erasure.class};
+            RateLimiter.class, Erasure.class,
+            com.image2model.models.GlbModel.class, com.image2model.models.QualityReport.class, com.image2model.models.Thumbnail.class,
+            com.image2model.models.ModelPreview.class};
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

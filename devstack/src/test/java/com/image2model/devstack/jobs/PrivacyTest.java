@@ -116,8 +116,9 @@ class PrivacyTest {
         assertThat(ledgerEntries(admin.companyId())).as("the ledger keeps every entry").isEqualTo(entries);
         assertThat(partition(admin.companyId()).stream().filter(i -> i.get("SK").s().startsWith("LEDGER#"))
                 .anyMatch(i -> i.get("actor").s().equals(deleted.body().path("anonymousId").asText()))).isTrue();
-        // The company keeps the work made for it.
-        assertThat(objects("ResultsBucket", "results/" + admin.companyId() + "/" + jobId + "/")).hasSize(1);
+        // The company keeps the work made for it: the model and its picture.
+        assertThat(objects("ResultsBucket", "results/" + admin.companyId() + "/" + jobId + "/")).hasSize(2)
+                .allMatch(key -> key.endsWith(".glb") || key.endsWith(".png"));
         assertThat(emailed(member.access().email(), "Your Image2Model account was deleted")).isTrue();
         assertThat(partition(bystander.companyId())).isEqualTo(bystanderBefore);
 
