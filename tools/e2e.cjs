@@ -158,12 +158,31 @@ async function signIn(page) {
     await page.waitForTimeout(500);
     await snap(page, 'model-view');
 
-    step('download the GLB');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#download').click()]);
-    const glb = path.join(outDir, 'downloaded.glb');
-    await download.saveAs(glb);
-    const magic = fs.readFileSync(glb).subarray(0, 4).toString('ascii');
-    if (magic !== 'glTF') throw new Error('the download is not a GLB (magic ' + magic + ')');
+    step('download the model as GLB, OBJ, STL, USDZ and FBX');
+    const starts = { glb: 'glTF', obj: 'PK', usdz: 'PK', fbx: '; FBX 7.4.0' };
+    for (const format of ['glb', 'obj', 'stl', 'usdz', 'fbx']) {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#download-' + format).click()]);
+      const saved = path.join(outDir, 'downloaded.' + format);
+      await download.saveAs(saved);
+      const bytes = fs.readFileSync(saved);
+      if (format === 'stl') {
+        if (bytes.length !== 84 + 50 * bytes.readUInt32LE(80)) throw new Error('the STL is not a binary STL of its face count');
+      } else if (bytes.subarray(0, starts[format].length).toString('latin1') !== starts[format]) {
+        throw new Error(`the ${format} download starts with ${bytes.subarray(0, 8).toString('latin1')}`);
+      }
+      if (format === 'usdz' && bytes.subarray(30, 40).toString('latin1') !== 'model.usda') throw new Error('USDZ: the layer is not first');
+      if (format === 'obj' && !bytes.includes('model.obj')) throw new Error('the OBJ archive has no model.obj');
+    }
+
+    step('a link to copy, valid for 7 days');
+    await page.locator('#link-format').selectOption('stl');
+    await page.locator('#link-lifetime').selectOption('604800');
+    await page.locator('#copy-link').click();
+    await page.locator('#download-status', { hasText: 'is copied' }).waitFor();
+    const copied = await page.locator('#share-link').inputValue();
+    if (!/X-Amz-Expires=604800/.test(copied)) throw new Error('the copied link does not last 7 days: ' + copied.slice(0, 80));
+    if (!(await page.locator('#viewer').getAttribute('ios-src'))) throw new Error('the viewer has no USDZ for AR Quick Look');
+    await snap(page, 'model-downloads');
 
     step('the jobs list');
     await page.goto(site + '/#/jobs');

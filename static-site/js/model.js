@@ -9,8 +9,12 @@ export async function modelPage(jobId, fileId) {
     show('Model', message('This model is not ready.'));
     return;
   }
+  const download = (format, expiresIn = 3600) =>
+    api('GET', `/jobs/${jobId}/files/${fileId}/download?format=${format}&expiresIn=${expiresIn}`);
   const viewer = h('model-viewer', {
     src: file.result.url,
+    ar: true,
+    'ar-modes': 'webxr scene-viewer quick-look',
     alt: '3D model made from ' + file.name,
     'camera-controls': true,
     'touch-action': 'pan-y',
@@ -20,6 +24,10 @@ export async function modelPage(jobId, fileId) {
     id: 'viewer',
     ...(file.thumbnail ? { poster: file.thumbnail.url } : {}),
   });
+  // Apple's AR Quick Look opens the USDZ; it is made on the first request and kept.
+  download('usdz')
+    .then((usdz) => viewer.setAttribute('ios-src', usdz.url))
+    .catch(() => {});
   viewer.addEventListener('load', () => viewer.setAttribute('data-loaded', 'true'));
   viewer.addEventListener('error', () => viewer.setAttribute('data-error', 'true'));
   show(
@@ -33,23 +41,13 @@ export async function modelPage(jobId, fileId) {
       h('div', { class: 'stat' }, h('b', {}, fmt(Math.round(file.model.bytes / 1024)) + ' KB'), 'GLB size'),
     ),
     quality(file.model.quality),
+    downloads(file, download),
+    h('p', {}, h('a', { href: '#/jobs/' + jobId }, 'Back to the job')),
     h(
       'p',
-      {},
-      h(
-        'a',
-        {
-          class: 'button',
-          id: 'download',
-          href: file.result.url,
-          download: file.name.replace(/\.[^.]+$/, '') + '.glb',
-        },
-        'Download GLB',
-      ),
-      ' ',
-      h('a', { href: '#/jobs/' + jobId }, 'Back to the job'),
+      { class: 'muted' },
+      'Drag to orbit, scroll or pinch to zoom. On a phone, "View in your space" opens it in AR.',
     ),
-    h('p', { class: 'muted' }, 'Drag to orbit, scroll or pinch to zoom. The download link is valid for 15 minutes.'),
   );
 }
 
@@ -81,5 +79,89 @@ function quality(report) {
     report.warnings.length
       ? h('ul', { class: 'warnings', id: 'quality-warnings' }, ...report.warnings.map((w) => h('li', {}, w)))
       : h('p', { class: 'muted', id: 'quality-warnings' }, 'Nothing to watch for.'),
+  );
+}
+
+const FORMATS = [
+  ['glb', 'GLB', 'the web, Android, most 3D tools'],
+  ['obj', 'OBJ', 'with its texture, zipped'],
+  ['stl', 'STL', '3D printing, in millimetres'],
+  ['usdz', 'USDZ', 'iPhone and iPad AR'],
+  ['fbx', 'FBX', 'Blender, Maya, Unity, Unreal'],
+];
+
+/** A button per format, and a link to copy that lasts as long as the person chooses. */
+function downloads(file, download) {
+  const said = h('p', { role: 'status', 'aria-live': 'polite', class: 'muted', id: 'download-status' });
+  const lifetime = h(
+    'select',
+    { id: 'link-lifetime' },
+    h('option', { value: 3600 }, '1 hour'),
+    h('option', { value: 86400 }, '1 day'),
+    h('option', { value: 604800 }, '7 days'),
+  );
+  const format = h('select', { id: 'link-format' }, ...FORMATS.map(([f, name]) => h('option', { value: f }, name)));
+  const link = h('input', {
+    id: 'share-link',
+    readonly: true,
+    'aria-label': 'Download link',
+    placeholder: 'The link appears here',
+  });
+  const get = async (f) => {
+    said.textContent = 'Preparing the ' + f.toUpperCase() + ' file…';
+    try {
+      const made = await download(f);
+      const a = h('a', { href: made.url, download: made.fileName, hidden: true });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      said.textContent = 'Downloading ' + made.fileName + '.';
+    } catch (err) {
+      said.textContent = err.message;
+    }
+  };
+  return h(
+    'section',
+    { id: 'downloads', 'aria-labelledby': 'downloads-title' },
+    h('h2', { id: 'downloads-title' }, 'Download'),
+    h(
+      'ul',
+      { class: 'formats' },
+      ...FORMATS.map(([f, name, use]) =>
+        h(
+          'li',
+          {},
+          h(
+            'button',
+            { type: 'button', id: 'download-' + f, class: f === 'glb' ? '' : 'secondary', onclick: () => get(f) },
+            name,
+          ),
+          h('span', { class: 'muted' }, ' ' + use),
+        ),
+      ),
+    ),
+    said,
+    h(
+      'form',
+      {
+        class: 'inline',
+        id: 'link-form',
+        onsubmit: async (e) => {
+          e.preventDefault();
+          try {
+            const made = await download(format.value, lifetime.value);
+            link.value = made.url;
+            await navigator.clipboard?.writeText(made.url).catch(() => {});
+            said.textContent = `A link to ${made.fileName}, valid until ${new Date(made.expiresAt).toLocaleString()}, is copied.`;
+          } catch (err) {
+            said.textContent = err.message;
+          }
+        },
+      },
+      h('div', {}, h('label', { for: 'link-format' }, 'Format'), format),
+      h('div', {}, h('label', { for: 'link-lifetime' }, 'Valid for'), lifetime),
+      h('button', { type: 'submit', class: 'secondary', id: 'copy-link' }, 'Copy a link'),
+    ),
+    link,
   );
 }

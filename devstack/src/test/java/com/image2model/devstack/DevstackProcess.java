@@ -77,12 +77,13 @@ public final class DevstackProcess implements AutoCloseable {
         }
     }
 
-    /** Waits for "is ready in N ms" and answers N. */
+    /** Waits for the whole banner ("is ready in N ms" ... "Press Ctrl-C to stop") and answers N. */
     public long awaitReady() throws InterruptedException {
         long until = System.currentTimeMillis() + 60_000;
         while (System.currentTimeMillis() < until && process.isAlive()) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("is ready in (\\d+) ms").matcher(text());
-            if (m.find()) {
+            String text = text();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("is ready in (\\d+) ms").matcher(text);
+            if (m.find() && text.indexOf("Press Ctrl-C to stop", m.end()) > 0) {
                 return Long.parseLong(m.group(1));
             }
             Thread.sleep(100);

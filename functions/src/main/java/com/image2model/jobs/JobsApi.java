@@ -31,7 +31,9 @@ public final class JobsApi {
     private final JobViews views;
     private final JobSubmissions submissions;
 
-    public JobsApi(JobStore store, Pipeline pipeline, Catalog catalog, Limits limits, JobViews views, JobSubmissions submissions) {
+    public JobsApi(JobStore store, Pipeline pipeline, Catalog catalog, Limits limits, JobViews views, JobSubmissions submissions,
+                   ModelDownloads downloads) {
+        this.downloads = downloads;
         this.store = store;
         this.pipeline = pipeline;
         this.catalog = catalog;
@@ -40,11 +42,15 @@ public final class JobsApi {
         this.submissions = submissions;
     }
 
+    private final ModelDownloads downloads;
+    private static final Pattern FILE_ID = Pattern.compile("f[0-9]{3}");
+
     public Map<String, MemberRoutes.Route> routes() {
         Map<String, MemberRoutes.Route> routes = new LinkedHashMap<>();
         routes.put("POST /jobs", (caller, event) -> ApiResponses.json(201, submissions.submit(caller,
                 JobRequest.read(ApiRequests.jsonBody(event), catalog, limits.maxFiles(), limits.maxFileBytes()))));
         routes.put("GET /jobs", (caller, event) -> ApiResponses.json(200, list(caller, ApiRequests.query(event).get("cursor"))));
+        routes.put("GET /jobs/{id}/files/{fileId}/download", (caller, event) -> ApiResponses.json(200, download(caller, event)));
         routes.put("GET /models", (caller, event) -> ApiResponses.json(200, gallery(caller, ApiRequests.query(event))));
         routes.put("GET /jobs/{id}", (caller, event) -> ApiResponses.json(200, view(caller, jobId(MemberRoutes.pathId(event)))));
         routes.put("DELETE /jobs/{id}", (caller, event) -> ApiResponses.json(200, cancel(caller, jobId(MemberRoutes.pathId(event)))));
@@ -109,6 +115,36 @@ public final class JobsApi {
         out.put("models", models);
         out.put("nextCursor", page.nextCursor());
         return out;
+    }
+
+    /** GET /jobs/{id}/files/{fileId}/download?format=glb|obj|stl|usdz|fbx&expiresIn=seconds */
+    private Map<String, Object> download(TenantContext caller, com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent event) {
+        String jobId = jobId(MemberRoutes.pathId(event));
+        String fileId = event.getPathParameters() == null ? null : event.getPathParameters().get("fileId");
+        Map<String, String> query = ApiRequests.query(event);
+        com.image2model.models.Exports.Format format = com.image2model.models.Exports.Format.named(query.getOrDefault("format", "glb"));
+        if (format == null) {
+            throw ApiException.badRequest("invalid_format", "format must be one of glb, obj, stl, usdz, fbx.");
+        }
+        java.time.Duration ttl = ModelDownloads.DEFAULT_TTL;
+        String expiresIn = query.get("expiresIn");
+        if (expiresIn != null) {
+            long seconds;
+            try {
+                seconds = Long.parseLong(expiresIn.trim());
+            } catch (NumberFormatException e) {
+                seconds = -1;
+            }
+            if (seconds < ModelDownloads.MIN_TTL.toSeconds() || seconds > ModelDownloads.MAX_TTL.toSeconds()) {
+                throw ApiException.badRequest("invalid_expiry", "expiresIn must be whole seconds from 60 (a minute) to 604800 (7 days).");
+            }
+            ttl = java.time.Duration.ofSeconds(seconds);
+        }
+        if (fileId == null || !FILE_ID.matcher(fileId).matches()) {
+            throw ApiException.notFound("Model " + fileId);
+        }
+        Jobs.JobFile file = store.file(caller.companyId(), jobId, fileId).orElseThrow(() -> ApiException.notFound("Model " + fileId));
+        return downloads.download(file, format, ttl);
     }
 
     private static String day(String value, String name) {

@@ -105,7 +105,8 @@ public final class JobsModule {
                 new PersonalLimits(CompanyModule.rateLimiter(), CompanyModule.rateLimits()), views, limits.uploadWindow(), limits.holdGrace(),
                 Clock.systemUTC());
         Map<String, MemberRoutes.Route> routes = new LinkedHashMap<>(
-                new JobsApi(store, pipeline(ledger, catalog), catalog, limits, views, submissions).routes());
+                new JobsApi(store, pipeline(ledger, catalog), catalog, limits, views, submissions,
+                        new com.image2model.jobs.ModelDownloads(AwsClients.s3(), AwsClients.s3Presigner(), config.resultsBucket())).routes());
         MemberRoutes.Route create = routes.get("POST /jobs");
         Secrets.Secret falKey = falKey();
         // Without FAL's key no job is taken: nothing is reserved for images that cannot be made yet (503 not_configured).

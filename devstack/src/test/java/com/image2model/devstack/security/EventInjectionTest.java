@@ -253,6 +253,9 @@ class EventInjectionTest {
         if (!route.path().contains("{id}")) {
             return Map.of();
         }
+        if (route.path().contains("{fileId}")) {
+            return Map.of("id", victimJob, "fileId", "f001");
+        }
         return Map.of("id", route.path().startsWith("/jobs") ? victimJob : victimMemberSub);
     }
 

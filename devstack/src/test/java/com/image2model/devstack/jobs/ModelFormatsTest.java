@@ -1,0 +1,115 @@
+package com.image2model.devstack.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.image2model.devstack.TestStack;
+import com.image2model.devstack.identity.Api;
+import com.image2model.devstack.samples.SampleImages;
+
+/**
+ * A finished model downloads as GLB, OBJ, STL, USDZ and FBX. Each conversion is made once, kept
+ * under the company's prefix, and read back by an independent reader, the Open Asset Import
+ * Library's command line (Debian's assimp-utils, which .ci/run installs): OBJ, STL and FBX have
+ * the model's face count. Links last what the person asks (up to 7 days); bad formats and
+ * lifetimes, another company's model and a model not made yet are refused.
+ */
+class ModelFormatsTest {
+
+    private static byte[] fetch(String url) throws Exception {
+        HttpResponse<byte[]> response = Jobs.HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(response.statusCode()).as(url).isEqualTo(200);
+        return response.body();
+    }
+
+    /** Faces as assimp counts them in the file. */
+    private static long assimpFaces(Path file) throws Exception {
+        Process process = new ProcessBuilder("assimp", "info", file.toString()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        Matcher faces = Pattern.compile("Faces:\\s+(\\d+)").matcher(output);
+        assertThat(faces.find()).as("assimp read " + file.getFileName() + ":\n" + output).isTrue();
+        return Long.parseLong(faces.group(1));
+    }
+
+    @Test
+    void aModelDownloadsInEveryFormatThatAnIndependentReaderOpensWithItsFaces(@TempDir Path dir) throws Exception {
+        assertThat(new ProcessBuilder("assimp", "version").start().waitFor()).as("assimp (Debian's assimp-utils) is installed").isZero();
+        Jobs.Company owner = Jobs.company("Formats Studio", 0);
+        Jobs.Company other = Jobs.company("Formats Neighbour", 0);
+        List<byte[]> images = List.of(SampleImages.photoJpeg(51, 320, 240));
+        JsonNode created = Jobs.create(owner, "low", images, "image/jpeg").body();
+        String jobId = created.path("jobId").asText();
+        Jobs.uploadAll(created, images);
+        JsonNode job = Jobs.await(owner, jobId, Jobs.state("DONE"));
+        long faces = job.at("/files/0/model/faces").asLong();
+        String route = "/jobs/" + jobId + "/files/f001/download";
+
+        for (String format : List.of("glb", "obj", "stl", "usdz", "fbx")) {
+            Api.Answer answer = Api.call("GET", route + "?format=" + format, owner.token(), null);
+            assertThat(answer.status()).as(format + " " + answer.body()).isEqualTo(200);
+            String url = answer.body().path("url").asText();
+            assertThat(URI.create(url).getPath()).contains("/results/" + owner.companyId() + "/" + jobId + "/f001.");
+            assertThat(url).contains("X-Amz-Expires=3600");
+            byte[] bytes = fetch(url);
+            Path file = dir.resolve(answer.body().path("fileName").asText());
+            Files.write(file, bytes);
+            switch (format) {
+                case "glb" -> assertThat(new String(bytes, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("glTF");
+                case "stl", "fbx" -> assertThat(assimpFaces(file)).as(format).isEqualTo(faces);
+                case "obj" -> {
+                    Path folder = Files.createDirectories(dir.resolve("obj"));
+                    try (var zip = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(bytes))) {
+                        for (var entry = zip.getNextEntry(); entry != null; entry = zip.getNextEntry()) {
+                            Files.write(folder.resolve(entry.getName()), zip.readAllBytes());
+                        }
+                    }
+                    assertThat(folder.resolve("model.mtl")).exists();
+                    assertThat(assimpFaces(folder.resolve("model.obj"))).as("obj").isEqualTo(faces);
+                }
+                default -> {
+                    assertThat(new String(bytes, 30, 10, StandardCharsets.US_ASCII)).as("the USD layer first").isEqualTo("model.usda");
+                    assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).contains("UsdPreviewSurface");
+                }
+            }
+        }
+        // Made once, then kept: the second request signs the same object.
+        var before = TestStack.get().aws().s3().headObject(h -> h.bucket(TestStack.get().provisioner().ref("ResultsBucket"))
+                .key("results/" + owner.companyId() + "/" + jobId + "/f001.fbx")).lastModified();
+        Thread.sleep(1_100);
+        Api.Answer again = Api.call("GET", route + "?format=FBX&expiresIn=604800", owner.token(), null);
+        assertThat(again.body().path("url").asText()).contains("X-Amz-Expires=604800");
+        assertThat(TestStack.get().aws().s3().headObject(h -> h.bucket(TestStack.get().provisioner().ref("ResultsBucket"))
+                .key("results/" + owner.companyId() + "/" + jobId + "/f001.fbx")).lastModified()).isEqualTo(before);
+
+        assertThat(Api.call("GET", route + "?format=ply", owner.token(), null).errorCode()).isEqualTo("invalid_format");
+        assertThat(Api.call("GET", route + "?expiresIn=30", owner.token(), null).errorCode()).isEqualTo("invalid_expiry");
+        assertThat(Api.call("GET", route + "?expiresIn=604801", owner.token(), null).errorCode()).isEqualTo("invalid_expiry");
+        assertThat(Api.call("GET", route + "?expiresIn=1e3", owner.token(), null).errorCode()).isEqualTo("invalid_expiry");
+        assertThat(Api.call("GET", "/jobs/" + jobId + "/files/f009/download", owner.token(), null).status()).isEqualTo(404);
+        assertThat(Api.call("GET", "/jobs/" + jobId + "/files/..%2Ff001/download", owner.token(), null).status()).isEqualTo(404);
+        Api.Answer foreign = Api.call("GET", route + "?format=stl", other.token(), null);
+        assertThat(foreign.status()).isEqualTo(404);
+        assertThat(foreign.body().toString()).doesNotContain(owner.companyId());
+
+        JsonNode waiting = Jobs.create(owner, "low", images, "image/jpeg").body();
+        Api.Answer notReady = Api.call("GET", "/jobs/" + waiting.path("jobId").asText() + "/files/f001/download", owner.token(), null);
+        assertThat(notReady.status()).isEqualTo(409);
+        assertThat(notReady.errorCode()).isEqualTo("model_not_ready");
+        Api.call("DELETE", "/jobs/" + waiting.path("jobId").asText(), owner.token(), null);
+    }
+}
