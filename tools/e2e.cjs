@@ -132,6 +132,7 @@ async function signIn(page) {
 
     step('watch the job finish');
     await page.waitForURL(/#\/jobs\/j[0-9a-f]+/);
+    const jobUrl = page.url();
     await page
       .locator('#job-state')
       .filter({ hasText: /^Ready$/ })
@@ -206,6 +207,51 @@ async function signIn(page) {
     await page.goto(site + '/#/home');
     await page.locator('#recent-jobs li img.thumb').first().waitFor();
     await snap(page, 'home-pictures');
+
+    step('share the job for review: a link for a client, valid 7 days');
+    await page.goto(jobUrl);
+    await page.locator('#share-job').click();
+    await page.locator('#share-status', { hasText: 'is copied' }).waitFor();
+    const reviewUrl = await page.locator('#review-link').inputValue();
+    if (!reviewUrl.includes('/#/review/')) throw new Error('no review link: ' + reviewUrl);
+    await page.locator('#shares li', { hasText: 'Open' }).waitFor();
+    await snap(page, 'job-shared');
+
+    step('the client opens the link signed out, approves one model and asks for changes on another');
+    const client = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    await watchCsp(client, cspViolations);
+    const reviewer = await client.newPage();
+    // The withdrawn link's 410 is the point of the last step (its console line too).
+    reviewer.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().includes('status of 410')) problems.push('console error: ' + m.text());
+    });
+    reviewer.on('pageerror', (e) => problems.push('page error: ' + e.message));
+    await reviewer.goto(reviewUrl);
+    await reviewer.locator('#review-models li').nth(2).waitFor();
+    if (await reviewer.locator('#balance', { hasText: 'credits' }).count()) throw new Error('the review page shows a balance');
+    const models = reviewer.locator('#review-models > li');
+    await models.nth(0).getByRole('button', { name: 'Approve' }).click();
+    await models.nth(0).locator('[role=status]', { hasText: 'Approved' }).waitFor();
+    await models.nth(1).locator('textarea').fill('Make the sole thicker, please');
+    await models.nth(1).getByRole('button', { name: 'Request changes' }).click();
+    await models.nth(1).locator('[role=status]', { hasText: 'Changes requested' }).waitFor();
+    await snap(reviewer, 'review-client-phone');
+
+    step('the job page shows the client\'s words');
+    await page.reload();
+    await page.locator('tr[data-file]', { hasText: 'Make the sole thicker' }).waitFor();
+    await page.locator('tr[data-file]', { hasText: 'Approved by the client' }).waitFor();
+    await snap(page, 'job-reviewed');
+
+    step('a withdrawn link shows its page');
+    await page.getByRole('button', { name: 'Withdraw' }).click();
+    await page.locator('#shares li', { hasText: 'Withdrawn' }).waitFor();
+    await reviewer.goto('about:blank');
+    await reviewer.goto(reviewUrl);
+    await reviewer.locator('main h1', { hasText: 'cannot be opened' }).waitFor();
+    await reviewer.locator('main', { hasText: 'withdrawn' }).waitFor();
+    await snap(reviewer, 'review-withdrawn-phone');
+    await client.close();
 
     step('the ledger shows the three captures');
     await page.goto(site + '/#/credits');

@@ -2,6 +2,7 @@
 import { api, balanceLine, uploadHeaders } from './api.js';
 import { fail } from './router.js';
 import { fmt, h, show, state, thumb, view, when } from './ui.js';
+import { shareSection } from './sharing.js';
 import { badge, fileState, jobState } from './words.js';
 
 export async function jobsPage() {
@@ -75,7 +76,7 @@ export async function jobPage(jobId, delay = 1000) {
         'td',
         {},
         f.state === 'DONE'
-          ? `${fmt(f.model.faces)} faces, ${fmt(Math.round(f.model.bytes / 1024))} KB`
+          ? `${fmt(f.model.faces)} faces, ${fmt(Math.round(f.model.bytes / 1024))} KB` + reviewWords(f.review)
           : f.state === 'SUBMITTED'
             ? timeLeft(f, job.typicalSeconds)
             : '',
@@ -134,6 +135,7 @@ export async function jobPage(jobId, delay = 1000) {
       ),
     ),
     actions,
+    job.counts.done ? shareSection(job) : null,
     h(
       'p',
       { role: 'status', 'aria-live': 'polite', class: 'muted' },
@@ -203,4 +205,11 @@ export async function retry(job, failed) {
     next.files.map((f, i) => fetch(f.upload.url, { method: 'PUT', headers: uploadHeaders(f.upload), body: files[i] })),
   );
   location.hash = '#/jobs/' + next.jobId;
+}
+
+/** A client's word on a model, as the job page shows it. */
+function reviewWords(review) {
+  if (!review) return '';
+  const what = review.decision === 'approve' ? 'Approved by the client' : 'The client asked for changes';
+  return ` · ${what}${review.comment ? ': "' + review.comment + '"' : ''}`;
 }

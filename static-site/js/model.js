@@ -152,7 +152,8 @@ function downloads(file, download) {
             const made = await download(format.value, lifetime.value);
             link.value = made.url;
             await navigator.clipboard?.writeText(made.url).catch(() => {});
-            said.textContent = `A link to ${made.fileName}, valid until ${new Date(made.expiresAt).toLocaleString()}, is copied.`;
+            const until = new Date(made.expiresAt).toLocaleString();
+            said.textContent = `A link to ${made.fileName}, valid until ${until}, is copied.`;
           } catch (err) {
             said.textContent = err.message;
           }

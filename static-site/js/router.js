@@ -12,6 +12,7 @@ import { opsDashboard } from './ops.js';
 import { opsCompany } from './ops-company.js';
 import { opsAudit, opsCompanies } from './ops-lists.js';
 import { invitationPage } from './invitation.js';
+import { reviewPage } from './review.js';
 import { isAdmin, isOperator, signIn } from './session.js';
 import { joinWaitPage } from './joining.js';
 import { teamPage } from './team.js';
@@ -52,6 +53,8 @@ export async function render() {
   if (route === 'status') return statusPage().catch(fail);
   // An invitation's link works signed in or not: accepting needs no session.
   if (route === 'invitation') return invitationPage(a).catch(fail);
+  // A review link works signed in or not: a client has no account.
+  if (route === 'review') return reviewPage(a).catch(fail);
   if (!state.tokens) {
     if (route === 'signed-out') {
       return showPublic(

@@ -493,7 +493,8 @@ public final class JobStore implements Jobs {
                 blankToNull(str(item, "falStatusUrl")), blankToNull(str(item, "falResponseUrl")), blankToNull(str(item, "falCancelUrl")),
                 str(item, "model"), optNum(item, "faces"), optNum(item, "vertices"), optNum(item, "glbBytes"),
                 optNum(item, "width") == null ? null : optNum(item, "width").intValue(),
-                optNum(item, "height") == null ? null : optNum(item, "height").intValue(), str(item, "report"), str(item, "thumbnailKey"));
+                optNum(item, "height") == null ? null : optNum(item, "height").intValue(), str(item, "report"), str(item, "thumbnailKey"),
+                str(item, "reviewDecision"), str(item, "reviewComment"), str(item, "reviewAt"));
     }
 
     private String now() {

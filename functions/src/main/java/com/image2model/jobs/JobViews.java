@@ -56,7 +56,7 @@ public final class JobViews {
      * A GET URL for one of the company's results (a model or its picture), valid for the result URL
      * time; null for a key outside the company's results prefix, which is never signed.
      */
-    Map<String, Object> signed(String companyId, String key) {
+    public Map<String, Object> signed(String companyId, String key) {
         if (key == null || !key.startsWith("results/" + companyId + "/")) {
             return null;
         }
@@ -119,6 +119,10 @@ public final class JobViews {
                 model.put("quality", REPORTS.readValue(file.report(), Map.class));
             }
             out.put("model", model);
+            if (file.reviewDecision() != null) {
+                out.put("review", Map.of("decision", file.reviewDecision(), "comment", file.reviewComment() == null ? "" : file.reviewComment(),
+                        "at", file.reviewAt() == null ? "" : file.reviewAt()));
+            }
             Map<String, Object> thumbnail = withResult ? signed(file.companyId(), file.thumbnailKey()) : null;
             if (thumbnail != null) {
                 out.put("thumbnail", thumbnail);

@@ -47,7 +47,7 @@ public final class ModelDownloads {
         return base.replaceAll("[^A-Za-z0-9._ -]", "_") + "." + format.extension();
     }
 
-    Map<String, Object> download(Jobs.JobFile file, Exports.Format format, Duration ttl) {
+    public Map<String, Object> download(Jobs.JobFile file, Exports.Format format, Duration ttl) {
         if (file.state() != Jobs.FileState.DONE) {
             throw new ApiException(409, "model_not_ready", "This model is not ready yet: downloads open once it is made.");
         }
@@ -74,6 +74,12 @@ public final class ModelDownloads {
         out.put("url", get.url().toString());
         out.put("expiresAt", get.expiration().toString());
         return out;
+    }
+
+    /** The GLB signed for viewing in a page (no download prompt), for {@code ttl}. */
+    public Map<String, Object> view(Jobs.JobFile file, Duration ttl) {
+        var get = presigner.presignGetObject(p -> p.signatureDuration(ttl).getObjectRequest(g -> g.bucket(resultsBucket).key(file.resultKey())));
+        return Map.of("url", get.url().toString(), "expiresAt", get.expiration().toString());
     }
 
     private boolean exists(String key) {

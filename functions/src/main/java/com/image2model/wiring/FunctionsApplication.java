@@ -113,7 +113,7 @@ public class FunctionsApplication implements ApplicationContextInitializer<Gener
                     EnumSet.of(AwsClients.Service.DYNAMODB), settings(LEDGER, RATE_LIMITS), CreditsModule::api),
             new FunctionSpec("jobs", APIGatewayV2HTTPEvent.class, APIGatewayV2HTTPResponse.class,
                     EnumSet.of(AwsClients.Service.SECRETS_MANAGER, AwsClients.Service.DYNAMODB, AwsClients.Service.S3, AwsClients.Service.S3_PRESIGNER),
-                    settings(LEDGER, PIPELINE, JOB_LIMITS, RATE_LIMITS), JobsModule::api),
+                    settings(LEDGER, PIPELINE, JOB_LIMITS, RATE_LIMITS, List.of(Settings.SITE_ORIGIN)), JobsModule::api),
             new FunctionSpec("worker", Map.class, SQSBatchResponse.class,
                     EnumSet.of(AwsClients.Service.SECRETS_MANAGER, AwsClients.Service.DYNAMODB, AwsClients.Service.S3_PRESIGNER),
                     settings(LEDGER, PIPELINE), JobsModule::worker),

@@ -28,7 +28,10 @@ import com.image2model.limits.PersonalLimits;
 import com.image2model.platform.AwsClients;
 import com.image2model.platform.NotConfigured;
 import com.image2model.platform.Secrets;
+import com.image2model.platform.SesMailer;
 import com.image2model.platform.Settings;
+import com.image2model.review.ReviewStore;
+import com.image2model.review.ReviewsApi;
 import com.image2model.tenancy.MemberRoutes;
 
 /** Builds the jobs functions from the environment (once per Lambda). */
@@ -104,9 +107,13 @@ public final class JobsModule {
                         .isPresent(),
                 new PersonalLimits(CompanyModule.rateLimiter(), CompanyModule.rateLimits()), views, limits.uploadWindow(), limits.holdGrace(),
                 Clock.systemUTC());
-        Map<String, MemberRoutes.Route> routes = new LinkedHashMap<>(
-                new JobsApi(store, pipeline(ledger, catalog), catalog, limits, views, submissions,
-                        new com.image2model.jobs.ModelDownloads(AwsClients.s3(), AwsClients.s3Presigner(), config.resultsBucket())).routes());
+        com.image2model.jobs.ModelDownloads downloads = new com.image2model.jobs.ModelDownloads(AwsClients.s3(), AwsClients.s3Presigner(),
+                config.resultsBucket());
+        ReviewsApi reviews = new ReviewsApi(new ReviewStore(AwsClients.dynamoDb(), config.table()), store, views, downloads, companies,
+                new SesMailer(Settings.get(Settings.NOTIFY_FROM))::send, CompanyModule.rateLimiter(), Settings.get(Settings.SITE_ORIGIN),
+                Clock.systemUTC());
+        Map<String, MemberRoutes.Route> routes = MemberRoutes.merge(
+                new JobsApi(store, pipeline(ledger, catalog), catalog, limits, views, submissions, downloads).routes(), reviews.routes());
         MemberRoutes.Route create = routes.get("POST /jobs");
         Secrets.Secret falKey = falKey();
         // Without FAL's key no job is taken: nothing is reserved for images that cannot be made yet (503 not_configured).
@@ -114,7 +121,7 @@ public final class JobsModule {
             falKey.get();
             return create.answer(caller, event);
         });
-        return new MemberRoutes(CompanyModule.callers(), routes);
+        return new MemberRoutes(CompanyModule.callers(), routes, Map.of(), reviews.publicRoutes());
     }
 
     public static WorkerFunction worker() {

@@ -253,6 +253,9 @@ class EventInjectionTest {
         if (!route.path().contains("{id}")) {
             return Map.of();
         }
+        if (route.path().contains("{shareId}")) {
+            return Map.of("id", victimJob, "shareId", "0123456789abcdef0123456789abcdef");
+        }
         if (route.path().contains("{fileId}")) {
             return Map.of("id", victimJob, "fileId", "f001");
         }
