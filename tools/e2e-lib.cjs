@@ -92,4 +92,29 @@ function finish(problems, cspViolations, snap, outDir) {
   process.stdout.write(`E2E passed: ${snap.count()} screenshots in ${outDir}\n`);
 }
 
-module.exports = { launch, step, snapper, watchCsp, watchPage, signIn, finish };
+/** The entries of a ZIP (name -> bytes), read through its central directory; stored and deflated entries. */
+function unzip(buffer) {
+  const zlib = require('zlib');
+  let end = buffer.length - 22;
+  while (end >= 0 && buffer.readUInt32LE(end) !== 0x06054b50) end -= 1;
+  if (end < 0) throw new Error('not a ZIP: no end of central directory');
+  const count = buffer.readUInt16LE(end + 10);
+  let at = buffer.readUInt32LE(end + 16);
+  const entries = {};
+  for (let i = 0; i < count; i += 1) {
+    const method = buffer.readUInt16LE(at + 10);
+    const size = buffer.readUInt32LE(at + 20);
+    const nameLength = buffer.readUInt16LE(at + 28);
+    const extra = buffer.readUInt16LE(at + 30);
+    const comment = buffer.readUInt16LE(at + 32);
+    const local = buffer.readUInt32LE(at + 42);
+    const name = buffer.subarray(at + 46, at + 46 + nameLength).toString('utf8');
+    const data = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
+    const raw = buffer.subarray(data, data + size);
+    entries[name] = method === 8 ? zlib.inflateRawSync(raw) : raw;
+    at += 46 + nameLength + extra + comment;
+  }
+  return entries;
+}
+
+module.exports = { unzip, launch, step, snapper, watchCsp, watchPage, signIn, finish };

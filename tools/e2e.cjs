@@ -3,7 +3,7 @@
 // view, download a GLB, see the captures in the ledger, buy a pack through the Stripe stand-in,
 // invite a member who accepts through the emailed link, let a colleague who signed up at the domain join. A screenshot of every page goes to OUT_DIR. Exit 0 when every step passed.
 //   node tools/e2e.cjs SITE_URL OUT_DIR IMAGE1 IMAGE2
-const { launch, step, snapper, watchCsp, watchPage, signIn: fillSignIn, finish } = require('./e2e-lib.cjs');
+const { launch, step, snapper, watchCsp, watchPage, signIn: fillSignIn, finish, unzip } = require('./e2e-lib.cjs');
 const fs = require('fs');
 const path = require('path');
 
@@ -149,6 +149,22 @@ async function signIn(page) {
     step('each model has its picture on the job page');
     await page.locator('tr[data-file] img.thumb').nth(2).waitFor();
     await snap(page, 'job-pictures');
+
+    step('Download all: one ZIP of the models, their pictures and a manifest that matches the job');
+    await page.locator('#archive-format').selectOption('obj');
+    const [all] = await Promise.all([page.waitForEvent('download'), page.locator('#download-all').click()]);
+    const zipPath = path.join(outDir, 'all-models.zip');
+    await all.saveAs(zipPath);
+    const entries = unzip(fs.readFileSync(zipPath));
+    const manifest = entries['manifest.csv'].toString('utf8').trim().split(/\r?\n/);
+    if (manifest.length !== 4 || manifest[0] !== 'input,output,faces,credits,state,reason') {
+      throw new Error('the manifest is not one row per file: ' + manifest.join(' | '));
+    }
+    for (const row of manifest.slice(1)) {
+      const output = row.split(',')[1];
+      if (!row.includes(',done,') || !entries[output]) throw new Error('the manifest names what the ZIP does not hold: ' + row);
+    }
+    if (Object.keys(entries).filter((n) => n.startsWith('pictures/')).length !== 3) throw new Error('the ZIP lacks the pictures');
 
     step('open the 3D view: the viewer loads the model, its picture as the poster, and its quality check');
     await page.getByRole('link', { name: 'View 3D' }).first().click();

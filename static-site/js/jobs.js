@@ -1,7 +1,8 @@
-// The jobs list, a job's page (polled) and retrying failed files.
-import { api, balanceLine, uploadHeaders } from './api.js';
+// The jobs list, a job's page (polled) and retrying its failed files.
+import { api, balanceLine } from './api.js';
 import { fail } from './router.js';
-import { fmt, h, show, state, thumb, view, when } from './ui.js';
+import { fmt, h, images, message, show, state, thumb, view, when } from './ui.js';
+import { downloadAll } from './archive.js';
 import { shareSection } from './sharing.js';
 import { badge, fileState, jobState } from './words.js';
 
@@ -110,11 +111,16 @@ export async function jobPage(jobId, delay = 1000) {
     finished && failed.length
       ? h(
           'button',
-          { type: 'button', onclick: () => retry(job, failed) },
-          `Retry ${failed.length} failed file(s) as a new job`,
+          {
+            type: 'button',
+            id: 'retry-failed',
+            onclick: () => retryFailed(job, retryArea).catch((e) => retryArea.replaceChildren(message(e.message))),
+          },
+          `Retry the failed ${images(failed.length)}`,
         )
       : null,
   );
+  const retryArea = h('div', { id: 'retry', 'aria-live': 'polite' });
   show(
     job.name || 'Job',
     h(
@@ -135,6 +141,8 @@ export async function jobPage(jobId, delay = 1000) {
       ),
     ),
     actions,
+    retryArea,
+    job.counts.done ? downloadAll(job) : null,
     job.counts.done ? shareSection(job) : null,
     h(
       'p',
@@ -184,27 +192,42 @@ function renameForm(job) {
   );
 }
 
-export async function retry(job, failed) {
-  const kept = state.pendingFiles.get(job.jobId);
-  const files = kept ? failed.map((f) => kept[Number(f.fileId.slice(1)) - 1]).filter(Boolean) : [];
-  if (!files.length) {
-    show(
-      'Retry',
-      h('p', {}, 'This browser no longer holds those images. Choose them again:'),
-      h('a', { href: '#/create', class: 'button' }, 'Choose images'),
-    );
-    return;
-  }
-  const next = await api('POST', '/jobs', {
-    quality: job.quality,
-    name: 'Retry of ' + (job.name || job.jobId),
-    files: files.map((f) => ({ name: f.name, contentType: f.type, size: f.size })),
-  });
-  state.pendingFiles.set(next.jobId, files);
-  await Promise.all(
-    next.files.map((f, i) => fetch(f.upload.url, { method: 'PUT', headers: uploadHeaders(f.upload), body: files[i] })),
+/** The estimate for retrying the failed files (their images are still kept), then the retry: a new job, no upload. */
+async function retryFailed(job, area) {
+  const plan = await api('GET', `/jobs/${job.jobId}/retry`);
+  const skipped = plan.notRetryable.map((f) => h('li', {}, `${f.name}: ${f.why}`));
+  const go = h(
+    'button',
+    {
+      type: 'button',
+      id: 'retry-now',
+      disabled: !plan.files.length || !plan.fits,
+      onclick: async () => {
+        go.disabled = true;
+        try {
+          const next = await api('POST', `/jobs/${job.jobId}/retry`);
+          location.hash = '#/jobs/' + next.jobId;
+        } catch (err) {
+          area.append(h('p', { role: 'alert' }, err.message));
+          go.disabled = false;
+        }
+      },
+    },
+    'Retry now',
   );
-  location.hash = '#/jobs/' + next.jobId;
+  area.replaceChildren(
+    h(
+      'p',
+      { id: 'retry-estimate' },
+      plan.files.length
+        ? `Retry ${images(plan.files.length)} at ${plan.quality} quality: ${fmt(plan.cost)} credits ` +
+            `(you have ${fmt(plan.available)}).` +
+            (plan.fits ? '' : ' Not enough credits: buy more first.')
+        : 'None of the failed images is kept any more.',
+    ),
+    skipped.length ? h('ul', {}, ...skipped) : null,
+    h('p', {}, go, plan.fits ? null : ' ', plan.fits ? null : h('a', { href: '#/billing' }, 'Buy credits')),
+  );
 }
 
 /** A client's word on a model, as the job page shows it. */

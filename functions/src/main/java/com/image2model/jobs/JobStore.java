@@ -222,6 +222,38 @@ public final class JobStore implements Jobs {
         return end(file, FileTransitions.Step.MODEL_STORED, alongside, null);
     }
 
+    /**
+     * Claims a failed file for a retry ({@code claim}: this attempt's mark): false when another
+     * retry has it already, so two clicks never retry (and charge) one file twice.
+     */
+    public boolean claimRetry(JobFile file, String claim) {
+        try {
+            db.updateItem(u -> u.tableName(table).key(key(file.companyId(), fileSk(file.jobId(), file.fileId())))
+                    .updateExpression("SET retriedIn = :claim").conditionExpression("#status = :failed AND attribute_not_exists(retriedIn)")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(Map.of(":claim", s(claim), ":failed", s(FileState.FAILED.name()))));
+            return true;
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    /** Ends this attempt's claim: the retry's job id when it was made, else none (the file may be retried again). */
+    public void settleRetry(JobFile file, String claim, String newJobId) {
+        try {
+            db.updateItem(u -> {
+                u.tableName(table).key(key(file.companyId(), fileSk(file.jobId(), file.fileId()))).conditionExpression("retriedIn = :claim");
+                if (newJobId == null) {
+                    u.updateExpression("REMOVE retriedIn").expressionAttributeValues(Map.of(":claim", s(claim)));
+                } else {
+                    u.updateExpression("SET retriedIn = :job").expressionAttributeValues(Map.of(":claim", s(claim), ":job", s(newJobId)));
+                }
+            });
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
+            // Not ours any more: nothing to settle.
+        }
+    }
+
     /** The gallery's entries: one per finished model, in the company's partition. */
     public static final String GALLERY_PREFIX = "MODEL#";
 
@@ -494,7 +526,7 @@ public final class JobStore implements Jobs {
                 str(item, "model"), optNum(item, "faces"), optNum(item, "vertices"), optNum(item, "glbBytes"),
                 optNum(item, "width") == null ? null : optNum(item, "width").intValue(),
                 optNum(item, "height") == null ? null : optNum(item, "height").intValue(), str(item, "report"), str(item, "thumbnailKey"),
-                str(item, "reviewDecision"), str(item, "reviewComment"), str(item, "reviewAt"));
+                str(item, "reviewDecision"), str(item, "reviewComment"), str(item, "reviewAt"), str(item, "retriedIn"));
     }
 
     private String now() {

@@ -41,7 +41,7 @@ public interface Jobs {
                           String reason, String holdId, long cost, String createdAt, String uploadedAt, String submittedAt,
                           String completedAt, String falRequestId, String falStatusUrl, String falResponseUrl, String falCancelUrl,
                           String model, Long faces, Long vertices, Long glbBytes, Integer width, Integer height, String report,
-                          String thumbnailKey, String reviewDecision, String reviewComment, String reviewAt) {
+                          String thumbnailKey, String reviewDecision, String reviewComment, String reviewAt, String retriedIn) {
         public String extension() {
             ImageCheck.Format format = ImageCheck.Format.ofContentType(contentType);
             return format == null ? "bin" : format.extension();

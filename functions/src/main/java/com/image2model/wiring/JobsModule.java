@@ -112,8 +112,11 @@ public final class JobsModule {
         ReviewsApi reviews = new ReviewsApi(new ReviewStore(AwsClients.dynamoDb(), config.table()), store, views, downloads, companies,
                 new SesMailer(Settings.get(Settings.NOTIFY_FROM))::send, CompanyModule.rateLimiter(), Settings.get(Settings.SITE_ORIGIN),
                 Clock.systemUTC());
+        com.image2model.jobs.Retries retries = new com.image2model.jobs.Retries(store, submissions, catalog, AwsClients.s3(),
+                config.uploadsBucket(), companyId -> ledger.balance(companyId).available());
         Map<String, MemberRoutes.Route> routes = MemberRoutes.merge(
-                new JobsApi(store, pipeline(ledger, catalog), catalog, limits, views, submissions, downloads).routes(), reviews.routes());
+                new JobsApi(store, pipeline(ledger, catalog), catalog, limits, views, submissions, downloads).routes(), reviews.routes(),
+                retries.routes(), new com.image2model.jobs.Archives(store, AwsClients.s3(), AwsClients.s3Presigner(), config.resultsBucket()).routes());
         MemberRoutes.Route create = routes.get("POST /jobs");
         Secrets.Secret falKey = falKey();
         // Without FAL's key no job is taken: nothing is reserved for images that cannot be made yet (503 not_configured).
