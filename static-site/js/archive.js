@@ -1,6 +1,6 @@
 // "Download all": a job's models in one ZIP, in the format chosen, with their pictures and a manifest.
 import { api } from './api.js';
-import { h } from './ui.js';
+import { h, startDownload } from './ui.js';
 
 export function downloadAll(job) {
   const said = h('span', { role: 'status', 'aria-live': 'polite', class: 'muted', id: 'archive-status' });
@@ -19,10 +19,7 @@ export function downloadAll(job) {
         said.textContent = 'Preparing the ZIP…';
         try {
           const made = await api('POST', `/jobs/${job.jobId}/archive`, { format: format.value });
-          const a = h('a', { href: made.url, download: made.fileName, hidden: true });
-          document.body.append(a);
-          a.click();
-          a.remove();
+          startDownload(made.url, made.fileName);
           said.textContent = 'Downloading ' + made.fileName + '.';
         } catch (err) {
           said.textContent = err.message;

@@ -1,6 +1,6 @@
 // A model: the 3D viewer (its picture shown while it loads), its quality report, and the download.
 import { api } from './api.js';
-import { fmt, h, message, show } from './ui.js';
+import { fmt, h, message, show, startDownload } from './ui.js';
 
 export async function modelPage(jobId, fileId) {
   const job = await api('GET', '/jobs/' + jobId);
@@ -111,10 +111,7 @@ function downloads(file, download) {
     said.textContent = 'Preparing the ' + f.toUpperCase() + ' file…';
     try {
       const made = await download(f);
-      const a = h('a', { href: made.url, download: made.fileName, hidden: true });
-      document.body.append(a);
-      a.click();
-      a.remove();
+      startDownload(made.url, made.fileName);
       said.textContent = 'Downloading ' + made.fileName + '.';
     } catch (err) {
       said.textContent = err.message;

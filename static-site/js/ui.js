@@ -32,6 +32,13 @@ export const thumb = (signed, alt, size = 48) =>
   signed
     ? h('img', { src: signed.url, alt, class: 'thumb', width: size, height: size, loading: 'lazy' })
     : h('span', { class: 'thumb none', 'aria-hidden': 'true' });
+/** Starts a download of a signed URL (S3 answers it as an attachment), as a link the person clicked would. */
+export function startDownload(url, fileName) {
+  const a = h('a', { href: url, download: fileName, hidden: true });
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
 /** "1 image", "3 images": a count with its word. */
 export const images = (n) => `${fmt(n)} ${Number(n) === 1 ? 'image' : 'images'}`;
 export const money = (cents) =>

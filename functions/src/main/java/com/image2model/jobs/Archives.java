@@ -96,18 +96,8 @@ public final class Archives {
 
     /** Whether a ZIP exists that was built after the job's last change (a file finishing, a rename). */
     private boolean fresh(String key, Jobs.Job job) {
-        try {
-            var head = s3.headObject(h -> h.bucket(resultsBucket).key(key));
-            String builtFor = head.metadata().get("job-updated-at");
-            return builtFor != null && builtFor.equals(String.valueOf(job.updatedAt()));
-        } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
-            return false;
-        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
-            if (e.statusCode() == 404) {
-                return false;
-            }
-            throw e;
-        }
+        return com.image2model.platform.S3Objects.head(s3, resultsBucket, key).map(head -> head.metadata().get("job-updated-at"))
+                .filter(builtFor -> builtFor.equals(String.valueOf(job.updatedAt()))).isPresent();
     }
 
     private void build(Jobs.Job job, Exports.Format format, String key, String name) {

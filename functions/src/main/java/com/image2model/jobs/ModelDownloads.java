@@ -10,7 +10,6 @@ import com.image2model.platform.ApiException;
 
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
@@ -53,7 +52,7 @@ public final class ModelDownloads {
         }
         String key = key(file, format);
         String name = fileName(file, format);
-        if (!exists(key)) {
+        if (!com.image2model.platform.S3Objects.exists(s3, resultsBucket, key)) {
             byte[] glb = s3.getObjectAsBytes(g -> g.bucket(resultsBucket).key(file.resultKey())).asByteArray();
             byte[] converted;
             try {
@@ -80,19 +79,5 @@ public final class ModelDownloads {
     public Map<String, Object> view(Jobs.JobFile file, Duration ttl) {
         var get = presigner.presignGetObject(p -> p.signatureDuration(ttl).getObjectRequest(g -> g.bucket(resultsBucket).key(file.resultKey())));
         return Map.of("url", get.url().toString(), "expiresAt", get.expiration().toString());
-    }
-
-    private boolean exists(String key) {
-        try {
-            s3.headObject(h -> h.bucket(resultsBucket).key(key));
-            return true;
-        } catch (NoSuchKeyException e) {
-            return false;
-        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
-            if (e.statusCode() == 404) {
-                return false;
-            }
-            throw e;
-        }
     }
 }

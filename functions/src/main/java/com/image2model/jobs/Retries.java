@@ -16,8 +16,6 @@ import com.image2model.tenancy.MemberRoutes;
 import com.image2model.tenancy.TenantContext;
 
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Retrying the files of a job that failed, in one click and without uploading again: a failed
@@ -74,7 +72,7 @@ public final class Retries {
                         + (file.retriedIn().startsWith("j") ? " (in its own job)." : ".")));
             } else if (file.width() == null) {
                 not.add(Map.of("fileId", file.fileId(), "name", file.name(), "why", "The image never arrived or was refused: choose it again."));
-            } else if (!uploaded(file)) {
+            } else if (!com.image2model.platform.S3Objects.exists(s3, uploadsBucket, file.uploadKey())) {
                 not.add(Map.of("fileId", file.fileId(), "name", file.name(), "why", "The image is no longer kept: choose it again."));
             } else {
                 retryable.add(file);
@@ -139,19 +137,5 @@ public final class Retries {
         created.put("retried", files.size());
         created.put("notRetried", plan.not());
         return created;
-    }
-
-    private boolean uploaded(Jobs.JobFile file) {
-        try {
-            s3.headObject(h -> h.bucket(uploadsBucket).key(file.uploadKey()));
-            return true;
-        } catch (NoSuchKeyException e) {
-            return false;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return false;
-            }
-            throw e;
-        }
     }
 }

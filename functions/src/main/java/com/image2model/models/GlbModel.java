@@ -54,6 +54,20 @@ public record GlbModel(List<Part> parts, List<Texture> textures) {
         return parts.stream().mapToLong(Part::vertices).sum();
     }
 
+    /** The bounding box of every vertex: {min x, y, z} and {max x, y, z}; both zero for a model without vertices. */
+    public double[][] bounds() {
+        double[] min = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
+        double[] max = {-Double.MAX_VALUE, -Double.MAX_VALUE, -Double.MAX_VALUE};
+        for (Part part : parts) {
+            float[] p = part.positions();
+            for (int i = 0; i < p.length; i++) {
+                min[i % 3] = Math.min(min[i % 3], p[i]);
+                max[i % 3] = Math.max(max[i % 3], p[i]);
+            }
+        }
+        return vertices() == 0 ? new double[2][3] : new double[][] {min, max};
+    }
+
     public static GlbModel read(byte[] glb) throws Unreadable {
         if (glb.length < 20) {
             throw new Unreadable("too short for a GLB");

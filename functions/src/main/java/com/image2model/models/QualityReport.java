@@ -24,20 +24,10 @@ public record QualityReport(long faces, long vertices, long glbBytes, boolean wa
 
     /** {@code textureSize}: the base colour texture's width and height, or null for none (read by the caller, who decodes images). */
     public static QualityReport of(GlbModel model, long glbBytes, int[] textureSize) {
-        double[] min = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
-        double[] max = {-Double.MAX_VALUE, -Double.MAX_VALUE, -Double.MAX_VALUE};
-        for (GlbModel.Part part : model.parts()) {
-            float[] p = part.positions();
-            for (int i = 0; i < p.length; i++) {
-                min[i % 3] = Math.min(min[i % 3], p[i]);
-                max[i % 3] = Math.max(max[i % 3], p[i]);
-            }
-        }
+        double[][] bounds = model.bounds();
         double[] size = new double[3];
-        if (model.vertices() > 0) {
-            for (int a = 0; a < 3; a++) {
-                size[a] = max[a] - min[a];
-            }
+        for (int a = 0; a < 3; a++) {
+            size[a] = bounds[1][a] - bounds[0][a];
         }
         double longest = Math.max(size[0], Math.max(size[1], size[2]));
         double shortest = Math.min(size[0], Math.min(size[1], size[2]));

@@ -105,15 +105,9 @@ public final class Thumbnail {
     public record Camera(double[] center, double distance, double focal, int side) {
 
         public static Camera of(GlbModel model, int side) {
-            double[] min = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
-            double[] max = {-Double.MAX_VALUE, -Double.MAX_VALUE, -Double.MAX_VALUE};
-            for (GlbModel.Part part : model.parts()) {
-                float[] p = part.positions();
-                for (int i = 0; i < p.length; i++) {
-                    min[i % 3] = Math.min(min[i % 3], p[i]);
-                    max[i % 3] = Math.max(max[i % 3], p[i]);
-                }
-            }
+            double[][] bounds = model.bounds();
+            double[] min = bounds[0];
+            double[] max = bounds[1];
             double[] center = {(min[0] + max[0]) / 2, (min[1] + max[1]) / 2, (min[2] + max[2]) / 2};
             double radius = 0;
             for (GlbModel.Part part : model.parts()) {
