@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
@@ -84,14 +83,7 @@ public final class Archives {
         if (!fresh(key, job)) {
             build(job, format, key, name);
         }
-        var get = presigner.presignGetObject(p -> p.signatureDuration(LINK).getObjectRequest(g -> g.bucket(resultsBucket).key(key)
-                .responseContentDisposition("attachment; filename=\"" + name + "\"").responseContentType("application/zip")));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("format", format.name().toLowerCase());
-        out.put("fileName", name);
-        out.put("url", get.url().toString());
-        out.put("expiresAt", get.expiration().toString());
-        return out;
+        return ModelDownloads.attachment(presigner, resultsBucket, key, format.name().toLowerCase(), name, "application/zip", LINK);
     }
 
     /** Whether a ZIP exists that was built after the job's last change (a file finishing, a rename). */

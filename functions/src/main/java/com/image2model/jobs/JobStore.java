@@ -178,7 +178,7 @@ public final class JobStore implements Jobs {
 
     /** The model is stored: DONE, and the hold captured, in one transaction. */
     /** What the result path learnt of a stored model: its counts, quality report (JSON) and thumbnail's key (null: none). */
-    public record Made(long faces, long vertices, long glbBytes, String reportJson, String thumbnailKey) {
+    public record Made(long faces, long vertices, long glbBytes, String reportJson, String thumbnailKey, String quality) {
     }
 
     /**
@@ -216,7 +216,7 @@ public final class JobStore implements Jobs {
             if (made.thumbnailKey() != null) {
                 entry.put("thumbnailKey", s(made.thumbnailKey()));
             }
-            job(file.companyId(), file.jobId()).ifPresent(job -> entry.put("quality", s(job.quality())));
+            entry.put("quality", s(made.quality()));
             alongside.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(entry)).build());
         }
         return end(file, FileTransitions.Step.MODEL_STORED, alongside, null);

@@ -52,7 +52,8 @@ public final class ModelDownloads {
         }
         String key = key(file, format);
         String name = fileName(file, format);
-        if (!com.image2model.platform.S3Objects.exists(s3, resultsBucket, key)) {
+        // The GLB is the stored model itself: nothing to look up or convert.
+        if (format != Exports.Format.GLB && !com.image2model.platform.S3Objects.exists(s3, resultsBucket, key)) {
             byte[] glb = s3.getObjectAsBytes(g -> g.bucket(resultsBucket).key(file.resultKey())).asByteArray();
             byte[] converted;
             try {
@@ -65,10 +66,16 @@ public final class ModelDownloads {
                     .contentDisposition("attachment; filename=\"" + name + "\"")
                     .metadata(Map.of("job", file.jobId(), "file", file.fileId(), "from", "glb")), RequestBody.fromBytes(converted));
         }
-        var get = presigner.presignGetObject(p -> p.signatureDuration(ttl).getObjectRequest(g -> g.bucket(resultsBucket).key(key)
-                .responseContentDisposition("attachment; filename=\"" + name + "\"").responseContentType(format.mediaType())));
+        return attachment(presigner, resultsBucket, key, format.name().toLowerCase(), name, format.mediaType(), ttl);
+    }
+
+    /** A GET link to {@code key} that saves as {@code name}: the answer of every download route ({@code format, fileName, url, expiresAt}). */
+    static Map<String, Object> attachment(S3Presigner presigner, String bucket, String key, String format, String name, String mediaType,
+                                          Duration ttl) {
+        var get = presigner.presignGetObject(p -> p.signatureDuration(ttl).getObjectRequest(g -> g.bucket(bucket).key(key)
+                .responseContentDisposition("attachment; filename=\"" + name + "\"").responseContentType(mediaType)));
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("format", format.name().toLowerCase());
+        out.put("format", format);
         out.put("fileName", name);
         out.put("url", get.url().toString());
         out.put("expiresAt", get.expiration().toString());

@@ -266,7 +266,8 @@ public final class Pipeline {
                 .contentDisposition("attachment; filename=\"" + downloadName(file.name()) + "\"")
                 .metadata(Map.of("job", file.jobId(), "file", file.fileId(), "fal-request", file.falRequestId())), RequestBody.fromBytes(glb));
         Preview preview = preview(file, glb);
-        if (!store.markDone(file, new JobStore.Made(info.faces(), info.vertices(), glb.length, preview.reportJson(), preview.thumbnailKey()))) {
+        if (!store.markDone(file, new JobStore.Made(info.faces(), info.vertices(), glb.length, preview.reportJson(), preview.thumbnailKey(),
+                job.quality()))) {
             return WebhookOutcome.DUPLICATE;
         }
         com.image2model.platform.Metrics.count("ImagesDone", 1);

@@ -1,6 +1,5 @@
 package com.image2model.models;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -335,8 +334,6 @@ public final class Exports {
                     .append("\tObjectType: \"Video\" {\n\t\tCount: ").append(textured).append("\n\t}\n");
         }
         fbx.append("}\nObjects:  {\n").append(objects).append("}\nConnections:  {\n").append(connections).append("}\n");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(fbx.toString().getBytes(StandardCharsets.UTF_8));
-        return out.toByteArray();
+        return fbx.toString().getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -120,7 +120,7 @@ public final class ReviewsApi {
                 throw ApiException.notFound("Model " + fileId);
             }
             notifyCreator(opened, fileId, decision, text);
-            return ApiResponses.json(200, review(open(body)));
+            return ApiResponses.json(200, review(opened));
         });
         return routes;
     }
@@ -136,7 +136,8 @@ public final class ReviewsApi {
         int days = Share.DEFAULT_DAYS;
         JsonNode asked = body == null ? null : body.get("expiresInDays");
         if (asked != null && !asked.isNull()) {
-            if (!asked.isIntegralNumber() || asked.asLong() < Share.MIN_DAYS || asked.asLong() > Share.MAX_DAYS) {
+            // canConvertToInt: a huge number must not wrap around into a valid one.
+            if (!asked.isIntegralNumber() || !asked.canConvertToInt() || asked.asInt() < Share.MIN_DAYS || asked.asInt() > Share.MAX_DAYS) {
                 throw ApiException.badRequest("invalid_expiry", "expiresInDays must be a whole number of days from 1 to 30.");
             }
             days = asked.asInt();

@@ -434,9 +434,8 @@ public final class LocalCognito implements AutoCloseable {
 
     /** A reset code for the address, emailed (to the outbox); the page never says whether the address has an account. */
     private void forgotPassword(HttpExchange exchange) throws IOException {
-        Map<String, String> form = form(exchange);
-        if (oauthProblem(form).isPresent()) {
-            html(exchange, 400, LoginPage.error(oauthProblem(form).get()));
+        Map<String, String> form = loginForm(exchange);
+        if (form == null) {
             return;
         }
         String email = form.getOrDefault("email", "").trim().toLowerCase(Locale.ROOT);
@@ -451,9 +450,8 @@ public final class LocalCognito implements AutoCloseable {
 
     /** The code and a new password: the password is set, and the person is signed in (Cognito's managed login does both). */
     private void confirmForgotPassword(HttpExchange exchange) throws IOException {
-        Map<String, String> form = form(exchange);
-        if (oauthProblem(form).isPresent()) {
-            html(exchange, 400, LoginPage.error(oauthProblem(form).get()));
+        Map<String, String> form = loginForm(exchange);
+        if (form == null) {
             return;
         }
         Optional<User> user = userByLogin(form.getOrDefault("email", ""));
@@ -482,10 +480,20 @@ public final class LocalCognito implements AutoCloseable {
 
     private final Map<String, ResetCode> resetCodes = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private void login(HttpExchange exchange) throws IOException {
+    /** The login pages' form, or null when its OAuth parameters are wrong (then the error page is the answer). */
+    private Map<String, String> loginForm(HttpExchange exchange) throws IOException {
         Map<String, String> form = form(exchange);
-        if (oauthProblem(form).isPresent()) {
-            html(exchange, 400, LoginPage.error(oauthProblem(form).get()));
+        Optional<String> problem = oauthProblem(form);
+        if (problem.isPresent()) {
+            html(exchange, 400, LoginPage.error(problem.get()));
+            return null;
+        }
+        return form;
+    }
+
+    private void login(HttpExchange exchange) throws IOException {
+        Map<String, String> form = loginForm(exchange);
+        if (form == null) {
             return;
         }
         String email = form.getOrDefault("email", "").trim().toLowerCase(Locale.ROOT);
@@ -517,9 +525,8 @@ public final class LocalCognito implements AutoCloseable {
     }
 
     private void signUp(HttpExchange exchange) throws IOException {
-        Map<String, String> form = form(exchange);
-        if (oauthProblem(form).isPresent()) {
-            html(exchange, 400, LoginPage.error(oauthProblem(form).get()));
+        Map<String, String> form = loginForm(exchange);
+        if (form == null) {
             return;
         }
         String email = form.getOrDefault("email", "").trim().toLowerCase(Locale.ROOT);

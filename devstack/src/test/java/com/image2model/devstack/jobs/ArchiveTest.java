@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,7 +57,7 @@ class ArchiveTest {
         assertThat(archive.status()).as(archive.body().toString()).isEqualTo(200);
         String url = archive.body().path("url").asText();
         assertThat(URI.create(url).getPath()).endsWith("/results/" + owner.companyId() + "/" + jobId + "/models-stl.zip");
-        byte[] zip = Jobs.HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray()).body();
+        byte[] zip = Jobs.fetch(url);
         Map<String, byte[]> entries = unzip(zip);
 
         List<String> lines = new String(entries.get("manifest.csv"), StandardCharsets.UTF_8).lines().toList();

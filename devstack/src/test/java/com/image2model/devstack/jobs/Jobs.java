@@ -114,6 +114,13 @@ public final class Jobs {
         }
     }
 
+    /** The bytes behind a signed URL (a model, a picture, a ZIP), which must answer 200. */
+    static byte[] fetch(String url) throws Exception {
+        HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(java.net.URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        org.assertj.core.api.Assertions.assertThat(response.statusCode()).as(url).isEqualTo(200);
+        return response.body();
+    }
+
     public static JsonNode job(Company company, String jobId) throws Exception {
         Api.Answer answer = Api.call("GET", "/jobs/" + jobId, company.token(), null);
         assertThat(answer.status()).as("GET /jobs/%s: %s", jobId, answer.body()).isEqualTo(200);

@@ -3,8 +3,6 @@ package com.image2model.devstack.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,12 +27,6 @@ import com.image2model.devstack.samples.SampleImages;
  * lifetimes, another company's model and a model not made yet are refused.
  */
 class ModelFormatsTest {
-
-    private static byte[] fetch(String url) throws Exception {
-        HttpResponse<byte[]> response = Jobs.HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
-        assertThat(response.statusCode()).as(url).isEqualTo(200);
-        return response.body();
-    }
 
     /** Faces as assimp counts them in the file. */
     private static long assimpFaces(Path file) throws Exception {
@@ -65,7 +57,7 @@ class ModelFormatsTest {
             String url = answer.body().path("url").asText();
             assertThat(URI.create(url).getPath()).contains("/results/" + owner.companyId() + "/" + jobId + "/f001.");
             assertThat(url).contains("X-Amz-Expires=3600");
-            byte[] bytes = fetch(url);
+            byte[] bytes = Jobs.fetch(url);
             Path file = dir.resolve(answer.body().path("fileName").asText());
             Files.write(file, bytes);
             switch (format) {

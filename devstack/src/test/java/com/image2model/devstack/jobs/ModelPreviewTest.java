@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.List;
 
 import javax.imageio.ImageIO;
@@ -24,12 +22,6 @@ import com.image2model.devstack.samples.SampleImages;
  * company never sees and whose filters and bad inputs answer as the API does elsewhere.
  */
 class ModelPreviewTest {
-
-    private static byte[] fetch(String url) throws Exception {
-        HttpResponse<byte[]> response = Jobs.HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
-        assertThat(response.statusCode()).isEqualTo(200);
-        return response.body();
-    }
 
     @Test
     void aFinishedModelHasItsPictureReportCoverAndGalleryEntryAndNoOtherCompanySeesThem() throws Exception {
@@ -54,7 +46,7 @@ class ModelPreviewTest {
             String url = file.at("/thumbnail/url").asText();
             assertThat(URI.create(url).getPath()).endsWith("/results/" + owner.companyId() + "/" + jobId + "/" + file.path("fileId").asText()
                     + ".png");
-            BufferedImage picture = ImageIO.read(new ByteArrayInputStream(fetch(url)));
+            BufferedImage picture = ImageIO.read(new ByteArrayInputStream(Jobs.fetch(url)));
             assertThat(picture.getWidth()).isEqualTo(512);
             assertThat(picture.getHeight()).isEqualTo(512);
             assertThat(picture.getRGB(0, 0) >>> 24).as("a transparent corner").isZero();

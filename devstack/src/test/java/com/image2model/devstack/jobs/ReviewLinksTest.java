@@ -49,7 +49,8 @@ class ReviewLinksTest {
         String otherJobId = second.path("jobId").asText();
 
         assertThat(Api.call("POST", "/jobs/" + otherJobId + "/share", owner.token(), "{}").errorCode()).isEqualTo("nothing_to_review");
-        for (String bad : List.of("{\"expiresInDays\": 0}", "{\"expiresInDays\": 31}", "{\"expiresInDays\": \"7\"}", "{\"expiresInDays\": 2.5}")) {
+        for (String bad : List.of("{\"expiresInDays\": 0}", "{\"expiresInDays\": 31}", "{\"expiresInDays\": \"7\"}", "{\"expiresInDays\": 2.5}",
+                "{\"expiresInDays\": 18446744073709551617}")) {
             assertThat(Api.call("POST", "/jobs/" + jobId + "/share", owner.token(), bad).errorCode()).as(bad).isEqualTo("invalid_expiry");
         }
         assertThat(Api.call("POST", "/jobs/" + jobId + "/share", owner.token(), "{\"allowDownload\": \"yes\"}").errorCode())
