@@ -174,6 +174,17 @@ async function signIn(page) {
     await page.locator('#quality-warnings').waitFor();
     await page.waitForTimeout(500);
     await snap(page, 'model-view');
+    step('the wireframe toggle shows the edges, then the textured model again');
+    await page.locator('#wireframe').click();
+    await page.locator('#wireframe[aria-pressed=true]').waitFor();
+    await page.locator('#viewer[data-loaded=true]').waitFor({ timeout: 60000 });
+    if (!(await page.locator('#viewer').getAttribute('src')).includes('.wireframe.glb'))
+      throw new Error('the wireframe is not what the viewer shows');
+    await page.waitForTimeout(500);
+    await snap(page, 'model-wireframe');
+    await page.locator('#wireframe').click();
+    await page.locator('#viewer[data-loaded=true]').waitFor({ timeout: 60000 });
+    if ((await page.locator('#viewer').getAttribute('src')).includes('wireframe')) throw new Error('the textured model is not back');
 
     step('download the model as GLB, OBJ, STL, USDZ and FBX');
     const starts = { glb: 'glTF', obj: 'PK', usdz: 'PK', fbx: '; FBX 7.4.0' };
@@ -281,6 +292,42 @@ async function signIn(page) {
     await page.locator('[data-item=pack_5000]').waitFor();
     await page.locator('#balance').filter({ hasText: '5,055 credits' }).waitFor();
     await snap(page, 'billing');
+
+    step('Projects: one per client, with a budget');
+    await page.goto(site + '/#/projects');
+    await page.locator('#projects [data-project=general]').waitFor();
+    await page.locator('#project-name').fill('Acme spring catalogue');
+    await page.locator('#project-client').fill('Acme');
+    await page.locator('#project-budget').fill('50');
+    await page.locator('#new-project button[type=submit]').click();
+    const acme = page.locator('#projects li', { hasText: 'Acme spring catalogue' });
+    await acme.filter({ hasText: '0 of 50 credits used, 50 left' }).waitFor();
+    await snap(page, 'projects');
+
+    step('Create in that project: over its budget Generate waits, within it the job starts');
+    await page.goto(site + '/#/create?sample=1');
+    await page.locator('.files li', { hasText: 'sample-product.jpg' }).waitFor();
+    await page.locator('#job-project').selectOption({ label: 'Acme spring catalogue (Acme)' });
+    await page.locator('input[name=quality][value=medium]').check();
+    await page.locator('#summary').filter({ hasText: 'has only 50 of its 50-credit budget left' }).waitFor();
+    if (!(await page.locator('#generate').isDisabled())) throw new Error('Generate was offered over the project budget');
+    await snap(page, 'create-over-budget');
+    await page.locator('input[name=quality][value=low]').check();
+    await page.locator('#summary').filter({ hasText: 'has 50 of its budget left' }).waitFor();
+    await page.locator('#generate').click();
+    await page.waitForURL(/#\/jobs\/j[0-9a-f]+/);
+    await page.locator('#job-state').filter({ hasText: /^Ready$/ }).waitFor({ timeout: 90000 });
+    await page.locator('#job-project', { hasText: 'Acme spring catalogue' }).click();
+    await page.locator('#gallery li').first().waitFor();
+    if ((await page.locator('#gallery li').count()) !== 1) throw new Error("the project's gallery is not its one model");
+    if ((await page.locator('#gallery-project').inputValue()).length < 2) throw new Error('the gallery is not filtered');
+    await snap(page, 'gallery-project');
+    await page.goto(site + '/#/projects');
+    await acme.filter({ hasText: '35 of 50 credits used, 15 left' }).waitFor();
+    await snap(page, 'projects-used');
+    await page.goto(site + '/#/credits');
+    await page.locator('#usage-projects tr', { hasText: 'Acme spring catalogue' }).filter({ hasText: '35' }).waitFor();
+    await snap(page, 'credits-projects');
 
     step('invite a member: the Team page shows them as invited, not as a member');
     const designer = `designer@e2e-${suffix}.test`;

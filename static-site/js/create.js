@@ -2,6 +2,8 @@
 import { api, balanceLine, uploadHeaders } from './api.js';
 import { forgetKept, initialSelection, keep } from './kept-files.js';
 import { waysForward } from './ways.js';
+import { fileRow } from './file-row.js';
+import { projectPicker } from './projects.js';
 import { fmt, h, images, show, state, view } from './ui.js';
 
 export async function createPage() {
@@ -100,37 +102,11 @@ export async function createPage() {
   function draw() {
     list.replaceChildren(
       ...files.map((entry, i) =>
-        h(
-          'li',
-          {},
-          h('img', { src: entry.url, alt: '' }),
-          h(
-            'div',
-            {},
-            h('div', {}, entry.file.name),
-            h(
-              'div',
-              { class: entry.problem ? 'bad' : 'muted' },
-              entry.problem || `${entry.size}, ${fmt(Math.round(entry.file.size / 1024))} KB`,
-            ),
-            entry.progress
-              ? h('progress', { max: 100, value: entry.progress, 'aria-label': 'Upload of ' + entry.file.name })
-              : null,
-          ),
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'secondary',
-              onclick: () => {
-                files.splice(i, 1);
-                draw();
-                estimate();
-              },
-            },
-            'Remove',
-          ),
-        ),
+        fileRow(entry, () => {
+          files.splice(i, 1);
+          draw();
+          estimate();
+        }),
       ),
     );
   }
@@ -147,8 +123,11 @@ export async function createPage() {
       const e = await api('POST', '/credits/estimate', { quality: q, files: good.length });
       summary.textContent =
         `${images(good.length)} at ${q}: ${fmt(e.cost)} credits. ` +
-        (e.fits ? `Balance after: ${fmt(e.available - e.cost)} credits.` : `You have ${fmt(e.available)}: not enough.`);
-      go.disabled = !e.fits;
+        (e.fits
+          ? `Balance after: ${fmt(e.available - e.cost)} credits.`
+          : `You have ${fmt(e.available)}: not enough.`) +
+        project.note(e.cost);
+      go.disabled = !e.fits || !project.fits(e.cost);
       ways.replaceChildren(
         ...(e.fits
           ? []
@@ -184,6 +163,7 @@ export async function createPage() {
     try {
       job = await api('POST', '/jobs', {
         quality: q,
+        projectId: project.value(),
         files: good.map((f) => ({ name: f.file.name, contentType: f.file.type, size: f.file.size })),
       });
     } catch (e) {
@@ -225,7 +205,11 @@ export async function createPage() {
     );
     location.hash = '#/jobs/' + job.jobId;
   }
-  const credits = await balanceLine();
+  const [credits, project] = await Promise.all([balanceLine(), projectPicker(sessionStorage.getItem('project'))]);
+  project.select.addEventListener(
+    'change',
+    () => sessionStorage.setItem('project', project.select.value) || estimate(),
+  );
   show(
     'Create 3D models',
     h(
@@ -241,6 +225,7 @@ export async function createPage() {
       drop,
       input,
       list,
+      project.element,
       quality,
       summary,
       ways,

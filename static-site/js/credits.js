@@ -1,5 +1,6 @@
 // The Credits page (balance, use, limits, ledger) and the Billing page (packs, plans, portal).
 import { api, balanceLine, downloadCsv } from './api.js';
+import { usageByProject } from './projects.js';
 import { isAdmin } from './session.js';
 import { chart, everyDay, fmt, h, money, show, when } from './ui.js';
 import { confirmBalance } from './checkout.js';
@@ -8,12 +9,13 @@ import { ledgerAmount, ledgerWhat } from './words.js';
 const windowWords = (seconds) => (seconds === 60 ? 'minute' : seconds === 3600 ? 'hour' : seconds + ' seconds');
 
 export async function creditsPage() {
-  const [credits, byDay, byUser, ledger, members] = await Promise.all([
+  const [credits, byDay, byUser, ledger, members, byProject] = await Promise.all([
     balanceLine(),
     api('GET', '/usage?groupBy=day'),
     api('GET', '/usage?groupBy=user'),
     api('GET', '/credits/ledger'),
     api('GET', '/company/members').catch(() => ({ members: [] })),
+    usageByProject(),
   ]);
   const names = new Map(members.members.map((m) => [m.id, m.email]));
   const days = everyDay(byDay);
@@ -93,6 +95,7 @@ export async function creditsPage() {
         ),
       ),
     ),
+    ...byProject,
     h('h2', {}, 'Your limits'),
     h(
       'table',

@@ -1,5 +1,6 @@
-// The gallery: every model of the company, newest first, as pictures; filter by quality and dates.
+// The gallery: every model of the company, newest first, as pictures; filter by project, quality and dates.
 import { api } from './api.js';
+import { projectFilter } from './projects.js';
 import { h, show, thumb, when } from './ui.js';
 
 export async function galleryPage() {
@@ -12,6 +13,7 @@ export async function galleryPage() {
     h('option', { value: '' }, 'Any quality'),
     ...['low', 'medium', 'high'].map((q) => h('option', { value: q }, q[0].toUpperCase() + q.slice(1))),
   );
+  const project = await projectFilter(new URLSearchParams(location.hash.split('?')[1] || '').get('project'));
   const from = h('input', { type: 'date', id: 'gallery-from' });
   const to = h('input', { type: 'date', id: 'gallery-to' });
   let cursor = null;
@@ -22,6 +24,7 @@ export async function galleryPage() {
       cursor = null;
     }
     const query = new URLSearchParams();
+    if (project.value) query.set('project', project.value);
     if (quality.value) query.set('quality', quality.value);
     if (from.value) query.set('from', from.value);
     if (to.value) query.set('to', to.value);
@@ -50,6 +53,7 @@ export async function galleryPage() {
         load(true);
       },
     },
+    h('div', {}, h('label', { for: 'gallery-project' }, 'Project'), project),
     h('div', {}, h('label', { for: 'gallery-quality' }, 'Quality'), quality),
     h('div', {}, h('label', { for: 'gallery-from' }, 'From'), from),
     h('div', {}, h('label', { for: 'gallery-to' }, 'To'), to),

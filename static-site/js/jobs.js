@@ -3,6 +3,7 @@ import { api, balanceLine } from './api.js';
 import { fail } from './router.js';
 import { fmt, h, images, message, show, state, thumb, view, when } from './ui.js';
 import { downloadAll } from './archive.js';
+import { projectName } from './projects.js';
 import { shareSection } from './sharing.js';
 import { badge, fileState, jobState } from './words.js';
 
@@ -58,6 +59,7 @@ export async function jobsPage() {
 
 export async function jobPage(jobId, delay = 1000) {
   const job = await api('GET', '/jobs/' + jobId);
+  const project = await projectName(job.projectId);
   const finished = ['DONE', 'PARTIAL', 'FAILED', 'CANCELLED'].includes(job.state);
   const failed = job.files.filter((f) => f.state === 'FAILED');
   const rows = job.files.map((f) =>
@@ -127,7 +129,8 @@ export async function jobPage(jobId, delay = 1000) {
       'p',
       {},
       badge(job.state, jobState(job), 'job-state'),
-      ` · ${job.quality} quality · ${fmt(job.cost)} credits · created ${when(job.createdAt)}`,
+      ` · ${job.quality} quality · ${fmt(job.cost)} credits · created ${when(job.createdAt)} · project `,
+      h('a', { href: '#/gallery?project=' + job.projectId, id: 'job-project' }, project),
     ),
     renameForm(job),
     h(

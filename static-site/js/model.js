@@ -9,8 +9,16 @@ export async function modelPage(jobId, fileId) {
     show('Model', message('This model is not ready.'));
     return;
   }
-  const download = (format, expiresIn = 3600) =>
-    api('GET', `/jobs/${jobId}/files/${fileId}/download?format=${format}&expiresIn=${expiresIn}`);
+  // A big model's file is made by the worker: the API answers "converting" until it is kept (a few seconds).
+  const download = async (format, expiresIn = 3600) => {
+    for (let asked = 1; ; asked++) {
+      const made = await api('GET', `/jobs/${jobId}/files/${fileId}/download?format=${format}&expiresIn=${expiresIn}`);
+      if (made.state !== 'converting') return made;
+      if (asked >= 60)
+        throw new Error('The ' + format.toUpperCase() + ' file is taking long to make: try again in a minute.');
+      await new Promise((done) => setTimeout(done, (made.retryAfterSeconds || 3) * 1000));
+    }
+  };
   const viewer = h('model-viewer', {
     src: file.result.url,
     ar: true,
@@ -29,10 +37,12 @@ export async function modelPage(jobId, fileId) {
     .then((usdz) => viewer.setAttribute('ios-src', usdz.url))
     .catch(() => {});
   viewer.addEventListener('load', () => viewer.setAttribute('data-loaded', 'true'));
+  const wireframe = wireframeToggle(viewer, file.result.url, () => download('wireframe'));
   viewer.addEventListener('error', () => viewer.setAttribute('data-error', 'true'));
   show(
     file.name,
     viewer,
+    wireframe,
     h(
       'div',
       { class: 'stats' },
@@ -49,6 +59,34 @@ export async function modelPage(jobId, fileId) {
       'Drag to orbit, scroll or pinch to zoom. On a phone, "View in your space" opens it in AR.',
     ),
   );
+}
+
+/** The mesh's edges over a plain grey surface (a GLB made once and kept), or the textured model again. */
+function wireframeToggle(viewer, modelUrl, fetchWireframe) {
+  let wireUrl = null;
+  const button = h(
+    'button',
+    { type: 'button', class: 'secondary', id: 'wireframe', 'aria-pressed': 'false' },
+    'Show wireframe',
+  );
+  const said = h('span', { class: 'muted', role: 'status', 'aria-live': 'polite' });
+  button.onclick = async () => {
+    const on = button.getAttribute('aria-pressed') !== 'true';
+    try {
+      if (on && !wireUrl) {
+        said.textContent = ' Preparing the wireframe…';
+        wireUrl = (await fetchWireframe()).url;
+      }
+      viewer.removeAttribute('data-loaded');
+      viewer.setAttribute('src', on ? wireUrl : modelUrl);
+      button.setAttribute('aria-pressed', String(on));
+      button.textContent = on ? 'Show textured' : 'Show wireframe';
+      said.textContent = on ? ' Edges of every face, over a plain surface.' : '';
+    } catch (err) {
+      said.textContent = ' ' + err.message;
+    }
+  };
+  return h('p', { class: 'viewer-tools' }, button, said);
 }
 
 /** glTF's unit is the metre: a size in centimetres up to a metre, in metres beyond. */

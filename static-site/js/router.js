@@ -8,6 +8,7 @@ import { legal, statusPage } from './info.js';
 import { galleryPage } from './gallery.js';
 import { jobPage, jobsPage } from './jobs.js';
 import { modelPage } from './model.js';
+import { projectsPage } from './projects.js';
 import { opsDashboard } from './ops.js';
 import { opsCompany } from './ops-company.js';
 import { opsAudit, opsCompanies } from './ops-lists.js';
@@ -95,6 +96,8 @@ export async function render() {
         return await modelPage(a, b);
       case 'gallery':
         return await galleryPage();
+      case 'projects':
+        return await projectsPage();
       case 'credits':
         return await creditsPage();
       case 'billing':

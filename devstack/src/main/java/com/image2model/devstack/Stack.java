@@ -83,7 +83,9 @@ public final class Stack implements AutoCloseable {
                     0, FalStandIn.Faults.NONE, 1, false, Map.of(
                             "FAL_POLL_AFTER_SECONDS", "2",
                             "FAL_POLL_EVERY_SECONDS", "1",
-                            "FAL_RETRY_BASE_MILLIS", "50"), 0, 0, null, false);
+                            "FAL_RETRY_BASE_MILLIS", "50",
+                            // Low and medium models (under 64 KB) convert within the request, high ones through the worker: tests see both.
+                            "MODEL_CONVERT_INLINE_MAX_BYTES", "65536"), 0, 0, null, false);
         }
     }
 

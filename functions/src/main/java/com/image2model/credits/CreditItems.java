@@ -21,7 +21,7 @@ import static com.image2model.platform.DynamoItems.str;
  * The credits' items in the table, built and read in this one place: under the company's
  * partition, {@code BALANCE}, {@code HOLD#<id>}, {@code LEDGER#<sequence>} (zero-padded, so
  * entries sort), {@code IDEMP#<type>#<key>} (a movement made once per key) and
- * {@code USAGE#D#<day>[#U#<member>]} (captured work per day and member).
+ * {@code USAGE#D#<day>[#U#<member> | #P#<project>]} (captured work per day, member and project).
  */
 public final class CreditItems {
 
@@ -61,6 +61,10 @@ public final class CreditItems {
 
     public static String usageDayOf(String day, String member) {
         return USAGE + day + "#U#" + member;
+    }
+
+    public static String usageDayOfProject(String day, String project) {
+        return USAGE + day + "#P#" + project;
     }
 
     public static String dueShard(String companyId) {
@@ -120,12 +124,15 @@ public final class CreditItems {
         item.put("DueAt", n(hold.expiresAt()));
         item.put("companyId", s(companyId));
         item.put("actor", s(hold.actor()));
+        if (hold.project() != null) {
+            item.put("project", s(hold.project()));
+        }
         return item;
     }
 
     public static Hold toHold(Map<String, AttributeValue> item) {
         String actor = str(item, "actor");
         return new Hold(str(item, "holdId"), num(item, "amount"), HoldStatus.valueOf(str(item, "status")), num(item, "expiresAt"),
-                str(item, "reason"), actor == null ? "system" : actor);
+                str(item, "reason"), actor == null ? "system" : actor, str(item, "project"));
     }
 }

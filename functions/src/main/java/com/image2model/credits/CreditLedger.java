@@ -108,6 +108,11 @@ public final class CreditLedger implements Credits {
 
     /** Images and credits captured per day (and per member, with {@code byMember}) between two days, inclusive. */
     public List<Usage> usage(String companyId, String fromDay, String toDay, boolean byMember) {
+        return usage(companyId, fromDay, toDay, byMember ? UsageGroup.MEMBER : UsageGroup.DAY);
+    }
+
+    /** Images and credits captured per day, and per member or project when {@code group} says so ({@link Usage#member} is then that). */
+    public List<Usage> usage(String companyId, String fromDay, String toDay, UsageGroup group) {
         List<Usage> rows = new ArrayList<>();
         Map<String, AttributeValue> values = Map.of(":pk", s(TableKeys.company(companyId)), ":from", s(CreditItems.usageDay(fromDay)),
                 ":to", s(CreditItems.usageDay(toDay) + "#~"));
@@ -115,9 +120,9 @@ public final class CreditLedger implements Credits {
                         .keyConditionExpression("PK = :pk AND SK BETWEEN :from AND :to").expressionAttributeValues(values))
                 .items().forEach(item -> {
                     String[] parts = item.get("SK").s().split("#");
-                    boolean member = parts.length == 5;
-                    if (member == byMember) {
-                        rows.add(new Usage(parts[2], member ? parts[4] : null, num(item, "images"), num(item, "credits")));
+                    UsageGroup rowGroup = parts.length == 3 ? UsageGroup.DAY : "P".equals(parts[3]) ? UsageGroup.PROJECT : UsageGroup.MEMBER;
+                    if (rowGroup == group) {
+                        rows.add(new Usage(parts[2], group == UsageGroup.DAY ? null : parts[4], num(item, "images"), num(item, "credits")));
                     }
                 });
         return rows;
@@ -193,7 +198,7 @@ public final class CreditLedger implements Credits {
 
     /** As above, for work a member asked for: their usage counts it when it is captured. */
     public Hold reserve(String companyId, String holdId, long amount, Instant expiresAt, String actor) {
-        return reserveGroup(companyId, List.of(new HoldRequest(holdId, amount)), expiresAt, actor).get(0);
+        return reserveGroup(companyId, List.of(new HoldRequest(holdId, amount)), expiresAt, actor, null).get(0);
     }
 
     /**
@@ -203,6 +208,15 @@ public final class CreditLedger implements Credits {
      * (another job took them meanwhile), the earlier groups are released again.
      */
     public List<Hold> reserveAll(String companyId, List<HoldRequest> requests, Instant expiresAt, String actor) {
+        return reserveAll(companyId, requests, expiresAt, actor, null);
+    }
+
+    /**
+     * As above, the holds also drawing on a project's budget ({@code budget}, null: none) in the
+     * same transactions: {@link BudgetRefused} when the budget cannot take them (or changed since it
+     * was read), and then nothing is held.
+     */
+    public List<Hold> reserveAll(String companyId, List<HoldRequest> requests, Instant expiresAt, String actor, Budget budget) {
         long total = Ledger.total(requests);
         Balance now = balance(companyId);
         // A retry of a request already reserved must not be refused for the credits it holds itself.
@@ -213,18 +227,23 @@ public final class CreditLedger implements Credits {
         try {
             for (int from = 0; from < requests.size(); from += HOLDS_PER_TRANSACTION) {
                 opened.addAll(reserveGroup(companyId, requests.subList(from, Math.min(requests.size(), from + HOLDS_PER_TRANSACTION)),
-                        expiresAt, actor));
+                        expiresAt, actor, budget));
             }
         } catch (InsufficientCredits e) {
             for (Hold hold : opened) {
                 release(companyId, hold.holdId(), "not enough credits for the whole request");
             }
             throw new InsufficientCredits(total, balance(companyId).available());
+        } catch (BudgetRefused e) {
+            for (Hold hold : opened) {
+                release(companyId, hold.holdId(), "over the project's budget");
+            }
+            throw e;
         }
         return opened;
     }
 
-    private List<Hold> reserveGroup(String companyId, List<HoldRequest> group, Instant expiresAt, String actor) {
+    private List<Hold> reserveGroup(String companyId, List<HoldRequest> group, Instant expiresAt, String actor, Budget budget) {
         for (int attempt = 0; ; attempt++) {
             List<Hold> holds = new ArrayList<>();
             List<HoldRequest> missing = new ArrayList<>();
@@ -239,10 +258,19 @@ public final class CreditLedger implements Credits {
             if (missing.isEmpty()) {
                 return holds;
             }
-            Ledger.Movement movement = Ledger.reserve(balance(companyId), missing, expiresAt.getEpochSecond(), actor, now());
-            if (committed(companyId, movement, movementWrites(companyId, movement), attempt)) {
-                holds.addAll(movement.opened());
-                return holds;
+            Ledger.Movement movement = Ledger.reserve(balance(companyId), missing, expiresAt.getEpochSecond(), actor,
+                    budget == null ? null : budget.project(), now());
+            TableTransaction writes = movementWrites(companyId, movement);
+            if (budget != null) {
+                writes.join(TableTransaction.empty().add(budgetDraw(companyId, budget, Ledger.total(missing))));
+            }
+            try {
+                if (committed(companyId, movement, writes, attempt)) {
+                    holds.addAll(movement.opened());
+                    return holds;
+                }
+            } catch (AlongsideRefused refused) {
+                throw new BudgetRefused(budget.project());
             }
         }
     }
@@ -365,10 +393,16 @@ public final class CreditLedger implements Credits {
                     .updateExpression(update).conditionExpression("#status = :open")
                     .expressionAttributeNames(Map.of("#status", "status")).expressionAttributeValues(values)).build());
             if (movement.spent()) {
-                // Usage counts captured work only, per day and per member, in the same transaction.
+                // Usage counts captured work only, per day, per member and per project, in the same transaction.
                 String day = movement.entries().get(0).at().substring(0, 10);
                 writes.add(usage(companyId, CreditItems.usageDay(day), ended.amount()));
                 writes.add(usage(companyId, CreditItems.usageDayOf(day, ended.actor()), ended.amount()));
+                if (ended.project() != null) {
+                    writes.add(usage(companyId, CreditItems.usageDayOfProject(day, ended.project()), ended.amount()));
+                }
+            }
+            if (ended.project() != null) {
+                writes.add(budgetEnd(companyId, ended.project(), ended.amount(), movement.spent()));
             }
         }
         return writes;
@@ -392,6 +426,33 @@ public final class CreditLedger implements Credits {
         }
         return TransactWriteItem.builder().update(u -> u.tableName(table).key(CreditItems.key(companyId, CreditItems.BALANCE))
                 .updateExpression(set.toString()).conditionExpression(condition).expressionAttributeValues(values)).build();
+    }
+
+    /**
+     * The project's {@code committed} credits (held and spent) grow by {@code amount}, if the project
+     * still exists, is not archived, has the budget read and can take it.
+     */
+    private TransactWriteItem budgetDraw(String companyId, Budget budget, long amount) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":amount", n(amount)));
+        String condition = "attribute_exists(PK) AND attribute_not_exists(archivedAt)";
+        if (budget.limit() == null) {
+            condition += " AND attribute_not_exists(budget)";
+        } else {
+            condition += " AND budget = :limit AND (attribute_not_exists(committed) OR committed <= :room)";
+            values.put(":limit", n(budget.limit()));
+            values.put(":room", n(budget.limit() - amount));
+        }
+        String check = condition;
+        return TransactWriteItem.builder().update(u -> u.tableName(table).key(CreditItems.key(companyId, TableKeys.project(budget.project())))
+                .updateExpression("ADD committed :amount").conditionExpression(check).expressionAttributeValues(values)).build();
+    }
+
+    /** A hold on the project ended: spent credits stay committed (and count as spent), released ones are the budget's again. */
+    private TransactWriteItem budgetEnd(String companyId, String project, long amount, boolean spent) {
+        // No condition: the hold's end must never be refused for its project (an archived project still gets its credits back).
+        return TransactWriteItem.builder().update(u -> u.tableName(table).key(CreditItems.key(companyId, TableKeys.project(project)))
+                .updateExpression(spent ? "ADD spent :amount" : "ADD committed :amount")
+                .expressionAttributeValues(Map.of(":amount", n(spent ? amount : -amount)))).build();
     }
 
     private TransactWriteItem usage(String companyId, String sk, long credits) {

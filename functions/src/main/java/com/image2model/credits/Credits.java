@@ -31,7 +31,26 @@ public interface Credits {
         }
     }
 
-    record Hold(String holdId, long amount, HoldStatus status, long expiresAt, String reason, String actor) {
+    /** A hold; {@code project} is the budget it draws on besides the balance (null: none). */
+    record Hold(String holdId, long amount, HoldStatus status, long expiresAt, String reason, String actor, String project) {
+        public Hold(String holdId, long amount, HoldStatus status, long expiresAt, String reason, String actor) {
+            this(holdId, amount, status, expiresAt, reason, actor, null);
+        }
+    }
+
+    /**
+     * A project's budget that holds draw on besides the balance, as read just before: {@code limit}
+     * null when the project has none. The draw is refused if the project changed since (its
+     * budget moved, it was archived) or the holds would take it over its limit.
+     */
+    record Budget(String project, Long limit) {
+    }
+
+    /** The project's budget refused the holds (or the project changed since it was read): read it again and decide. */
+    final class BudgetRefused extends RuntimeException {
+        public BudgetRefused(String project) {
+            super("The budget of project " + project + " refused the holds", null, false, false);
+        }
     }
 
     record Entry(long sequence, EntryType type, long amount, String reference, String actor, String at, long balanceAfter) {
@@ -53,8 +72,13 @@ public interface Credits {
     record HoldRequest(String holdId, long amount) {
     }
 
-    /** Images and credits captured on one day (by one member, or by all when {@code member} is null). */
+    /** Images and credits captured on one day (by one member or project, or by all when {@code member} is null). */
     record Usage(String day, String member, long images, long credits) {
+    }
+
+    /** How captured usage is counted: per day, per day and member, or per day and project. */
+    enum UsageGroup {
+        DAY, MEMBER, PROJECT
     }
 
     /** The company cannot pay: what it needs and what it has. */

@@ -87,6 +87,11 @@ public final class Ledger {
 
     /** Opens the holds, all of them or (for want of credits) none; an entry per hold. */
     public static Movement reserve(Balance before, List<HoldRequest> requests, long expiresAt, String actor, String at) {
+        return reserve(before, requests, expiresAt, actor, null, at);
+    }
+
+    /** As above, the holds drawing on {@code project}'s budget too (null: none). */
+    public static Movement reserve(Balance before, List<HoldRequest> requests, long expiresAt, String actor, String project, String at) {
         long total = total(requests);
         if (before.available() < total) {
             throw new InsufficientCredits(total, before.available());
@@ -98,7 +103,7 @@ public final class Ledger {
         for (HoldRequest request : requests) {
             available -= request.amount();
             entries.add(new Entry(++sequence, EntryType.RESERVE, request.amount(), request.holdId(), actor, at, available));
-            opened.add(new Hold(request.holdId(), request.amount(), HoldStatus.OPEN, expiresAt, null, actor));
+            opened.add(new Hold(request.holdId(), request.amount(), HoldStatus.OPEN, expiresAt, null, actor, project));
         }
         Balance after = new Balance(available, plus(before.held(), total), before.granted(), before.purchased(), before.adjusted(),
                 before.refunded(), before.captured(), sequence);
@@ -145,7 +150,7 @@ public final class Ledger {
             default -> EntryType.EXPIRE;
         };
         Entry entry = new Entry(after.version(), type, hold.amount(), hold.holdId(), "system", at, available);
-        Hold ended = new Hold(hold.holdId(), hold.amount(), target, hold.expiresAt(), reason, hold.actor());
+        Hold ended = new Hold(hold.holdId(), hold.amount(), target, hold.expiresAt(), reason, hold.actor(), hold.project());
         return Optional.of(new Movement(before, after, List.of(entry), List.of(), ended));
     }
 
@@ -154,7 +159,7 @@ public final class Ledger {
         if (hold.status() != HoldStatus.OPEN) {
             throw new HoldEnded(hold.holdId(), hold.status());
         }
-        return new Hold(hold.holdId(), hold.amount(), HoldStatus.OPEN, expiresAt, hold.reason(), hold.actor());
+        return new Hold(hold.holdId(), hold.amount(), HoldStatus.OPEN, expiresAt, hold.reason(), hold.actor(), hold.project());
     }
 
     /** Whether the sweeper may expire the hold at {@code now} (epoch seconds): open, and its time has passed. */

@@ -71,7 +71,7 @@ public final class Archives {
         Jobs.Job job = store.job(caller.companyId(), jobId).orElseThrow(() -> ApiException.notFound("Job " + jobId));
         String asked = body == null ? null : ApiRequests.optionalText(body, "format", "format");
         Exports.Format format = Exports.Format.named(asked == null ? "glb" : asked);
-        if (format == null) {
+        if (format == null || format == Exports.Format.WIREFRAME) {
             throw ApiException.badRequest("invalid_format", "format must be one of glb, obj, stl, usdz, fbx.");
         }
         if (job.done() == 0) {

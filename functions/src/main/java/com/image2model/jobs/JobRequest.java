@@ -11,11 +11,12 @@ import com.image2model.credits.Catalog;
 import com.image2model.platform.ApiException;
 import com.image2model.platform.ApiRequests;
 import com.image2model.platform.DisplayNames;
+import com.image2model.projects.Project;
 
 import tools.jackson.databind.JsonNode;
 
 /** A POST /jobs body, read and checked: a 4xx naming the field for anything malformed, before anything is held or stored. */
-record JobRequest(String quality, long costPerImage, String name, List<JobStore.NewFile> files) {
+record JobRequest(String quality, long costPerImage, String name, List<JobStore.NewFile> files, String projectId) {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -34,8 +35,9 @@ record JobRequest(String quality, long costPerImage, String name, List<JobStore.
         for (int i = 0; i < files.size(); i++) {
             newFiles.add(newFile(files.get(i), i, maxFileBytes));
         }
+        String project = ApiRequests.optionalText(body, "projectId", "project");
         return new JobRequest(quality.toLowerCase(Locale.ROOT), perImage.getAsLong(), name == null ? defaultName(newFiles) : name,
-                newFiles);
+                newFiles, project == null || project.isBlank() ? Project.GENERAL : project);
     }
 
     /** The body's {@code name}, cleaned like every shown name; null when absent, JSON null or blank after cleaning. */

@@ -68,7 +68,8 @@ public final class JobStore implements Jobs {
     // ------------------------------------------------------------------ writes
 
     /** Writes a new job and its files (their holds already reserved). */
-    public Job create(String companyId, String jobId, String name, String quality, long costPerFile, String createdBy, List<NewFile> files) {
+    public Job create(String companyId, String jobId, String name, String quality, long costPerFile, String createdBy, List<NewFile> files,
+                      String projectId) {
         String now = now();
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         for (NewFile file : files) {
@@ -86,6 +87,7 @@ public final class JobStore implements Jobs {
                 item.put("holdId", s(holdId(jobId, file.fileId())));
             }
             item.put("createdAt", s(now));
+            item.put("projectId", s(projectId));
             items.add(item);
         }
         Map<String, AttributeValue> job = new HashMap<>();
@@ -102,6 +104,7 @@ public final class JobStore implements Jobs {
         job.put("createdAt", s(now));
         job.put("updatedAt", s(now));
         job.put("createdBy", s(createdBy));
+        job.put("projectId", s(projectId));
         for (String counter : List.of("uploaded", "done", "failed", "cancelled")) {
             job.put(counter, n(0));
         }
@@ -217,6 +220,7 @@ public final class JobStore implements Jobs {
                 entry.put("thumbnailKey", s(made.thumbnailKey()));
             }
             entry.put("quality", s(made.quality()));
+            entry.put("projectId", s(file.projectId()));
             alongside.add(TransactWriteItem.builder().put(p -> p.tableName(table).item(entry)).build());
         }
         return end(file, FileTransitions.Step.MODEL_STORED, alongside, null);
@@ -436,12 +440,20 @@ public final class JobStore implements Jobs {
      * last model of the previous page). The days are the key's range; the quality is a filter, so
      * reading goes on (a bounded number of pages) until the page is full.
      */
-    public ModelPage models(String companyId, String cursor, int limit, String quality, String fromDay, String toDay) {
+    public ModelPage models(String companyId, String cursor, int limit, String quality, String projectId, String fromDay, String toDay) {
         String low = GALLERY_PREFIX + (fromDay == null ? "" : fromDay);
         String high = GALLERY_PREFIX + (toDay == null ? "~" : toDay + "~");
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":pk", s(TableKeys.company(companyId)), ":low", s(low), ":high", s(high)));
+        List<String> filters = new ArrayList<>();
         if (quality != null) {
             values.put(":q", s(quality));
+            filters.add("quality = :q");
+        }
+        if (projectId != null) {
+            values.put(":p", s(projectId));
+            // Models made before projects existed have none: they are General's.
+            filters.add(projectId.equals(com.image2model.projects.Project.GENERAL) ? "(projectId = :p OR attribute_not_exists(projectId))"
+                    : "projectId = :p");
         }
         List<Model> models = new ArrayList<>();
         Map<String, AttributeValue> start = cursor == null ? null : key(companyId, GALLERY_PREFIX + cursor);
@@ -451,8 +463,8 @@ public final class JobStore implements Jobs {
             QueryResponse page = db.query(q -> {
                 q.tableName(table).keyConditionExpression("PK = :pk AND SK BETWEEN :low AND :high").expressionAttributeValues(values)
                         .scanIndexForward(false).limit(wanted).exclusiveStartKey(from);
-                if (quality != null) {
-                    q.filterExpression("quality = :q");
+                if (!filters.isEmpty()) {
+                    q.filterExpression(String.join(" AND ", filters));
                 }
             });
             for (Map<String, AttributeValue> item : page.items()) {
@@ -515,7 +527,8 @@ public final class JobStore implements Jobs {
         return new Job(companyId, str(item, "jobId"), str(item, "name"), str(item, "quality"), (int) num(item, "files"),
                 num(item, "costPerFile"), num(item, "cost"), str(item, "createdAt"), str(item, "createdBy"), str(item, "updatedAt"),
                 (int) num(item, "uploaded"), (int) num(item, "done"), (int) num(item, "failed"), (int) num(item, "cancelled"),
-                item.containsKey("cancelRequested") && Boolean.TRUE.equals(item.get("cancelRequested").bool()), str(item, "coverKey"));
+                item.containsKey("cancelRequested") && Boolean.TRUE.equals(item.get("cancelRequested").bool()), str(item, "coverKey"),
+                projectOf(item));
     }
 
     private static JobFile toFile(String companyId, Map<String, AttributeValue> item) {
@@ -526,7 +539,13 @@ public final class JobStore implements Jobs {
                 str(item, "model"), optNum(item, "faces"), optNum(item, "vertices"), optNum(item, "glbBytes"),
                 optNum(item, "width") == null ? null : optNum(item, "width").intValue(),
                 optNum(item, "height") == null ? null : optNum(item, "height").intValue(), str(item, "report"), str(item, "thumbnailKey"),
-                str(item, "reviewDecision"), str(item, "reviewComment"), str(item, "reviewAt"), str(item, "retriedIn"));
+                str(item, "reviewDecision"), str(item, "reviewComment"), str(item, "reviewAt"), str(item, "retriedIn"), projectOf(item));
+    }
+
+    /** Jobs made before projects existed are General's. */
+    private static String projectOf(Map<String, AttributeValue> item) {
+        String project = str(item, "projectId");
+        return project == null ? com.image2model.projects.Project.GENERAL : project;
     }
 
     private String now() {

@@ -10,13 +10,17 @@ import com.image2model.credits.CreditLedger;
 import com.image2model.credits.FairUse;
 import com.image2model.credits.PaymentRequired;
 import com.image2model.limits.PersonalLimits;
+import com.image2model.platform.ApiException;
 import com.image2model.platform.Metrics;
+import com.image2model.projects.Project;
+import com.image2model.projects.ProjectStore;
 import com.image2model.tenancy.TenantContext;
 
 /**
  * POST /jobs: a well-formed request takes the caller's job and image limits, then pays (an
- * Unlimited plan counts its fair use; any other holds each file's credits, all or none), and only
- * then is the job stored, its files answered with their upload URLs. A refused job holds nothing.
+ * Unlimited plan counts its fair use; any other holds each file's credits, all or none, drawing on
+ * the project's budget in the same transactions), and only then is the job stored, its files
+ * answered with their upload URLs. A refused job holds nothing.
  */
 public final class JobSubmissions {
 
@@ -26,7 +30,11 @@ public final class JobSubmissions {
         boolean unlimited(String companyId);
     }
 
+    /** Reads of a project whose budget moved under the holds before the job is refused as changed meanwhile. */
+    private static final int BUDGET_ATTEMPTS = 4;
+
     private final JobStore store;
+    private final ProjectStore projects;
     private final CreditLedger ledger;
     private final FairUse fairUse;
     private final Plans plans;
@@ -36,9 +44,10 @@ public final class JobSubmissions {
     private final Duration holdGrace;
     private final Clock clock;
 
-    public JobSubmissions(JobStore store, CreditLedger ledger, FairUse fairUse, Plans plans, PersonalLimits personal, JobViews views,
-                   Duration uploadWindow, Duration holdGrace, Clock clock) {
+    public JobSubmissions(JobStore store, ProjectStore projects, CreditLedger ledger, FairUse fairUse, Plans plans, PersonalLimits personal,
+                          JobViews views, Duration uploadWindow, Duration holdGrace, Clock clock) {
         this.store = store;
+        this.projects = projects;
         this.ledger = ledger;
         this.fairUse = fairUse;
         this.plans = plans;
@@ -50,10 +59,13 @@ public final class JobSubmissions {
     }
 
     Map<String, Object> submit(TenantContext caller, JobRequest request) {
-        personal.takeJob(caller.companyId(), caller.userId(), request.files().size());
-        String jobId = JobRequest.newJobId();
+        // A project of another company, or none, is a 404 before anything is taken.
+        Project project = projects.forWork(caller.companyId(), request.projectId());
         boolean unlimited = plans.unlimited(caller.companyId());
         long costPerFile = unlimited ? 0 : request.costPerImage();
+        project.admit(Math.multiplyExact(costPerFile, (long) request.files().size()));
+        personal.takeJob(caller.companyId(), caller.userId(), request.files().size());
+        String jobId = JobRequest.newJobId();
         Instant uploadsUntil = clock.instant().plus(uploadWindow);
         try {
             if (unlimited) {
@@ -61,7 +73,7 @@ public final class JobSubmissions {
             } else {
                 List<CreditLedger.HoldRequest> holds = request.files().stream()
                         .map(f -> new CreditLedger.HoldRequest(JobStore.holdId(jobId, f.fileId()), costPerFile)).toList();
-                ledger.reserveAll(caller.companyId(), holds, uploadsUntil.plus(holdGrace), caller.userId());
+                hold(caller, project, holds, uploadsUntil.plus(holdGrace));
             }
         } catch (FairUse.CapReached e) {
             Metrics.count("InsufficientCredits", 1);
@@ -71,10 +83,31 @@ public final class JobSubmissions {
             throw PaymentRequired.of(e);
         }
         JobStore.Job job = store.create(caller.companyId(), jobId, request.name(), request.quality(), costPerFile, caller.userId(),
-                request.files());
+                request.files(), project.projectId());
         Metrics.count("ImagesAccepted", request.files().size());
         Map<String, Object> out = views.summary(job);
         out.put("files", store.files(caller.companyId(), jobId).stream().map(views::withUpload).toList());
         return out;
+    }
+
+    /**
+     * Holds the files' credits on the balance and the project's budget at once. The budget read a
+     * moment ago may have moved (another job, an admin's change): read it again and decide again,
+     * a few times, before answering that the project is too busy to tell.
+     */
+    private void hold(TenantContext caller, Project project, List<CreditLedger.HoldRequest> holds, Instant until) {
+        Project current = project;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                ledger.reserveAll(caller.companyId(), holds, until, caller.userId(), new CreditLedger.Budget(current.projectId(), current.budget()));
+                return;
+            } catch (CreditLedger.BudgetRefused refused) {
+                if (attempt == BUDGET_ATTEMPTS) {
+                    throw ApiException.conflict("project_changed", "The project's budget changed while the job was being made: try again.");
+                }
+                current = projects.forWork(caller.companyId(), current.projectId());
+                current.admit(com.image2model.credits.Ledger.total(holds));
+            }
+        }
     }
 }

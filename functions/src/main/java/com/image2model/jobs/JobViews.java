@@ -75,6 +75,7 @@ public final class JobViews {
         out.put("name", job.name());
         out.put("state", job.state());
         out.put("quality", job.quality());
+        out.put("projectId", job.projectId());
         out.put("costPerFile", job.costPerFile());
         out.put("cost", job.cost());
         out.put("createdAt", job.createdAt());

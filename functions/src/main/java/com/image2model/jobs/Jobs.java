@@ -21,7 +21,7 @@ public interface Jobs {
 
     record Job(String companyId, String jobId, String name, String quality, int files, long costPerFile, long cost,
                       String createdAt, String createdBy, String updatedAt, int uploaded, int done, int failed, int cancelled,
-                      boolean cancelRequested, String coverKey) {
+                      boolean cancelRequested, String coverKey, String projectId) {
         public String state() {
             int ended = done + failed + cancelled;
             if (ended < files) {
@@ -41,7 +41,8 @@ public interface Jobs {
                           String reason, String holdId, long cost, String createdAt, String uploadedAt, String submittedAt,
                           String completedAt, String falRequestId, String falStatusUrl, String falResponseUrl, String falCancelUrl,
                           String model, Long faces, Long vertices, Long glbBytes, Integer width, Integer height, String report,
-                          String thumbnailKey, String reviewDecision, String reviewComment, String reviewAt, String retriedIn) {
+                          String thumbnailKey, String reviewDecision, String reviewComment, String reviewAt, String retriedIn,
+                          String projectId) {
         public String extension() {
             ImageCheck.Format format = ImageCheck.Format.ofContentType(contentType);
             return format == null ? "bin" : format.extension();

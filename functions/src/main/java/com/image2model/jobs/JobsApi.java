@@ -32,7 +32,8 @@ public final class JobsApi {
     private final JobSubmissions submissions;
 
     public JobsApi(JobStore store, Pipeline pipeline, Catalog catalog, Limits limits, JobViews views, JobSubmissions submissions,
-                   ModelDownloads downloads) {
+                   ModelDownloads downloads, com.image2model.projects.ProjectStore projects) {
+        this.projects = projects;
         this.downloads = downloads;
         this.store = store;
         this.pipeline = pipeline;
@@ -43,6 +44,7 @@ public final class JobsApi {
     }
 
     private final ModelDownloads downloads;
+    private final com.image2model.projects.ProjectStore projects;
     private static final Pattern FILE_ID = Pattern.compile("f[0-9]{3}");
 
     public Map<String, MemberRoutes.Route> routes() {
@@ -50,7 +52,11 @@ public final class JobsApi {
         routes.put("POST /jobs", (caller, event) -> ApiResponses.json(201, submissions.submit(caller,
                 JobRequest.read(ApiRequests.jsonBody(event), catalog, limits.maxFiles(), limits.maxFileBytes()))));
         routes.put("GET /jobs", (caller, event) -> ApiResponses.json(200, list(caller, ApiRequests.query(event).get("cursor"))));
-        routes.put("GET /jobs/{id}/files/{fileId}/download", (caller, event) -> ApiResponses.json(200, download(caller, event)));
+        routes.put("GET /jobs/{id}/files/{fileId}/download", (caller, event) -> {
+            Map<String, Object> answer = download(caller, event);
+            // A big model's conversion is being made by the worker: 202, ask again.
+            return ApiResponses.json(answer.containsKey("state") ? 202 : 200, answer);
+        });
         routes.put("GET /models", (caller, event) -> ApiResponses.json(200, gallery(caller, ApiRequests.query(event))));
         routes.put("GET /jobs/{id}", (caller, event) -> ApiResponses.json(200, view(caller, jobId(MemberRoutes.pathId(event)))));
         routes.put("DELETE /jobs/{id}", (caller, event) -> ApiResponses.json(200, cancel(caller, jobId(MemberRoutes.pathId(event)))));
@@ -98,7 +104,12 @@ public final class JobsApi {
         if (from != null && to != null && from.compareTo(to) > 0) {
             throw ApiException.badRequest("invalid_range", "from must not be after to.");
         }
-        JobStore.ModelPage page = store.models(caller.companyId(), cursor, GALLERY_PAGE, quality == null ? null : quality.toLowerCase(), from, to);
+        String project = query.get("project");
+        if (project != null && !project.isBlank() && projects.project(caller.companyId(), project).isEmpty()) {
+            throw ApiException.notFound("Project " + project);
+        }
+        JobStore.ModelPage page = store.models(caller.companyId(), cursor, GALLERY_PAGE, quality == null ? null : quality.toLowerCase(),
+                project == null || project.isBlank() ? null : project, from, to);
         List<Map<String, Object>> models = new ArrayList<>();
         for (JobStore.Model model : page.models()) {
             Map<String, Object> entry = new LinkedHashMap<>();
@@ -117,14 +128,14 @@ public final class JobsApi {
         return out;
     }
 
-    /** GET /jobs/{id}/files/{fileId}/download?format=glb|obj|stl|usdz|fbx&expiresIn=seconds */
+    /** GET /jobs/{id}/files/{fileId}/download?format=glb|obj|stl|usdz|fbx|wireframe&expiresIn=seconds */
     private Map<String, Object> download(TenantContext caller, com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent event) {
         String jobId = jobId(MemberRoutes.pathId(event));
         String fileId = event.getPathParameters() == null ? null : event.getPathParameters().get("fileId");
         Map<String, String> query = ApiRequests.query(event);
         com.image2model.models.Exports.Format format = com.image2model.models.Exports.Format.named(query.getOrDefault("format", "glb"));
         if (format == null) {
-            throw ApiException.badRequest("invalid_format", "format must be one of glb, obj, stl, usdz, fbx.");
+            throw ApiException.badRequest("invalid_format", "format must be one of glb, obj, stl, usdz, fbx (or wireframe, the viewer's).");
         }
         java.time.Duration ttl = ModelDownloads.DEFAULT_TTL;
         String expiresIn = query.get("expiresIn");

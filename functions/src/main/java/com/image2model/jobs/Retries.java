@@ -115,7 +115,8 @@ public final class Retries {
         }
         String base = plan.job().name() == null ? "job" : plan.job().name();
         String name = ("Retry of " + base).length() > 100 ? ("Retry of " + base).substring(0, 100) : "Retry of " + base;
-        JobRequest request = new JobRequest(plan.job().quality(), catalog.costPerImage(plan.job().quality()).orElseThrow(), name, files);
+        JobRequest request = new JobRequest(plan.job().quality(), catalog.costPerImage(plan.job().quality()).orElseThrow(), name, files,
+                plan.job().projectId());
         Map<String, Object> created;
         try {
             created = submissions.submit(caller, request);

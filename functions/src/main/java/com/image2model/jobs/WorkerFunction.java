@@ -16,7 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The SQS worker: each message is an S3 ObjectCreated notification for an upload, handed to the
- * pipeline; failures are reported per message ({@link SqsBatch}).
+ * pipeline, or a conversion of a big model a download asked for ({@link Conversions}); failures
+ * are reported per message ({@link SqsBatch}).
  */
 public final class WorkerFunction implements Function<Map<String, Object>, SQSBatchResponse> {
 
@@ -27,9 +28,13 @@ public final class WorkerFunction implements Function<Map<String, Object>, SQSBa
     static final long LEAVE_WHEN_LESS_MILLIS = com.image2model.fal.FalClient.RESERVE_MILLIS + 2_000;
 
     private final Pipeline pipeline;
+    private final ModelDownloads downloads;
+    private final JobStore jobs;
 
-    public WorkerFunction(Pipeline pipeline) {
+    public WorkerFunction(Pipeline pipeline, ModelDownloads downloads, JobStore jobs) {
         this.pipeline = pipeline;
+        this.downloads = downloads;
+        this.jobs = jobs;
     }
 
     @Override
@@ -48,6 +53,11 @@ public final class WorkerFunction implements Function<Map<String, Object>, SQSBa
             return;
         }
         if ("s3:TestEvent".equals(body.path("Event").asString(""))) {
+            return;
+        }
+        if (body.has("convert")) {
+            Conversions.Request.of(body).ifPresentOrElse(request -> downloads.convertQueued(request, jobs),
+                    () -> LOG.error("Message {} asks for no conversion we make; dropped", message.id()));
             return;
         }
         for (JsonNode record : body.path("Records")) {

@@ -21,7 +21,9 @@ public final class Exports {
         OBJ("obj.zip", "application/zip"),
         STL("stl", "model/stl"),
         USDZ("usdz", "model/vnd.usdz+zip"),
-        FBX("fbx", "application/octet-stream");
+        FBX("fbx", "application/octet-stream"),
+        /** Not a format to hand on: the viewer's wireframe (see {@link Wireframe}). */
+        WIREFRAME("wireframe.glb", "model/gltf-binary");
 
         private final String extension;
         private final String mediaType;
@@ -64,6 +66,7 @@ public final class Exports {
             case STL -> stl(model);
             case USDZ -> usdz(model);
             case FBX -> fbx(model);
+            case WIREFRAME -> Wireframe.glb(model);
             case GLB -> glb;
         };
     }

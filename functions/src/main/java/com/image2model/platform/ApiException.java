@@ -19,6 +19,12 @@ public class ApiException extends Refusal {
         return this;
     }
 
+    @Override
+    public ApiException withDetail(String name, Object value) {
+        super.withDetail(name, value);
+        return this;
+    }
+
     public static ApiException badRequest(String code, String message) {
         return new ApiException(400, code, message);
     }

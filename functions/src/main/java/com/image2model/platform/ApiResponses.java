@@ -54,7 +54,8 @@ public final class ApiResponses {
 
     /** The answer for a refused request (a rule's or the API's), with the headers an API refusal carries. */
     public static APIGatewayV2HTTPResponse error(Refusal e) {
-        APIGatewayV2HTTPResponse answer = error(e.status(), e.code(), e.getMessage());
+        APIGatewayV2HTTPResponse answer = e.details().isEmpty() ? error(e.status(), e.code(), e.getMessage())
+                : error(e.status(), e.code(), e.getMessage(), e.details());
         if (e instanceof ApiException api) {
             answer.getHeaders().putAll(api.headers());
         }
@@ -63,10 +64,20 @@ public final class ApiResponses {
 
     /** An error answer: {"error": {"code": "...", "message": "..."}}, and one log line naming it (no trace, no message). */
     public static APIGatewayV2HTTPResponse error(int status, String code, String message) {
+        return error(status, code, message, Map.of());
+    }
+
+    /** As above, with figures beside the code and message ({"error": {"code", "message", "remaining": 40}}). */
+    public static APIGatewayV2HTTPResponse error(int status, String code, String message, Map<String, Object> details) {
         LOG.info("refused {} {}", status, code);
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("code", code);
         error.put("message", message);
+        details.forEach((name, value) -> {
+            if (!name.equals("code") && !name.equals("message")) {
+                error.put(name, value);
+            }
+        });
         return json(status, Map.of("error", error));
     }
 }

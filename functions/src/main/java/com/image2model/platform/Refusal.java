@@ -9,6 +9,7 @@ public class Refusal extends RuntimeException {
 
     private final int status;
     private final String code;
+    private final java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
 
     public Refusal(int status, String code, String message) {
         super(message);
@@ -22,5 +23,15 @@ public class Refusal extends RuntimeException {
 
     public String code() {
         return code;
+    }
+
+    /** Figures the answer carries beside its code and message, for a program to act on (what is left of a budget). */
+    public java.util.Map<String, Object> details() {
+        return java.util.Collections.unmodifiableMap(details);
+    }
+
+    public Refusal withDetail(String name, Object value) {
+        details.put(name, value);
+        return this;
     }
 }

@@ -58,6 +58,8 @@ public final class Settings {
     public static final String FAL_POLL_EVERY_SECONDS = "FAL_POLL_EVERY_SECONDS";
     public static final String FAL_MAX_WAIT_SECONDS = "FAL_MAX_WAIT_SECONDS";
     public static final String FAL_MAX_GLB_BYTES = "FAL_MAX_GLB_BYTES";
+    /** The largest GLB converted within a download request; a larger one is converted by the worker and the request answers 202. */
+    public static final String MODEL_CONVERT_INLINE_MAX_BYTES = "MODEL_CONVERT_INLINE_MAX_BYTES";
     public static final String FAL_RETRY_ATTEMPTS = "FAL_RETRY_ATTEMPTS";
     public static final String FAL_RETRY_BASE_MILLIS = "FAL_RETRY_BASE_MILLIS";
     public static final String RATE_JOBS_PER_MINUTE = "RATE_JOBS_PER_MINUTE";
@@ -97,6 +99,7 @@ public final class Settings {
             Map.entry(FAL_POLL_EVERY_SECONDS, "300"),
             Map.entry(FAL_MAX_WAIT_SECONDS, "7200"),
             Map.entry(FAL_MAX_GLB_BYTES, "104857600"),
+            Map.entry(MODEL_CONVERT_INLINE_MAX_BYTES, "8388608"),
             Map.entry(FAL_RETRY_ATTEMPTS, "3"),
             Map.entry(FAL_RETRY_BASE_MILLIS, "250"),
             Map.entry(RATE_JOBS_PER_MINUTE, "10"),

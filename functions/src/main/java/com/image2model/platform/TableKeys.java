@@ -19,4 +19,13 @@ public final class TableKeys {
         }
         return COMPANY + companyId;
     }
+
+    /**
+     * A project's item in its company's partition. Two capabilities write it: the projects (name,
+     * client, budget, archivedAt) and the credits (the {@code committed} and {@code spent} counters
+     * its holds move, in the holds' own transactions).
+     */
+    public static String project(String projectId) {
+        return "PROJECT#" + projectId;
+    }
 }

@@ -78,6 +78,16 @@ public final class CreditsModule {
         CreditsApi credits = new CreditsApi(ledger, catalog,
                 new CreditsSummary(ledger, fairUse(catalog), facts, config.lowBalanceThreshold(), limits, Clock.systemUTC()));
         return new MemberRoutes(CompanyModule.callers(), MemberRoutes.merge(credits.routes(),
-                new UsageApi(ledger, facts, Clock.systemUTC()).routes()));
+                new UsageApi(ledger, facts, projectNames(config.table()), Clock.systemUTC()).routes()));
+    }
+
+    private static UsageApi.ProjectNames projectNames(String table) {
+        com.image2model.projects.ProjectStore projects = new com.image2model.projects.ProjectStore(AwsClients.dynamoDb(), table,
+                Clock.systemUTC());
+        return companyId -> {
+            Map<String, String> names = new java.util.HashMap<>();
+            projects.projects(companyId).forEach(p -> names.put(p.projectId(), p.name()));
+            return names;
+        };
     }
 }

@@ -21,6 +21,8 @@ import com.image2model.jobs.JobStore;
 import com.image2model.jobs.JobSubmissions;
 import com.image2model.jobs.JobViews;
 import com.image2model.jobs.JobsApi;
+import com.image2model.projects.ProjectStore;
+import com.image2model.projects.ProjectsApi;
 import com.image2model.jobs.Pipeline;
 import com.image2model.jobs.SweeperFunction;
 import com.image2model.jobs.WorkerFunction;
@@ -61,7 +63,7 @@ public final class JobsModule {
     }
 
     /** What a job may be: how many files, how large, and how long uploads, holds and result URLs last. */
-    static final List<String> JOB_LIMITS = List.of(Settings.JOBS_MAX_FILES, Settings.JOBS_MAX_FILE_BYTES,
+    static final List<String> JOB_LIMITS = List.of(Settings.JOBS_MAX_FILES, Settings.JOBS_MAX_FILE_BYTES, Settings.MODEL_CONVERT_INLINE_MAX_BYTES,
             Settings.JOBS_UPLOAD_WINDOW_SECONDS, Settings.JOBS_HOLD_GRACE_SECONDS, Settings.JOBS_RESULT_URL_SECONDS);
 
     static JobsApi.Limits limits() {
@@ -99,7 +101,8 @@ public final class JobsModule {
         CompanyStore companies = new CompanyStore(AwsClients.dynamoDb(), config.table(), Clock.systemUTC());
         JobViews views = new JobViews(AwsClients.s3Presigner(), config.uploadsBucket(), config.resultsBucket(), limits.uploadWindow(),
                 limits.resultUrlTtl());
-        JobSubmissions submissions = new JobSubmissions(store, ledger, CreditsModule.fairUse(catalog),
+        ProjectStore projects = new ProjectStore(AwsClients.dynamoDb(), config.table(), Clock.systemUTC());
+        JobSubmissions submissions = new JobSubmissions(store, projects, ledger, CreditsModule.fairUse(catalog),
                 companyId -> companies.billing(companyId).filter(b -> Catalog.UNLIMITED_PLAN.equals(b.plan()))
                         // Overdue past the catalog's grace: its images are paid with credits until the plan is paid again.
                         .filter(b -> FairUseRule.planServes(b.status(), b.overdueSince(), Clock.systemUTC().instant().getEpochSecond(),
@@ -107,16 +110,16 @@ public final class JobsModule {
                         .isPresent(),
                 new PersonalLimits(CompanyModule.rateLimiter(), CompanyModule.rateLimits()), views, limits.uploadWindow(), limits.holdGrace(),
                 Clock.systemUTC());
-        com.image2model.jobs.ModelDownloads downloads = new com.image2model.jobs.ModelDownloads(AwsClients.s3(), AwsClients.s3Presigner(),
-                config.resultsBucket());
+        com.image2model.jobs.ModelDownloads downloads = downloads(config);
         ReviewsApi reviews = new ReviewsApi(new ReviewStore(AwsClients.dynamoDb(), config.table()), store, views, downloads, companies,
                 new SesMailer(Settings.get(Settings.NOTIFY_FROM))::send, CompanyModule.rateLimiter(), Settings.get(Settings.SITE_ORIGIN),
                 Clock.systemUTC());
         com.image2model.jobs.Retries retries = new com.image2model.jobs.Retries(store, submissions, catalog, AwsClients.s3(),
                 config.uploadsBucket(), companyId -> ledger.balance(companyId).available());
         Map<String, MemberRoutes.Route> routes = MemberRoutes.merge(
-                new JobsApi(store, pipeline(ledger, catalog), catalog, limits, views, submissions, downloads).routes(), reviews.routes(),
-                retries.routes(), new com.image2model.jobs.Archives(store, AwsClients.s3(), AwsClients.s3Presigner(), config.resultsBucket()).routes());
+                new JobsApi(store, pipeline(ledger, catalog), catalog, limits, views, submissions, downloads, projects).routes(), reviews.routes(),
+                retries.routes(), new com.image2model.jobs.Archives(store, AwsClients.s3(), AwsClients.s3Presigner(), config.resultsBucket()).routes(),
+                new ProjectsApi(projects).routes());
         MemberRoutes.Route create = routes.get("POST /jobs");
         Secrets.Secret falKey = falKey();
         // Without FAL's key no job is taken: nothing is reserved for images that cannot be made yet (503 not_configured).
@@ -128,7 +131,19 @@ public final class JobsModule {
     }
 
     public static WorkerFunction worker() {
-        return new WorkerFunction(pipeline(CreditsModule.ledger()));
+        PipelineConfig config = PipelineConfig.load();
+        CreditLedger ledger = CreditsModule.ledger();
+        return new WorkerFunction(pipeline(ledger), downloads(config),
+                new JobStore(AwsClients.dynamoDb(), config.table(), ledger, Clock.systemUTC()));
+    }
+
+    /** Downloads in every format: big models are converted by the worker, asked through the jobs queue. */
+    static com.image2model.jobs.ModelDownloads downloads(PipelineConfig config) {
+        String queue = Settings.get(Settings.JOBS_QUEUE_URL);
+        com.image2model.jobs.Conversions conversions = new com.image2model.jobs.Conversions(AwsClients.dynamoDb(), config.table(),
+                message -> AwsClients.sqs().sendMessage(m -> m.queueUrl(queue).messageBody(message)), Clock.systemUTC());
+        return new com.image2model.jobs.ModelDownloads(AwsClients.s3(), AwsClients.s3Presigner(), config.resultsBucket(), conversions,
+                Settings.positiveLong(Settings.MODEL_CONVERT_INLINE_MAX_BYTES));
     }
 
     /** FAL's key, one per Lambda: read on first use (see {@link Secrets}), so a first deploy without it succeeds. */

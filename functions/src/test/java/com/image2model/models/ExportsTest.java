@@ -102,6 +102,25 @@ class ExportsTest {
     }
 
     @Test
+    void theWireframeDrawsEachEdgeOnceAcrossTextureSeamsOverTheGreySurface() throws Exception {
+        byte[] glb = Exports.convert(texturedCube(), Exports.Format.WIREFRAME);
+        ByteBuffer in = ByteBuffer.wrap(glb).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(in.getInt(0)).isEqualTo(0x46546C67);
+        assertThat(in.getInt(8)).isEqualTo(glb.length);
+        int jsonLength = in.getInt(12);
+        assertThat(jsonLength % 4).isZero();
+        String json = new String(glb, 20, jsonLength, StandardCharsets.UTF_8).trim();
+        assertThat(json).contains("\"mode\":1").contains("\"mode\":4");
+        assertThat(in.getInt(20 + jsonLength + 4)).as("BIN chunk").isEqualTo(0x004E4942);
+        // The test cube splits its 8 corners into 24 vertices (a face each): 12 edges and 6 face diagonals, each once.
+        float[][] cube = TestGlb.cube();
+        assertThat(Wireframe.edges(cube[0], TestGlb.cubeIndices(6))).hasSize(18 * 2);
+        // The surface reads back as the model's own triangles.
+        assertThat(GlbModel.read(glb).faces()).isEqualTo(GlbModel.read(texturedCube()).faces());
+        assertThat(Exports.Format.named("wireframe")).isEqualTo(Exports.Format.WIREFRAME);
+    }
+
+    @Test
     void formatsAreNamedInAnyCaseAndNothingElse() {
         assertThat(Exports.Format.named("USDZ")).isEqualTo(Exports.Format.USDZ);
         assertThat(Exports.Format.named("ply")).isNull();

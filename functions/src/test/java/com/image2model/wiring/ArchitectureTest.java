@@ -38,7 +38,8 @@ class ArchitectureTest {
             Roster.class, SignUpPolicy.class,
             RateLimiter.class, Erasure.class,
             com.image2model.models.GlbModel.class, com.image2model.models.QualityReport.class, com.image2model.models.Thumbnail.class,
-            com.image2model.models.ModelPreview.class, com.image2model.models.Exports.class};
+            com.image2model.models.ModelPreview.class, com.image2model.models.Exports.class,
+            com.image2model.projects.Project.class, com.image2model.projects.ProjectChange.class};
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

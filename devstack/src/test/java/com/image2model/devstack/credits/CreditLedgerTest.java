@@ -56,6 +56,63 @@ class CreditLedgerTest {
     }
 
     @Test
+    void holdsDrawOnAProjectsBudgetInTheirOwnTransactionAndAStaleOrArchivedBudgetRefusesThem() {
+        ledger.grant(company, 1_000, "pack", "pack");
+        com.image2model.projects.ProjectStore projects = new com.image2model.projects.ProjectStore(AwsClients.dynamoDb(),
+                TestStack.setting(Settings.TABLE_NAME), Clock.systemUTC());
+        String project = projects.create(company, new com.image2model.projects.ProjectChange("Budgeted", null, false, 100L, true, null))
+                .projectId();
+        Instant later = Instant.now().plusSeconds(3600);
+        CreditLedger.Budget budget = new CreditLedger.Budget(project, 100L);
+        ledger.reserveAll(company, List.of(new CreditLedger.HoldRequest("JOB#j1#f1", 60)), later, "u", budget);
+        assertThat(ledger.hold(company, "JOB#j1#f1").orElseThrow().project()).isEqualTo(project);
+        // The same budget read before that job: the table refuses what the stale read would allow.
+        assertThatThrownBy(() -> ledger.reserveAll(company, List.of(new CreditLedger.HoldRequest("JOB#j2#f1", 60)), later, "u", budget))
+                .isInstanceOf(CreditLedger.BudgetRefused.class);
+        assertThat(ledger.hold(company, "JOB#j2#f1")).isEmpty();
+        // A limit that is not the project's any more is refused too (an admin changed it meanwhile), and so is no limit at all.
+        assertThatThrownBy(() -> ledger.reserveAll(company, List.of(new CreditLedger.HoldRequest("JOB#j3#f1", 10)), later, "u",
+                new CreditLedger.Budget(project, 500L))).isInstanceOf(CreditLedger.BudgetRefused.class);
+        assertThatThrownBy(() -> ledger.reserveAll(company, List.of(new CreditLedger.HoldRequest("JOB#j3#f1", 10)), later, "u",
+                new CreditLedger.Budget(project, null))).isInstanceOf(CreditLedger.BudgetRefused.class);
+        // Many groups (more holds than one transaction takes): a later group over the budget undoes the earlier ones.
+        String groups = projects.create(company, new com.image2model.projects.ProjectChange("Groups", null, false, 60L, true, null))
+                .projectId();
+        List<CreditLedger.HoldRequest> many = new ArrayList<>();
+        for (int i = 0; i < 61; i++) {
+            many.add(new CreditLedger.HoldRequest("JOB#j4#f" + i, 1));
+        }
+        assertThatThrownBy(() -> ledger.reserveAll(company, many, later, "u", new CreditLedger.Budget(groups, 60L)))
+                .isInstanceOf(CreditLedger.BudgetRefused.class);
+        assertThat(ledger.hold(company, "JOB#j4#f0").orElseThrow().status()).as("the first group, undone").isEqualTo(HoldStatus.RELEASED);
+        assertThat(projects.project(company, groups).orElseThrow().committed()).isZero();
+        assertThat(projects.project(company, project).orElseThrow().committed()).isEqualTo(60);
+        assertThat(ledger.balance(company).held()).isEqualTo(60);
+
+        // Released: the budget has it again; captured: it stays committed and counts as spent.
+        ledger.release(company, "JOB#j1#f1", "failed");
+        assertThat(projects.project(company, project).orElseThrow().committed()).isZero();
+        ledger.reserveAll(company, List.of(new CreditLedger.HoldRequest("JOB#j5#f1", 100)), later, "u", budget);
+        ledger.capture(company, "JOB#j5#f1");
+        assertThat(projects.project(company, project).orElseThrow()).extracting(p -> p.committed(), p -> p.spent(), p -> p.remaining())
+                .containsExactly(100L, 100L, 0L);
+        assertThat(ledger.usage(company, "2000-01-01", "2999-12-31", CreditLedger.UsageGroup.PROJECT))
+                .extracting(CreditLedger.Usage::member, CreditLedger.Usage::credits).containsExactly(org.assertj.core.groups.Tuple.tuple(project, 100L));
+        assertThat(ledger.usage(company, "2000-01-01", "2999-12-31", CreditLedger.UsageGroup.MEMBER)).hasSize(1);
+        assertThat(ledger.usage(company, "2000-01-01", "2999-12-31", CreditLedger.UsageGroup.DAY)).hasSize(1);
+
+        // Archived: refused; what it held before still comes back when released.
+        String other = projects.create(company, new com.image2model.projects.ProjectChange("Shelved", null, false, null, false, null)).projectId();
+        ledger.reserveAll(company, List.of(new CreditLedger.HoldRequest("JOB#j6#f1", 30)), later, "u", new CreditLedger.Budget(other, null));
+        projects.update(company, other, new com.image2model.projects.ProjectChange(null, null, false, null, false, true));
+        assertThatThrownBy(() -> ledger.reserveAll(company, List.of(new CreditLedger.HoldRequest("JOB#j7#f1", 1)), later, "u",
+                new CreditLedger.Budget(other, null))).isInstanceOf(CreditLedger.BudgetRefused.class);
+        ledger.release(company, "JOB#j6#f1", "cancelled");
+        assertThat(projects.project(company, other).orElseThrow().committed()).isZero();
+        LedgerInvariant.check(ledger, company).assertHolds();
+    }
+
+    @Test
     void aHoldIsCapturedOrReleasedOnceAndEveryMovementIsAnEntry() {
         ledger.grant(company, 200, "trial", "trial");
         ledger.grant(company, 200, "trial", "trial");

@@ -51,7 +51,7 @@ class ModelFormatsTest {
         long faces = job.at("/files/0/model/faces").asLong();
         String route = "/jobs/" + jobId + "/files/f001/download";
 
-        for (String format : List.of("glb", "obj", "stl", "usdz", "fbx")) {
+        for (String format : List.of("glb", "obj", "stl", "usdz", "fbx", "wireframe")) {
             Api.Answer answer = Api.call("GET", route + "?format=" + format, owner.token(), null);
             assertThat(answer.status()).as(format + " " + answer.body()).isEqualTo(200);
             String url = answer.body().path("url").asText();
@@ -62,6 +62,12 @@ class ModelFormatsTest {
             Files.write(file, bytes);
             switch (format) {
                 case "glb" -> assertThat(new String(bytes, 0, 4, StandardCharsets.US_ASCII)).isEqualTo("glTF");
+                case "wireframe" -> {
+                    // The viewer's wireframe: a GLB the Khronos validator passes, the surface and its edges as lines.
+                    var report = com.image2model.devstack.fal.GltfValidator.validate(List.of(file)).get(0);
+                    assertThat(report.errors()).as(report.messages().toString()).isZero();
+                    assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).contains("\"mode\":1");
+                }
                 case "stl", "fbx" -> assertThat(assimpFaces(file)).as(format).isEqualTo(faces);
                 case "obj" -> {
                     Path folder = Files.createDirectories(dir.resolve("obj"));
@@ -103,5 +109,47 @@ class ModelFormatsTest {
         assertThat(notReady.status()).isEqualTo(409);
         assertThat(notReady.errorCode()).isEqualTo("model_not_ready");
         Api.call("DELETE", "/jobs/" + waiting.path("jobId").asText(), owner.token(), null);
+    }
+
+    @Test
+    void aBigModelIsConvertedByTheWorkerWhileTheDownloadAsksAgain(@TempDir Path dir) throws Exception {
+        Jobs.Company owner = Jobs.company("Big Formats Studio", 1_000);
+        Jobs.Company other = Jobs.company("Big Formats Neighbour", 0);
+        List<byte[]> images = List.of(SampleImages.photoJpeg(52, 640, 480));
+        JsonNode created = Jobs.create(owner, "high", images, "image/jpeg").body();
+        String jobId = created.path("jobId").asText();
+        Jobs.uploadAll(created, images);
+        JsonNode job = Jobs.await(owner, jobId, Jobs.state("DONE"));
+        long faces = job.at("/files/0/model/faces").asLong();
+        assertThat(job.at("/files/0/model/bytes").asLong()).as("over the tests' inline limit (64 KB)").isGreaterThan(65_536);
+        String route = "/jobs/" + jobId + "/files/f001/download?format=stl";
+
+        Api.Answer first = Api.call("GET", route, owner.token(), null);
+        assertThat(first.status()).as(first.body().toString()).isEqualTo(202);
+        assertThat(first.body().path("state").asText()).isEqualTo("converting");
+        assertThat(first.body().path("retryAfterSeconds").asInt()).isPositive();
+        assertThat(first.body().has("url")).isFalse();
+        // Asking again while it is made queues nothing more; another company still gets 404.
+        Api.Answer foreign = Api.call("GET", route, other.token(), null);
+        assertThat(foreign.status()).isEqualTo(404);
+        Api.Answer ready = first;
+        for (int i = 0; i < 100 && ready.status() == 202; i++) {
+            Thread.sleep(200);
+            ready = Api.call("GET", route, owner.token(), null);
+        }
+        assertThat(ready.status()).as(ready.body().toString()).isEqualTo(200);
+        Path file = dir.resolve("big.stl");
+        Files.write(file, Jobs.fetch(ready.body().path("url").asText()));
+        assertThat(assimpFaces(file)).isEqualTo(faces);
+        // Made by the worker from the stored GLB, kept beside it; the pending request is gone.
+        var head = TestStack.get().aws().s3().headObject(h -> h.bucket(TestStack.get().provisioner().ref("ResultsBucket"))
+                .key("results/" + owner.companyId() + "/" + jobId + "/f001.stl"));
+        assertThat(head.metadata()).containsEntry("from", "glb");
+        assertThat(Jobs.stack().aws().dynamoDb().getItem(g -> g.tableName(Jobs.table()).key(java.util.Map.of(
+                "PK", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("C#" + owner.companyId()),
+                "SK", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("CONVERT#" + jobId + "#f001#stl")))).hasItem())
+                .isFalse();
+        // The GLB itself never waits.
+        assertThat(Api.call("GET", "/jobs/" + jobId + "/files/f001/download", owner.token(), null).status()).isEqualTo(200);
     }
 }

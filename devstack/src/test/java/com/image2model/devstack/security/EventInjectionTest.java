@@ -50,6 +50,7 @@ class EventInjectionTest {
     private static String victimMemberSub;
     private static String victimEmail;
     private static String victimJob;
+    private static String victimProject;
     private static String attackerCompany;
     private static String attackerMemberToken;
     private static Map<String, String> attackerClaims;
@@ -67,6 +68,9 @@ class EventInjectionTest {
                 + "\"contentType\":\"image/png\",\"size\":1000}]}");
         assertThat(job.status()).as(job.body().toString()).isEqualTo(201);
         victimJob = job.body().get("jobId").asText();
+        Api.Answer project = call("POST", "/projects", victimAdmin, "{\"name\": \"Victim client\", \"budget\": 500}");
+        assertThat(project.status()).as(project.body().toString()).isEqualTo(201);
+        victimProject = project.body().get("projectId").asText();
 
         String attackerDomain = Api.domain("attacker");
         String attackerAdmin = signUp("mallory@" + attackerDomain, null).accessToken();
@@ -239,6 +243,8 @@ class EventInjectionTest {
             case "PATCH /company/members/{id}" -> "{\"active\": false}";
             case "POST /credits/estimate" -> "{\"quality\": \"low\", \"files\": 1}";
             case "PATCH /jobs/{id}" -> "{\"name\": \"planted\"}";
+            case "POST /projects" -> "{\"name\": \"planted\"}";
+            case "PATCH /projects/{id}" -> "{\"budget\": null, \"archived\": true}";
             case "POST /jobs" -> "{\"quality\":\"low\",\"files\":[{\"name\":\"b.png\",\"contentType\":\"image/png\",\"size\":1000}]}";
             case "POST /billing/checkout" -> "{\"item\": \"pack_5000\"}";
             default -> null;
@@ -258,6 +264,9 @@ class EventInjectionTest {
         }
         if (route.path().contains("{fileId}")) {
             return Map.of("id", victimJob, "fileId", "f001");
+        }
+        if (route.path().startsWith("/projects")) {
+            return Map.of("id", victimProject);
         }
         return Map.of("id", route.path().startsWith("/jobs") ? victimJob : victimMemberSub);
     }
