@@ -98,3 +98,9 @@ export async function downloadCsv(path, name) {
   link.click();
   link.remove();
 }
+
+/** An admin's button that saves a CSV of the API (nothing for members, who may not download it). */
+export const csvButton = (id, path, name, label) =>
+  isAdmin()
+    ? h('p', {}, h('button', { type: 'button', class: 'secondary', id, onclick: () => downloadCsv(path, name) }, label))
+    : null;

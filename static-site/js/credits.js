@@ -1,5 +1,5 @@
 // The Credits page (balance, use, limits, ledger) and the Billing page (packs, plans, portal).
-import { api, balanceLine, downloadCsv } from './api.js';
+import { api, balanceLine, csvButton } from './api.js';
 import { usageByProject } from './projects.js';
 import { isAdmin } from './session.js';
 import { chart, everyDay, fmt, h, money, show, when } from './ui.js';
@@ -49,22 +49,7 @@ export async function creditsPage() {
         { x: 'Day (UTC)', y: 'Images' },
       ),
     ),
-    isAdmin()
-      ? h(
-          'p',
-          {},
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'secondary',
-              id: 'usage-report',
-              onclick: () => downloadCsv('/usage/report.csv', 'usage-report.csv'),
-            },
-            'Download usage report (CSV)',
-          ),
-        )
-      : null,
+    csvButton('usage-report', '/usage/report.csv', 'usage-report.csv', 'Download usage report (CSV)'),
     h('p', { class: 'muted' }, `${byDay.from} to ${byDay.to}`),
     h('h2', {}, 'Usage by member'),
     h(

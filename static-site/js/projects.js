@@ -1,6 +1,6 @@
 // Projects, one per client: the Projects page (start, rename, budget, archive), and the project
 // choice the Create page and the Gallery use.
-import { api, downloadCsv } from './api.js';
+import { api, csvButton } from './api.js';
 import { isAdmin } from './session.js';
 import { fmt, h, show, view } from './ui.js';
 
@@ -219,21 +219,11 @@ export async function usageByProject() {
           ),
         )
       : h('p', { class: 'muted' }, 'No models made in this period yet.'),
-    isAdmin()
-      ? h(
-          'p',
-          {},
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'secondary',
-              id: 'usage-report-projects',
-              onclick: () => downloadCsv('/usage/report.csv?groupBy=project', 'usage-by-project.csv'),
-            },
-            'Download usage by project (CSV)',
-          ),
-        )
-      : null,
+    csvButton(
+      'usage-report-projects',
+      '/usage/report.csv?groupBy=project',
+      'usage-by-project.csv',
+      'Download usage by project (CSV)',
+    ),
   ];
 }

@@ -34,6 +34,7 @@ public final class JobSubmissions {
     private static final int BUDGET_ATTEMPTS = 4;
 
     private final JobStore store;
+    private final IdempotencyKeys idempotency;
     private final ProjectStore projects;
     private final CreditLedger ledger;
     private final FairUse fairUse;
@@ -44,9 +45,10 @@ public final class JobSubmissions {
     private final Duration holdGrace;
     private final Clock clock;
 
-    public JobSubmissions(JobStore store, ProjectStore projects, CreditLedger ledger, FairUse fairUse, Plans plans, PersonalLimits personal,
-                          JobViews views, Duration uploadWindow, Duration holdGrace, Clock clock) {
+    public JobSubmissions(JobStore store, IdempotencyKeys idempotency, ProjectStore projects, CreditLedger ledger, FairUse fairUse,
+                          Plans plans, PersonalLimits personal, JobViews views, Duration uploadWindow, Duration holdGrace, Clock clock) {
         this.store = store;
+        this.idempotency = idempotency;
         this.projects = projects;
         this.ledger = ledger;
         this.fairUse = fairUse;
@@ -59,13 +61,46 @@ public final class JobSubmissions {
     }
 
     Map<String, Object> submit(TenantContext caller, JobRequest request) {
+        return make(caller, request, JobRequest.newJobId());
+    }
+
+    /**
+     * As above under an {@code Idempotency-Key} (null: none): the first request with the key makes
+     * the job; a repeat of it answers that job ({@code idempotentReplay}), whatever it became since.
+     */
+    Map<String, Object> submit(TenantContext caller, JobRequest request, String idempotencyKey) {
+        if (idempotencyKey == null) {
+            return submit(caller, request);
+        }
+        String key = IdempotencyKeys.checked(idempotencyKey);
+        IdempotencyKeys.Claim claim = idempotency.claim(caller.companyId(), key, IdempotencyKeys.fingerprint(request), JobRequest.newJobId());
+        if (!claim.owner()) {
+            JobStore.Job job = store.job(caller.companyId(), claim.jobId())
+                    .orElseThrow(() -> ApiException.conflict("idempotency_in_progress", "The job of this Idempotency-Key is not there yet."));
+            Map<String, Object> out = views.summary(job);
+            out.put("files", store.files(caller.companyId(), job.jobId()).stream()
+                    .map(f -> f.state() == Jobs.FileState.AWAITING_UPLOAD ? views.withUpload(f) : views.fileView(f, false)).toList());
+            out.put("idempotentReplay", true);
+            return out;
+        }
+        Map<String, Object> made;
+        try {
+            made = make(caller, request, claim.jobId());
+        } catch (RuntimeException refused) {
+            idempotency.release(caller.companyId(), key);
+            throw refused;
+        }
+        idempotency.made(caller.companyId(), key);
+        return made;
+    }
+
+    private Map<String, Object> make(TenantContext caller, JobRequest request, String jobId) {
         // A project of another company, or none, is a 404 before anything is taken.
         Project project = projects.forWork(caller.companyId(), request.projectId());
         boolean unlimited = plans.unlimited(caller.companyId());
         long costPerFile = unlimited ? 0 : request.costPerImage();
         project.admit(Math.multiplyExact(costPerFile, (long) request.files().size()));
         personal.takeJob(caller.companyId(), caller.userId(), request.files().size());
-        String jobId = JobRequest.newJobId();
         Instant uploadsUntil = clock.instant().plus(uploadWindow);
         try {
             if (unlimited) {

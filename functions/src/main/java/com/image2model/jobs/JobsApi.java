@@ -49,8 +49,13 @@ public final class JobsApi {
 
     public Map<String, MemberRoutes.Route> routes() {
         Map<String, MemberRoutes.Route> routes = new LinkedHashMap<>();
-        routes.put("POST /jobs", (caller, event) -> ApiResponses.json(201, submissions.submit(caller,
-                JobRequest.read(ApiRequests.jsonBody(event), catalog, limits.maxFiles(), limits.maxFileBytes()))));
+        routes.put("POST /jobs", (caller, event) -> {
+            Map<String, Object> job = submissions.submit(caller,
+                    JobRequest.read(ApiRequests.jsonBody(event), catalog, limits.maxFiles(), limits.maxFileBytes()),
+                    ApiRequests.header(event.getHeaders(), "Idempotency-Key"));
+            // A repeat of a request already made answers the job it made, as it is now.
+            return ApiResponses.json(job.containsKey("idempotentReplay") ? 200 : 201, job);
+        });
         routes.put("GET /jobs", (caller, event) -> ApiResponses.json(200, list(caller, ApiRequests.query(event).get("cursor"))));
         routes.put("GET /jobs/{id}/files/{fileId}/download", (caller, event) -> {
             Map<String, Object> answer = download(caller, event);

@@ -102,7 +102,8 @@ public final class JobsModule {
         JobViews views = new JobViews(AwsClients.s3Presigner(), config.uploadsBucket(), config.resultsBucket(), limits.uploadWindow(),
                 limits.resultUrlTtl());
         ProjectStore projects = new ProjectStore(AwsClients.dynamoDb(), config.table(), Clock.systemUTC());
-        JobSubmissions submissions = new JobSubmissions(store, projects, ledger, CreditsModule.fairUse(catalog),
+        JobSubmissions submissions = new JobSubmissions(store, new com.image2model.jobs.IdempotencyKeys(AwsClients.dynamoDb(), config.table(),
+                Clock.systemUTC()), projects, ledger, CreditsModule.fairUse(catalog),
                 companyId -> companies.billing(companyId).filter(b -> Catalog.UNLIMITED_PLAN.equals(b.plan()))
                         // Overdue past the catalog's grace: its images are paid with credits until the plan is paid again.
                         .filter(b -> FairUseRule.planServes(b.status(), b.overdueSince(), Clock.systemUTC().instant().getEpochSecond(),

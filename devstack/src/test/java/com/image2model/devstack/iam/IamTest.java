@@ -96,12 +96,16 @@ class IamTest {
         TestStack.get().aws().s3().putObject(p -> p.bucket(uploads).key(key), software.amazon.awssdk.core.sync.RequestBody.fromString("x"));
         assertThatCode(() -> CallerIdentity.as("WorkerFunction", () -> AwsClients.s3().getObjectAsBytes(g -> g.bucket(uploads).key(key))))
                 .doesNotThrowAnyException();
-        AwsServiceException write = denied("WorkerFunction", () -> AwsClients.s3().putObject(p -> p.bucket(results).key("results/iam-test/x.glb"),
+        AwsServiceException write = denied("WorkerFunction", () -> AwsClients.s3().putObject(p -> p.bucket(uploads).key("uploads/iam-test/x.png"),
                 software.amazon.awssdk.core.sync.RequestBody.fromString("forged")));
         assertThat(write).as("a put by a function that may only read uploads").isNotNull();
         assertThat(write.statusCode()).isEqualTo(403);
         assertThat(write.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
-        assertThat(write.getMessage()).contains("WorkerFunction").contains("s3:PutObject").contains(results + "/results/iam-test/x.glb");
+        assertThat(write.getMessage()).contains("WorkerFunction").contains("s3:PutObject").contains(uploads + "/uploads/iam-test/x.png");
+        // The worker writes results (a big model's conversion), under results/ only.
+        AwsServiceException outsideResults = denied("WorkerFunction", () -> AwsClients.s3().putObject(p -> p.bucket(results)
+                .key("elsewhere/x.glb"), software.amazon.awssdk.core.sync.RequestBody.fromString("forged")));
+        assertThat(outsideResults.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
         AwsServiceException delete = denied("JobsFunction", () -> AwsClients.s3().deleteObject(d -> d.bucket(uploads).key(key)));
         assertThat(delete.awsErrorDetails().errorCode()).isEqualTo("AccessDenied");
         // A multi-object delete is authorized key by key: the erasure may delete under uploads/ only.
@@ -112,7 +116,7 @@ class IamTest {
         assertThatCode(() -> CallerIdentity.as("ErasureFunction", () -> AwsClients.s3().deleteObjects(d -> d.bucket(uploads)
                 .delete(x -> x.objects(o -> o.key(key)))))).doesNotThrowAnyException();
         // A presigned URL is its signer's request: one signed by a function that may not read results is refused.
-        String url = CallerIdentity.as("WorkerFunction", () -> AwsClients.s3Presigner().presignGetObject(g -> g
+        String url = CallerIdentity.as("FalWebhookFunction", () -> AwsClients.s3Presigner().presignGetObject(g -> g
                 .signatureDuration(java.time.Duration.ofMinutes(5)).getObjectRequest(o -> o.bucket(results).key("results/any.glb")))
                 .url().toString());
         assertThat(url).contains("X-Amz-Security-Token");

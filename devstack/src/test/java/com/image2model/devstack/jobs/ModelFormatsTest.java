@@ -38,16 +38,21 @@ class ModelFormatsTest {
         return Long.parseLong(faces.group(1));
     }
 
+    /** A job of the images, made: its page once DONE. */
+    private static JsonNode finished(Jobs.Company owner, String quality, List<byte[]> images) throws Exception {
+        JsonNode created = Jobs.create(owner, quality, images, "image/jpeg").body();
+        Jobs.uploadAll(created, images);
+        return Jobs.await(owner, created.path("jobId").asText(), Jobs.state("DONE"));
+    }
+
     @Test
     void aModelDownloadsInEveryFormatThatAnIndependentReaderOpensWithItsFaces(@TempDir Path dir) throws Exception {
         assertThat(new ProcessBuilder("assimp", "version").start().waitFor()).as("assimp (Debian's assimp-utils) is installed").isZero();
         Jobs.Company owner = Jobs.company("Formats Studio", 0);
         Jobs.Company other = Jobs.company("Formats Neighbour", 0);
         List<byte[]> images = List.of(SampleImages.photoJpeg(51, 320, 240));
-        JsonNode created = Jobs.create(owner, "low", images, "image/jpeg").body();
-        String jobId = created.path("jobId").asText();
-        Jobs.uploadAll(created, images);
-        JsonNode job = Jobs.await(owner, jobId, Jobs.state("DONE"));
+        JsonNode job = finished(owner, "low", images);
+        String jobId = job.path("jobId").asText();
         long faces = job.at("/files/0/model/faces").asLong();
         String route = "/jobs/" + jobId + "/files/f001/download";
 
@@ -115,11 +120,8 @@ class ModelFormatsTest {
     void aBigModelIsConvertedByTheWorkerWhileTheDownloadAsksAgain(@TempDir Path dir) throws Exception {
         Jobs.Company owner = Jobs.company("Big Formats Studio", 1_000);
         Jobs.Company other = Jobs.company("Big Formats Neighbour", 0);
-        List<byte[]> images = List.of(SampleImages.photoJpeg(52, 640, 480));
-        JsonNode created = Jobs.create(owner, "high", images, "image/jpeg").body();
-        String jobId = created.path("jobId").asText();
-        Jobs.uploadAll(created, images);
-        JsonNode job = Jobs.await(owner, jobId, Jobs.state("DONE"));
+        JsonNode job = finished(owner, "high", List.of(SampleImages.photoJpeg(52, 640, 480)));
+        String jobId = job.path("jobId").asText();
         long faces = job.at("/files/0/model/faces").asLong();
         assertThat(job.at("/files/0/model/bytes").asLong()).as("over the tests' inline limit (64 KB)").isGreaterThan(65_536);
         String route = "/jobs/" + jobId + "/files/f001/download?format=stl";
