@@ -7,6 +7,11 @@ import { h, message, showPublic as show, state } from './js/ui.js';
 
 async function start() {
   state.config = await (await fetch('/config.json')).json();
+  // A stage can keep billing dark (BillingEnabled=false): then no page offers to buy.
+  fetch(state.config.apiUrl + '/billing/plans')
+    .then((r) => (r.ok ? r.json() : null))
+    .then((plans) => document.body.classList.toggle('billing-off', plans?.billingEnabled === false))
+    .catch(() => {});
   document.getElementById('signin').addEventListener('click', () => signIn());
   document.getElementById('signout').addEventListener('click', signOut);
   window.addEventListener('hashchange', render);

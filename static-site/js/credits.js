@@ -4,6 +4,7 @@ import { usageByProject } from './projects.js';
 import { isAdmin } from './session.js';
 import { chart, everyDay, fmt, h, money, show, when } from './ui.js';
 import { confirmBalance } from './checkout.js';
+import { invoicesSection } from './invoices.js';
 import { ledgerAmount, ledgerWhat } from './words.js';
 
 const windowWords = (seconds) => (seconds === 60 ? 'minute' : seconds === 3600 ? 'hour' : seconds + ' seconds');
@@ -145,7 +146,11 @@ export async function creditsPage() {
 }
 
 export async function billingPage() {
-  const [plans, billing] = await Promise.all([api('GET', '/billing/plans'), api('GET', '/billing')]);
+  const [plans, billing, invoices] = await Promise.all([
+    api('GET', '/billing/plans'),
+    api('GET', '/billing'),
+    invoicesSection(),
+  ]);
   const note = new URLSearchParams(location.hash.split('?')[1] || '').get('checkout');
   const buy = async (item, seats) => {
     try {
@@ -210,6 +215,7 @@ export async function billingPage() {
           'Manage billing (invoices, card, seats)',
         )
       : null,
+    invoices,
     h('h2', {}, 'Credit packs'),
     h('div', { class: 'cards' }, ...plans.items.filter((p) => p.kind === 'pack').map(card)),
     h('h2', {}, 'Plans'),

@@ -31,7 +31,7 @@ export async function waysForward(e, q, count, { keepFirst, useQuality }) {
   out.push(
     h(
       'li',
-      {},
+      { class: 'buys' },
       isAdmin()
         ? h('a', { href: '#/billing', class: 'button', id: 'buy-credits' }, 'Buy credits')
         : 'Ask an admin of your company to buy credits.',

@@ -175,20 +175,27 @@ public final class DevStack {
         long started = System.nanoTime();
         Path dataDir = defaultDataDir(root);
         boolean secretsUnset = false;
+        Map<String, String> overrides = new java.util.LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--secrets-unset")) {
                 secretsUnset = true;
+            } else if (args[i].equals("--parameter-overrides") && i + 1 < args.length && args[i + 1].matches("[A-Za-z0-9]+=.*")) {
+                String[] pair = args[++i].split("=", 2);
+                overrides.put(pair[0], pair[1]);
             } else if (args[i].equals("--in-memory")) {
                 dataDir = null;
             } else if (args[i].equals("--data") && i + 1 < args.length) {
                 dataDir = Path.of(args[++i]).toAbsolutePath();
             } else {
-                usage("up takes --data DIR or --in-memory, and --secrets-unset, not '" + args[i] + "'");
+                usage("up takes --data DIR or --in-memory, --secrets-unset and --parameter-overrides Name=Value, not '" + args[i] + "'");
             }
         }
         Stack.Options options = dataDir == null ? Stack.Options.defaults(root) : Stack.Options.defaults(root).withData(dataDir);
         if (secretsUnset) {
             options = options.withSecretsUnset();
+        }
+        for (Map.Entry<String, String> override : overrides.entrySet()) {
+            options = options.withParameter(override.getKey(), override.getValue());
         }
         Stack stack;
         try {
@@ -470,7 +477,8 @@ public final class DevStack {
         System.err.println(String.join(System.lineSeparator(), Arrays.asList(
                 "usage: java -jar devstack/target/image2model-devstack.jar [command]",
                 "  up [--data DIR | --in-memory] [--secrets-unset]  run the whole system locally (the default), keeping its data in DIR;"
-                        + " --secrets-unset (or DEVSTACK_SECRETS=unset) leaves the secrets empty, as a first deploy does",
+                        + " --secrets-unset (or DEVSTACK_SECRETS=unset) leaves the secrets empty, as a first deploy does;"
+                        + " --parameter-overrides Name=Value sets a template parameter (BillingEnabled=false keeps billing dark)",
                 "                                       (default ./.devstack-data in the project folder) or in memory only",
                 "  reset [--data DIR]                   delete the kept data, after saying what it deletes",
                 "  invoke <FunctionLogicalId> <event>   run one function once with an event file",

@@ -73,6 +73,14 @@ public final class Stack implements AutoCloseable {
          * functions must still start (and answer 503 not_configured where they need one) until
          * someone puts the values with PutSecretValue.
          */
+        /** The same with a template parameter set, as {@code sam deploy --parameter-overrides Name=Value} sets it. */
+        public Options withParameter(String name, String value) {
+            Map<String, String> all = new java.util.LinkedHashMap<>(parameters);
+            all.put(name, value);
+            return new Options(template, site, awsPorts, frontPort, cognitoPort, Map.copyOf(all), falPort, falFaults, sqsRetryDelaySeconds,
+                    runSchedules, functionEnvironment, stripePort, secretsPort, dataDir, secretsUnset);
+        }
+
         public Options withSecretsUnset() {
             return new Options(template, site, awsPorts, frontPort, cognitoPort, parameters, falPort, falFaults, sqsRetryDelaySeconds,
                     runSchedules, functionEnvironment, stripePort, secretsPort, dataDir, true);

@@ -1,6 +1,7 @@
 package com.image2model.billing;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -162,6 +163,40 @@ public final class Billing {
         return session.path("url").asString();
     }
 
+    /** The most invoices GET /billing/invoices lists: two years of a monthly plan. */
+    static final int INVOICES_LISTED = 24;
+
+    /**
+     * The company's Stripe invoices, newest first (its plan's: packs are paid at Checkout and
+     * receipted by email): number, date, amount, status and Stripe's hosted page and PDF.
+     */
+    public List<Map<String, Object>> invoices(String companyId) {
+        State state = state(companyId);
+        if (state.customerId() == null) {
+            return List.of();
+        }
+        List<Map<String, Object>> invoices = new ArrayList<>();
+        for (JsonNode invoice : stripe.get("/v1/invoices", Map.of("customer", state.customerId(), "limit", INVOICES_LISTED)).path("data")) {
+            // Stripe's list is filtered by our customer; an object of another customer is never shown, whatever the answer says.
+            if (!state.customerId().equals(invoice.path("customer").asString(""))) {
+                continue;
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("id", invoice.path("id").asString());
+            out.put("number", invoice.path("number").asString(null));
+            out.put("created", Instant.ofEpochSecond(invoice.path("created").asLong(0)).toString());
+            out.put("amountCents", invoice.path("status").asString("").equals("paid") ? invoice.path("amount_paid").asLong(0)
+                    : invoice.path("amount_due").asLong(0));
+            out.put("currency", invoice.path("currency").asString(Catalog.CURRENCY));
+            out.put("status", invoice.path("status").asString(""));
+            out.put("reason", invoice.path("billing_reason").asString(null));
+            out.put("hostedUrl", invoice.path("hosted_invoice_url").asString(null));
+            out.put("pdfUrl", invoice.path("invoice_pdf").asString(null));
+            invoices.add(out);
+        }
+        return invoices;
+    }
+
     /** A Customer Portal session (payment method, invoices, cancel, seats); answers its URL. */
     public String portal(String companyId, String returnUrl) {
         State state = state(companyId);
@@ -213,6 +248,31 @@ public final class Billing {
 
     // ------------------------------------------------------------------ Stripe's events
 
+    /** While billing is off: the verified event is kept as Stripe sent it, and nothing is granted or changed. */
+    public String hold(JsonNode event, String payload) {
+        store.holdEvent(event.path("id").asString(""), event.path("created").asLong(0), payload);
+        return "held (billing is off)";
+    }
+
+    /**
+     * Billing is on: acts on the events held while it was off, oldest first (each once, as any
+     * event); answers how many. One that fails stays held for the next time.
+     */
+    public int replayHeld(int limit) {
+        int replayed = 0;
+        for (String[] held : store.heldEvents(limit)) {
+            try {
+                LOG.info("Held Stripe event {} -> {}", held[0], handle(com.image2model.platform.ApiResponses.JSON.readTree(held[1])));
+            } catch (RuntimeException e) {
+                LOG.error("Held Stripe event {} not acted on yet: {}", held[0], e.getMessage());
+                return replayed;
+            }
+            store.forgetHeld(held[0]);
+            replayed++;
+        }
+        return replayed;
+    }
+
     /** Acts on one verified event; answers what was done (for the log and the answer). */
     public String handle(JsonNode event) {
         StripeEvents.Event parsed = StripeEvents.event(event);
@@ -224,9 +284,10 @@ public final class Billing {
         if (store.eventSeen(companyId, parsed.id())) {
             return "duplicate";
         }
+        List<String[]> receipts = new ArrayList<>();
         String outcome = switch (type) {
-            case "checkout.session.completed", "checkout.session.async_payment_succeeded" -> sessionPaid(companyId, session, object);
-            case "invoice.paid" -> invoicePaid(companyId, object);
+            case "checkout.session.completed", "checkout.session.async_payment_succeeded" -> sessionPaid(companyId, session, object, receipts);
+            case "invoice.paid" -> invoicePaid(companyId, object, receipts);
             case "invoice.payment_failed" -> paymentFailed(companyId, object);
             case "customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted" ->
                     companyId == null ? "unknown company" : refreshSubscription(companyId, object.path("id").asString());
@@ -235,11 +296,16 @@ public final class Billing {
             default -> "ignored";
         };
         // A parallel delivery that finished first: every action above is idempotent, nothing was done twice.
-        return store.recordEvent(companyId, parsed.id(), type, outcome) ? outcome : "duplicate";
+        if (!store.recordEvent(companyId, parsed.id(), type, outcome)) {
+            return "duplicate";
+        }
+        // Receipts go with the delivery that recorded the event: one email per payment, however often Stripe delivers it.
+        receipts.forEach(receipt -> receipt(companyId, receipt));
+        return outcome;
     }
 
     /** {@code record}: what we stored when we created the session, or null. */
-    private String sessionPaid(String companyId, BillingStore.Session record, JsonNode session) {
+    private String sessionPaid(String companyId, BillingStore.Session record, JsonNode session, List<String[]> receipts) {
         StripeEvents.Session paid = StripeEvents.session(session);
         String sessionId = paid.id();
         if (companyId == null || record == null) {
@@ -277,6 +343,8 @@ public final class Billing {
         }
         store.recordMonth(paid.created() == null ? clock.instant().getEpochSecond() : paid.created(), "SESSION#" + sessionId, companyId,
                 item.id(), item.credits(), paid.amountTotal(), item.priceCents());
+        receipts.add(BillingRules.packReceipt(item.name(), item.credits(), paid.amountTotal(), sessionId,
+                clock.instant().toString().substring(0, 10), ledger.balance(companyId).available()));
         return "purchased " + item.credits();
     }
 
@@ -289,7 +357,7 @@ public final class Billing {
         return "refused: " + outcome;
     }
 
-    private String invoicePaid(String companyId, JsonNode invoice) {
+    private String invoicePaid(String companyId, JsonNode invoice, List<String[]> receipts) {
         if (companyId == null) {
             return "unknown company";
         }
@@ -321,7 +389,21 @@ public final class Billing {
         }
         store.recordMonth(paid.created() == null ? clock.instant().getEpochSecond() : paid.created(), "INVOICE#" + invoiceId, companyId, plan.id(),
                 credits, paid.amountPaid(), expected);
+        receipts.add(BillingRules.invoiceReceipt(plan.name(), seats, paid.amountPaid(),
+                invoice.path("number").asString(invoiceId), invoice.path("hosted_invoice_url").asString(null), credits));
         return credits > 0 ? "granted " + credits : "paid";
+    }
+
+    /**
+     * The receipt to the company's admins (who pay). Sent after the payment is on the books and
+     * once per event (the event is recorded once); a failed send is logged, never a refused event.
+     */
+    private void receipt(String companyId, String[] subjectAndText) {
+        try {
+            notifyAdmins.accept(new String[] {companyId, subjectAndText[0], subjectAndText[1]});
+        } catch (RuntimeException e) {
+            LOG.error("Receipt for company {} not sent: {}", companyId, e.getMessage());
+        }
     }
 
     private String paymentFailed(String companyId, JsonNode invoice) {

@@ -17,7 +17,7 @@ import com.image2model.tenancy.TenantContext;
 
 import tools.jackson.databind.JsonNode;
 
-/** The billing routes: GET /billing, POST /billing/checkout and /billing/portal (admins); the operators' reconciliation. */
+/** The billing routes: GET /billing, GET /billing/invoices, POST /billing/checkout and /billing/portal (admins); the operators' reconciliation. */
 public final class BillingApi {
 
     private final Billing billing;
@@ -35,6 +35,8 @@ public final class BillingApi {
         routes.put("GET /billing", (caller, event) -> ApiResponses.json(200, state(caller)));
         routes.put("POST /billing/checkout", (caller, event) -> ApiResponses.json(201, checkout(caller.requireAdmin(), ApiRequests.jsonBody(event),
                 event)));
+        routes.put("GET /billing/invoices", (caller, event) -> ApiResponses.json(200,
+                Map.of("invoices", billing.invoices(caller.requireAdmin().companyId()))));
         routes.put("POST /billing/portal", (caller, event) -> ApiResponses.json(201, Map.of("url",
                 billing.portal(caller.requireAdmin().companyId(), siteOrigin + "/#/billing"))));
         return routes;
@@ -42,6 +44,18 @@ public final class BillingApi {
 
     public Map<String, OperatorRoutes.Route> operatorRoutes() {
         return Map.of("GET /admin/billing/reconcile", (operator, event) -> ApiResponses.json(200, billing.reconcile(month(event))));
+    }
+
+    /** The operators' routes of a stage whose billing is {@code enabled} or not: replaying held events needs it on. */
+    public Map<String, OperatorRoutes.Route> operatorRoutes(boolean enabled) {
+        Map<String, OperatorRoutes.Route> routes = new LinkedHashMap<>(operatorRoutes());
+        routes.put("POST /admin/billing/replay", (operator, event) -> {
+            if (!enabled) {
+                throw new ApiException(409, "billing_disabled", "Billing is off on this stage: held events are acted on once it is on.");
+            }
+            return ApiResponses.json(200, Map.of("replayed", billing.replayHeld(500)));
+        });
+        return routes;
     }
 
     private Map<String, Object> checkout(TenantContext caller, JsonNode body, APIGatewayV2HTTPEvent event) {

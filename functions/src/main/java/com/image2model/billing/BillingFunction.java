@@ -21,10 +21,15 @@ public final class BillingFunction implements Function<APIGatewayV2HTTPEvent, AP
     private final MemberRoutes members;
     private final OperatorRoutes operators;
 
-    public BillingFunction(Callers callers, Billing billing, BillingApi api, com.image2model.tenancy.Operators.Group operatorsGroup) {
+    private final boolean enabled;
+
+    /** {@code enabled}: false keeps billing dark (its routes answer 503 {@code billing_disabled}; the prices stay public). */
+    public BillingFunction(Callers callers, Billing billing, BillingApi api, com.image2model.tenancy.Operators.Group operatorsGroup,
+                           boolean enabled) {
+        this.enabled = enabled;
         this.billing = billing;
         this.members = new MemberRoutes(callers, api.memberRoutes());
-        this.operators = new OperatorRoutes(api.operatorRoutes(), operatorsGroup);
+        this.operators = new OperatorRoutes(api.operatorRoutes(enabled), operatorsGroup);
     }
 
     @Override
@@ -32,9 +37,15 @@ public final class BillingFunction implements Function<APIGatewayV2HTTPEvent, AP
         String route = String.valueOf(event.getRouteKey());
         try {
             if (route.equals("GET /billing/plans")) {
-                return ApiResponses.json(200, Map.of("items", billing.plans(), "trial", billing.trial()));
+                return ApiResponses.json(200, Map.of("items", billing.plans(), "trial", billing.trial(), "billingEnabled", enabled));
             }
-            return route.startsWith("GET /admin/") ? operators.apply(event) : members.apply(event);
+            if (route.contains(" /admin/")) {
+                return operators.apply(event);
+            }
+            if (!enabled) {
+                return ApiResponses.error(503, "billing_disabled", "Buying is not open on this site yet: credits work as they are.");
+            }
+            return members.apply(event);
         } catch (StripeApi.Failed e) {
             return ApiResponses.error(502, "payment_provider_unavailable",
                     "The payment provider did not answer as expected; nothing was charged. Try again in a minute.");

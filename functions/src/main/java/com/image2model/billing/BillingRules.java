@@ -154,4 +154,32 @@ public final class BillingRules {
         boolean regular = REGULAR_INVOICES.contains(invoice.billingReason());
         return !regular || invoice.lineAmount() == expectedCents;
     }
+
+    /** "$1,234.50": an amount in cents, in dollars as a receipt prints it. */
+    public static String dollars(long cents) {
+        return String.format(java.util.Locale.US, "$%,.2f", cents / 100.0);
+    }
+
+    /** A pack's receipt: {subject, text}. */
+    public static String[] packReceipt(String itemName, long credits, long amountCents, String reference, String paidAt, long balanceAfter) {
+        return new String[] {"Image2Model receipt: " + itemName + ", " + dollars(amountCents),
+                "Thank you for your purchase.\n\n"
+                        + itemName + ": " + String.format(java.util.Locale.US, "%,d", credits) + " credits\n"
+                        + "Paid: " + dollars(amountCents) + " (USD)\n"
+                        + "Date: " + paidAt + "\n"
+                        + "Reference: " + reference + "\n"
+                        + "Credits available now: " + String.format(java.util.Locale.US, "%,d", balanceAfter) + "\n\n"
+                        + "The credits are on the company's balance; the Credits page lists every movement."};
+    }
+
+    /** A plan invoice's receipt: {subject, text}. */
+    public static String[] invoiceReceipt(String planName, int seats, long amountCents, String number, String hostedUrl, long credits) {
+        return new String[] {"Image2Model receipt: " + planName + ", invoice " + number,
+                "Thank you: invoice " + number + " is paid.\n\n"
+                        + planName + (seats > 1 ? " x " + seats + " seats" : "") + "\n"
+                        + "Paid: " + dollars(amountCents) + " (USD)\n"
+                        + (credits > 0 ? "Credits added: " + String.format(java.util.Locale.US, "%,d", credits) + "\n" : "")
+                        + (hostedUrl == null ? "" : "The invoice and its PDF: " + hostedUrl + "\n")
+                        + "\nThe Billing page lists every invoice."};
+    }
 }

@@ -195,6 +195,30 @@ public final class BillingStore {
         }
     }
 
+    // ------------------------------------------------------------------ events held while billing is off
+
+    private static final String HELD = "STRIPEHELD";
+
+    /** A verified event kept, unacted, while billing is off (its payload as Stripe sent it); a repeat keeps one. */
+    public void holdEvent(String eventId, long created, String payload) {
+        Map<String, AttributeValue> item = new HashMap<>(Map.of("PK", s(HELD), "SK", s(String.format("%012d", created) + "#" + eventId),
+                "payload", s(payload), "heldAt", s(clock.instant().toString())));
+        db.putItem(p -> p.tableName(table).item(item));
+    }
+
+    /** Held events, oldest first: {key, payload}. */
+    public List<String[]> heldEvents(int limit) {
+        List<String[]> held = new ArrayList<>();
+        db.query(q -> q.tableName(table).consistentRead(true).keyConditionExpression("PK = :p").expressionAttributeValues(Map.of(":p", s(HELD)))
+                .limit(limit)).items().forEach(item -> held.add(new String[] {item.get("SK").s(), str(item, "payload")}));
+        return held;
+    }
+
+    /** A held event was acted on. */
+    public void forgetHeld(String key) {
+        db.deleteItem(d -> d.tableName(table).key(Map.of("PK", s(HELD), "SK", s(key))));
+    }
+
     // ------------------------------------------------------------------ billing months
 
     /** Records what a Stripe object granted, once per object, and adds its payment to the company's revenue. */

@@ -33,11 +33,20 @@ public final class StripeWebhookFunction implements Function<APIGatewayV2HTTPEve
     private final java.util.function.Supplier<String> secret;
     private final java.time.Clock clock;
 
-    /** {@code secret}: the endpoint's signing secret, asked for on every delivery (unusable: 503, nothing done). */
-    public StripeWebhookFunction(Billing billing, java.util.function.Supplier<String> secret, java.time.Clock clock) {
+    /** Events held while billing was off, acted on with each delivery once it is on. */
+    static final int REPLAY_PER_DELIVERY = 25;
+
+    private final boolean enabled;
+
+    /**
+     * {@code secret}: the endpoint's signing secret, asked for on every delivery (unusable: 503,
+     * nothing done); {@code enabled}: false keeps every verified event, unacted, until it is true.
+     */
+    public StripeWebhookFunction(Billing billing, java.util.function.Supplier<String> secret, java.time.Clock clock, boolean enabled) {
         this.billing = billing;
         this.secret = secret;
         this.clock = clock;
+        this.enabled = enabled;
     }
 
     @Override
@@ -67,6 +76,12 @@ public final class StripeWebhookFunction implements Function<APIGatewayV2HTTPEve
         }
         String outcome;
         try {
+            if (!enabled) {
+                outcome = billing.hold(json, payload);
+                LOG.info("Stripe event {} {} -> {}", json.path("id").asString(), json.path("type").asString(), outcome);
+                return ApiResponses.json(200, Map.of("received", true, "outcome", outcome));
+            }
+            billing.replayHeld(REPLAY_PER_DELIVERY);
             outcome = billing.handle(json);
         } catch (Secrets.Unusable e) {
             return NotConfigured.refuse("stripeWebhook", e);

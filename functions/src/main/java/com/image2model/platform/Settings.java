@@ -58,6 +58,8 @@ public final class Settings {
     public static final String FAL_POLL_EVERY_SECONDS = "FAL_POLL_EVERY_SECONDS";
     public static final String FAL_MAX_WAIT_SECONDS = "FAL_MAX_WAIT_SECONDS";
     public static final String FAL_MAX_GLB_BYTES = "FAL_MAX_GLB_BYTES";
+    /** "false" keeps billing dark on a stage: its routes answer 503, Stripe's events are kept and acted on once it is "true". */
+    public static final String BILLING_ENABLED = "BILLING_ENABLED";
     /** The largest GLB converted within a download request; a larger one is converted by the worker and the request answers 202. */
     public static final String MODEL_CONVERT_INLINE_MAX_BYTES = "MODEL_CONVERT_INLINE_MAX_BYTES";
     public static final String FAL_RETRY_ATTEMPTS = "FAL_RETRY_ATTEMPTS";
@@ -100,6 +102,7 @@ public final class Settings {
             Map.entry(FAL_MAX_WAIT_SECONDS, "7200"),
             Map.entry(FAL_MAX_GLB_BYTES, "104857600"),
             Map.entry(MODEL_CONVERT_INLINE_MAX_BYTES, "8388608"),
+            Map.entry(BILLING_ENABLED, "true"),
             Map.entry(FAL_RETRY_ATTEMPTS, "3"),
             Map.entry(FAL_RETRY_BASE_MILLIS, "250"),
             Map.entry(RATE_JOBS_PER_MINUTE, "10"),
@@ -147,6 +150,15 @@ public final class Settings {
             }
             return fallback;
         });
+    }
+
+    /** A "true" or "false" setting; anything else stops the caller (a typo must not switch billing off or on). */
+    public static boolean flag(String name) {
+        String value = get(name);
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalStateException(name + " must be true or false, not '" + value + "'");
+        }
+        return value.equals("true");
     }
 
     /** Whether the setting must be given (it has no default). */

@@ -69,12 +69,12 @@ public final class BillingModule {
     public static BillingFunction api() {
         Billing billing = billing();
         return new BillingFunction(CompanyModule.callers(), billing, new BillingApi(billing, Settings.get(Settings.SITE_ORIGIN), Clock.systemUTC()),
-                CompanyModule.operatorsGroup());
+                CompanyModule.operatorsGroup(), Settings.flag(Settings.BILLING_ENABLED));
     }
 
     /** Fail closed: without usable secrets each delivery is refused (503) until they are put. */
     public static Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> webhook() {
         return new StripeWebhookFunction(billing(), Secrets.secret(Settings.STRIPE_WEBHOOK_SECRET_ARN, Secrets.Kind.STRIPE_WEBHOOK_SECRET),
-                Clock.systemUTC());
+                Clock.systemUTC(), Settings.flag(Settings.BILLING_ENABLED));
     }
 }

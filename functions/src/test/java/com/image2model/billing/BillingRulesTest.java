@@ -165,4 +165,19 @@ class BillingRulesTest {
         StripeEvents.Invoice huge = new StripeEvents.Invoice("in_x", "5", "p", 2, "manual", Long.MAX_VALUE, "usd", Long.MAX_VALUE, null, null);
         assertThat(BillingRules.invoiceCredits(huge, 6000, 5000)).as("never more than the plan includes").isEqualTo(6000);
     }
+
+    @Test
+    void receiptsSayWhatWasBoughtForHowMuchAndWhere() {
+        assertThat(BillingRules.dollars(500_000)).isEqualTo("$5,000.00");
+        assertThat(BillingRules.dollars(5)).isEqualTo("$0.05");
+        String[] pack = BillingRules.packReceipt("Pack 5,000", 5000, 5000, "cs_test_1", "2026-12-03", 5160);
+        assertThat(pack[0]).isEqualTo("Image2Model receipt: Pack 5,000, $50.00");
+        assertThat(pack[1]).contains("5,000 credits").contains("Paid: $50.00").contains("cs_test_1").contains("Credits available now: 5,160");
+        String[] invoice = BillingRules.invoiceReceipt("Starter", 3, 3000, "DEV-1", "https://invoice.test/in_1", 3000);
+        assertThat(invoice[0]).isEqualTo("Image2Model receipt: Starter, invoice DEV-1");
+        assertThat(invoice[1]).contains("Starter x 3 seats").contains("Paid: $30.00").contains("Credits added: 3,000")
+                .contains("https://invoice.test/in_1");
+        assertThat(BillingRules.invoiceReceipt("Unlimited", 1, 9900, "DEV-2", null, 0)[1]).doesNotContain("seats").doesNotContain("Credits added")
+                .doesNotContain("null");
+    }
 }

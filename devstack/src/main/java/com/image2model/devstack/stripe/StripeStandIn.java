@@ -229,6 +229,10 @@ public final class StripeStandIn implements AutoCloseable {
             String method = exchange.getRequestMethod();
             String path = exchange.getRequestURI().getPath();
             String raw = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            if (path.startsWith("/invoices/")) {
+                invoicePage(exchange, path);
+                return;
+            }
             if (path.startsWith("/checkout/") || path.startsWith("/portal/")) {
                 page(exchange, method, path, form(raw));
                 return;
@@ -431,6 +435,9 @@ public final class StripeStandIn implements AutoCloseable {
         payments.putArray("data").addObject().put("object", "invoice_payment").put("status", "paid").putObject("payment")
                 .put("type", "payment_intent").put("payment_intent", intent.path("id").asText());
         invoice.put("number", "DEV-" + invoice.path("id").asText().substring(3, 11).toUpperCase());
+        // Stripe's hosted invoice page and its PDF, served by this stand-in.
+        invoice.put("hosted_invoice_url", url() + "/invoices/" + invoice.path("id").asText());
+        invoice.put("invoice_pdf", url() + "/invoices/" + invoice.path("id").asText() + "/pdf");
         invoice.put("period_start", item.path("current_period_start").asLong());
         invoice.put("period_end", item.path("current_period_end").asLong());
         ObjectNode details = invoice.putObject("parent").put("type", "subscription_details").putObject("subscription_details");
@@ -461,6 +468,7 @@ public final class StripeStandIn implements AutoCloseable {
     private ObjectNode list(String type, Map<String, Object> params, String url) {
         List<ObjectNode> all = objects.values().stream().filter(o -> o.path("object").asText().equals(type))
                 .filter(o -> !params.containsKey("status") || o.path("status").asText().equals(params.get("status")))
+                .filter(o -> !params.containsKey("customer") || o.path("customer").asText().equals(params.get("customer")))
                 .filter(o -> {
                     if (!(params.get("created") instanceof Map<?, ?> created)) {
                         return true;
@@ -489,6 +497,56 @@ public final class StripeStandIn implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ pages
+
+    /** An invoice's hosted page, or (".../pdf") its PDF: a one-page document with its number, lines and total. */
+    private void invoicePage(HttpExchange exchange, String path) throws IOException {
+        String[] parts = path.split("/");
+        ObjectNode invoice;
+        synchronized (this) {
+            invoice = objects.get(parts.length > 2 ? parts[2] : "");
+        }
+        if (invoice == null || !invoice.path("object").asText().equals("invoice")) {
+            send(exchange, 404, "text/html; charset=utf-8", html("Not found", "<p>This invoice does not exist.</p>"));
+            return;
+        }
+        String number = invoice.path("number").asText();
+        String total = String.format(java.util.Locale.ROOT, "$%.2f", invoice.path("amount_paid").asLong() / 100.0);
+        String date = java.time.Instant.ofEpochSecond(invoice.path("created").asLong()).toString().substring(0, 10);
+        if (parts.length > 3 && parts[3].equals("pdf")) {
+            send(exchange, 200, "application/pdf", pdf(List.of("Image2Model (test mode)", "Invoice " + number, "Date: " + date,
+                    "Status: " + invoice.path("status").asText(), "Total: " + total + " USD")));
+            return;
+        }
+        send(exchange, 200, "text/html; charset=utf-8", html("Invoice " + number, "<p>Image2Model (test mode)</p><h2 id=\"number\">Invoice "
+                + esc(number) + "</h2><p>" + esc(date) + " &middot; <span id=\"status\">" + esc(invoice.path("status").asText())
+                + "</span></p><p id=\"total\">Total: " + esc(total) + "</p><p><a href=\"" + esc(invoice.path("invoice_pdf").asText())
+                + "\">Download PDF</a></p>"));
+    }
+
+    /** A one-page PDF 1.4 of text lines (Helvetica), with its cross-reference table: what Stripe's invoice_pdf link gives. */
+    static byte[] pdf(List<String> lines) {
+        StringBuilder text = new StringBuilder("BT /F1 14 Tf 72 760 Td 18 TL");
+        for (String line : lines) {
+            text.append(" (").append(line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")).append(") Tj T*");
+        }
+        text.append(" ET");
+        String stream = text.toString();
+        List<String> objectsOf = List.of("<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+                "<< /Length " + stream.length() + " >>\nstream\n" + stream + "\nendstream",
+                "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
+        StringBuilder pdf = new StringBuilder("%PDF-1.4\n");
+        List<Integer> offsets = new ArrayList<>();
+        for (int i = 0; i < objectsOf.size(); i++) {
+            offsets.add(pdf.length());
+            pdf.append(i + 1).append(" 0 obj\n").append(objectsOf.get(i)).append("\nendobj\n");
+        }
+        int xref = pdf.length();
+        pdf.append("xref\n0 ").append(objectsOf.size() + 1).append("\n0000000000 65535 f \n");
+        offsets.forEach(o -> pdf.append(String.format(java.util.Locale.ROOT, "%010d 00000 n \n", o)));
+        pdf.append("trailer\n<< /Size ").append(objectsOf.size() + 1).append(" /Root 1 0 R >>\nstartxref\n").append(xref).append("\n%%EOF\n");
+        return pdf.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
 
     private void page(HttpExchange exchange, String method, String path, Map<String, Object> form) throws IOException {
         String[] parts = path.split("/");
