@@ -2,7 +2,7 @@
 // concerns are ES modules in js/ (no build step); this one starts the app.
 import { balanceLine } from './js/api.js';
 import { chrome, render } from './js/router.js';
-import { finishSignIn, followOtherTabs, restore, signIn, signOut } from './js/session.js';
+import { backFromSignOut, finishSignIn, followOtherTabs, restore, signIn, signOut } from './js/session.js';
 import { h, message, showPublic as show, state } from './js/ui.js';
 
 async function start() {
@@ -16,6 +16,7 @@ async function start() {
   document.getElementById('signout').addEventListener('click', signOut);
   window.addEventListener('hashchange', render);
   followOtherTabs();
+  backFromSignOut();
   if (location.pathname.endsWith('/callback.html')) {
     try {
       await finishSignIn();

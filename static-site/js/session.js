@@ -5,6 +5,7 @@ import { render } from './router.js';
 import { state } from './ui.js';
 
 const KEPT = 'image2model.session';
+const SIGNED_OUT = 'image2model.signed-out';
 
 export function b64url(bytes) {
   return btoa(String.fromCharCode(...new Uint8Array(bytes)))
@@ -96,7 +97,10 @@ function forget() {
   clearTimeout(state.refreshTimer);
   localStorage.removeItem(KEPT);
 }
-/** Signs out here and everywhere this sign-in reached: the refresh token is revoked at Cognito. */
+/**
+ * Signs out here and everywhere this sign-in reached: the refresh token is revoked at Cognito, then the managed
+ * login's own session ends (its /logout), so the next sign-in asks again instead of letting the browser straight in.
+ */
 export async function signOut() {
   const refreshToken = state.tokens?.refresh_token || localStorage.getItem(KEPT);
   forget();
@@ -107,8 +111,16 @@ export async function signOut() {
       body: new URLSearchParams({ token: refreshToken, client_id: state.config.clientId }),
     }).catch(() => null);
   }
-  location.hash = '#/signed-out';
-  render();
+  sessionStorage.setItem(SIGNED_OUT, '1');
+  const params = new URLSearchParams({ client_id: state.config.clientId, logout_uri: location.origin + '/' });
+  location.assign(state.config.authUrl + '/logout?' + params);
+}
+/** Back from the managed login's sign-out: the "Signed out" page, once. */
+export function backFromSignOut() {
+  if (!sessionStorage.getItem(SIGNED_OUT)) return false;
+  sessionStorage.removeItem(SIGNED_OUT);
+  history.replaceState(null, '', '/#/signed-out');
+  return true;
 }
 /** Another tab signed out (or in): this one follows. */
 export function followOtherTabs() {

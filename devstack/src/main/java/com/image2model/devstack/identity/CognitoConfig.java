@@ -11,7 +11,12 @@ import com.image2model.devstack.template.SamTemplate;
 public record CognitoConfig(String userPoolId, String clientId, List<String> callbackUrls, List<String> logoutUrls,
                             List<String> scopes, int minimumPasswordLength, boolean requireUppercase,
                             boolean requireLowercase, boolean requireNumbers, Map<String, String> triggers,
-                            String issuer, List<String> audiences, int accessTokenMinutes, int idTokenMinutes) {
+                            String issuer, List<String> audiences, int accessTokenMinutes, int idTokenMinutes, List<String> firstAuthFactors) {
+
+    /** Whether the pool lets people sign in with a code emailed to them (SignInPolicy's EMAIL_OTP, choice-based managed login). */
+    public boolean emailCodes() {
+        return firstAuthFactors.contains("EMAIL_OTP");
+    }
 
     public static CognitoConfig from(SamTemplate template, Intrinsics intrinsics) {
         String poolId = only(template.resourcesOfType("AWS::Cognito::UserPool"));
@@ -51,7 +56,8 @@ public record CognitoConfig(String userPoolId, String clientId, List<String> cal
                 Boolean.parseBoolean(String.valueOf(password.getOrDefault("RequireNumbers", true))),
                 triggers, String.valueOf(jwt.get("issuer")), strings(jwt.get("audience")),
                 minutes(client.get("AccessTokenValidity"), validity.get("AccessToken")),
-                minutes(client.get("IdTokenValidity"), validity.get("IdToken")));
+                minutes(client.get("IdTokenValidity"), validity.get("IdToken")),
+                strings(map(map(pool.get("Policies")).get("SignInPolicy")).getOrDefault("AllowedFirstAuthFactors", List.of("PASSWORD"))));
     }
 
     private static int minutes(Object value, Object unit) {

@@ -167,6 +167,10 @@ public final class LocalCognito implements AutoCloseable {
                 authorize(exchange);
             } else if (path.equals("/login") && method.equals("POST")) {
                 login(exchange);
+            } else if (path.equals("/login/code") && method.equals("POST") && config.emailCodes()) {
+                emailCode(exchange);
+            } else if (path.equals("/login/code/verify") && method.equals("POST") && config.emailCodes()) {
+                verifyEmailCode(exchange);
             } else if (path.equals("/forgotPassword") && method.equals("POST")) {
                 forgotPassword(exchange);
             } else if (path.equals("/confirmForgotPassword") && method.equals("POST")) {
@@ -412,7 +416,112 @@ public final class LocalCognito implements AutoCloseable {
             html(exchange, 400, LoginPage.error(problem.get()));
             return;
         }
-        html(exchange, 200, LoginPage.signIn(params, null, params.getOrDefault("screen", "signin")));
+        // Managed login's session: a browser that signed in within the hour is signed in again without a form (prompt=login asks anyway).
+        Optional<User> remembered = sessionUser(exchange);
+        if (remembered.isPresent() && !"login".equals(params.get("prompt")) && params.get("screen") == null) {
+            completeSignIn(exchange, remembered.get(), params);
+            return;
+        }
+        html(exchange, 200, LoginPage.signIn(params, null, params.getOrDefault("screen", "signin"), config.emailCodes()));
+    }
+
+    // ------------------------------------------------------------------ managed login's session and email codes
+
+    /** A browser's managed-login session: the cookie's value, its user, its end. */
+    private record LoginSession(String userId, java.time.Instant expiresAt) {
+    }
+
+    /** A one-time sign-in code: 8 digits, 3 minutes, 3 tries. */
+    private record EmailCode(String code, java.time.Instant expiresAt, int triesLeft) {
+    }
+
+    static final String SESSION_COOKIE = "cognito";
+    private static final java.time.Duration SESSION = java.time.Duration.ofHours(1);
+    private final Map<String, LoginSession> sessions = new ConcurrentHashMap<>();
+    private final Map<String, EmailCode> emailCodes = new ConcurrentHashMap<>();
+
+    private Optional<User> sessionUser(HttpExchange exchange) {
+        String cookie = cookie(exchange, SESSION_COOKIE);
+        LoginSession session = cookie == null ? null : sessions.get(cookie);
+        if (session == null || session.expiresAt().isBefore(clock.instant())) {
+            return Optional.empty();
+        }
+        User user = usersById.get(session.userId());
+        return user == null || !user.enabled ? Optional.empty() : Optional.of(user);
+    }
+
+    private static String cookie(HttpExchange exchange, String name) {
+        for (String header : exchange.getRequestHeaders().getOrDefault("Cookie", List.of())) {
+            for (String part : header.split(";")) {
+                String[] pair = part.trim().split("=", 2);
+                if (pair.length == 2 && pair[0].equals(name)) {
+                    return pair[1];
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Ends every managed-login session of the user (signed out everywhere, disabled, deleted). */
+    private void endSessions(String userId) {
+        sessions.values().removeIf(s -> s.userId().equals(userId));
+    }
+
+    /** "Email me a sign-in code": a code to a known, enabled, confirmed address; the same page whatever the address (no enumeration). */
+    private void emailCode(HttpExchange exchange) throws IOException {
+        Map<String, String> form = loginForm(exchange);
+        if (form == null) {
+            return;
+        }
+        String email = form.getOrDefault("email", "").trim().toLowerCase(Locale.ROOT);
+        if (!email.matches("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$")) {
+            html(exchange, 200, LoginPage.signIn(form, "Enter your email to get a sign-in code.", "signin", true));
+            return;
+        }
+        form.put("email", email);
+        Optional<User> user = userByLogin(email);
+        if (user.isPresent() && user.get().enabled && !"FORCE_CHANGE_PASSWORD".equals(user.get().status)) {
+            String code = String.format("%08d", new java.security.SecureRandom().nextInt(100_000_000));
+            emailCodes.put(user.get().id, new EmailCode(code, clock.instant().plusSeconds(180), 3));
+            send(email, "Your sign-in code", "Your Image2Model sign-in code is " + code + ". It works for 3 minutes.");
+        }
+        html(exchange, 200, LoginPage.emailCode(form, null));
+    }
+
+    private void verifyEmailCode(HttpExchange exchange) throws IOException {
+        Map<String, String> form = loginForm(exchange);
+        if (form == null) {
+            return;
+        }
+        String email = form.getOrDefault("email", "").trim().toLowerCase(Locale.ROOT);
+        Optional<User> user = userByLogin(email);
+        EmailCode expected = user.map(u -> emailCodes.get(u.id)).orElse(null);
+        if (expected == null || expected.expiresAt().isBefore(clock.instant())) {
+            user.ifPresent(u -> emailCodes.remove(u.id));
+            html(exchange, 200, LoginPage.emailCode(form, "This code has expired or was used up: send a new code."));
+            return;
+        }
+        boolean matches = java.security.MessageDigest.isEqual(expected.code().getBytes(StandardCharsets.UTF_8),
+                form.getOrDefault("code", "").trim().getBytes(StandardCharsets.UTF_8));
+        if (!matches) {
+            int left = expected.triesLeft() - 1;
+            if (left <= 0) {
+                emailCodes.remove(user.get().id);
+                html(exchange, 200, LoginPage.emailCode(form, "Too many wrong codes: send a new code."));
+            } else {
+                emailCodes.put(user.get().id, new EmailCode(expected.code(), expected.expiresAt(), left));
+                html(exchange, 200, LoginPage.emailCode(form, "Incorrect code: " + left + (left == 1 ? " try" : " tries") + " left."));
+            }
+            return;
+        }
+        emailCodes.remove(user.get().id);
+        if (!user.get().enabled) {
+            html(exchange, 200, LoginPage.signIn(form, "User is disabled.", "signin", true));
+            return;
+        }
+        // The code reached the address: it is verified.
+        user.get().attributes.put("email_verified", "true");
+        completeSignIn(exchange, user.get(), form);
     }
 
     /** What is wrong with an authorization request, if anything (never redirect to an unregistered URI). */
@@ -587,6 +696,10 @@ public final class LocalCognito implements AutoCloseable {
                 scope, form.get("nonce"), tokens, clock.instant().plusSeconds(300)));
         String location = form.get("redirect_uri") + "?code=" + enc(code)
                 + (form.get("state") == null ? "" : "&state=" + enc(form.get("state")));
+        String session = randomToken();
+        sessions.put(session, new LoginSession(user.id, clock.instant().plus(SESSION)));
+        exchange.getResponseHeaders().add("Set-Cookie", SESSION_COOKIE + "=" + session + "; Path=/; HttpOnly; SameSite=Lax; Max-Age="
+                + SESSION.toSeconds());
         exchange.getResponseHeaders().set("Location", location);
         exchange.sendResponseHeaders(302, -1);
     }
@@ -659,6 +772,12 @@ public final class LocalCognito implements AutoCloseable {
             html(exchange, 400, LoginPage.error("logout_uri is not one of the app client's sign-out URLs."));
             return;
         }
+        // Managed login's sign-out: the browser's session ends, so the next sign-in asks again.
+        String cookie = cookie(exchange, SESSION_COOKIE);
+        if (cookie != null) {
+            sessions.remove(cookie);
+        }
+        exchange.getResponseHeaders().add("Set-Cookie", SESSION_COOKIE + "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
         exchange.getResponseHeaders().set("Location", target);
         exchange.sendResponseHeaders(302, -1);
     }
@@ -848,6 +967,8 @@ public final class LocalCognito implements AutoCloseable {
     }
 
     private void revokeRefreshTokens(String userId) {
+        // Signed out everywhere, disabled or deleted: the managed-login sessions of the browsers end too.
+        endSessions(userId);
         refreshTokens.values().removeIf(grant -> grant.userId().equals(userId));
     }
 

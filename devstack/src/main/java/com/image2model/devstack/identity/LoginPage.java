@@ -13,6 +13,11 @@ final class LoginPage {
     }
 
     static String signIn(Map<String, String> params, String error, String screen) {
+        return signIn(params, error, screen, false);
+    }
+
+    /** As above; {@code emailCodes}: the pool lets people sign in with a code emailed to them instead of a password. */
+    static String signIn(Map<String, String> params, String error, String screen, boolean emailCodes) {
         if ("forgot".equals(screen)) {
             return forgotPassword(params, error);
         }
@@ -41,11 +46,35 @@ final class LoginPage {
                   <input id="email" name="email" type="email" autocomplete="username" required value="%s">
                   <label for="password">Password</label>
                   <input id="password" name="password" type="password" autocomplete="current-password" required>
-                  <button type="submit">Sign in</button>
+                  <button type="submit">Sign in</button>%s
                 </form>
                 <p><a href="%s" id="forgot-password">Forgot your password?</a></p>
                 <p>New to Image2Model? <a href="%s">Create an account</a></p>
-                """.formatted(hidden(params), email, link(params, "forgot"), link(params, "signup"))));
+                """.formatted(hidden(params), email, emailCodes ? """
+
+                  <p class="hint">Or, without a password:</p>
+                  <button type="submit" formaction="/login/code" formnovalidate id="email-code" class="secondary">Email me a sign-in code</button>"""
+                        : "", link(params, "forgot"), link(params, "signup"))));
+    }
+
+    /** Choice-based sign-in's second step: the one-time code emailed to the address (8 digits, 3 minutes, 3 tries). */
+    static String emailCode(Map<String, String> params, String error) {
+        return page("Enter your sign-in code", (error == null ? "" : alert(error)) + """
+                <p>If <b>%s</b> has an account, we emailed it a sign-in code. It works for 3 minutes.</p>
+                <form method="post" action="/login/code/verify">
+                  %s
+                  <input type="hidden" name="email" value="%s">
+                  <label for="sign-in-code">Code</label>
+                  <input id="sign-in-code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{8}" maxlength="8" required>
+                  <button type="submit">Sign in</button>
+                </form>
+                <form method="post" action="/login/code">
+                  %s
+                  <input type="hidden" name="email" value="%s">
+                  <button type="submit" class="secondary" id="new-code">Send a new code</button>
+                </form>
+                """.formatted(escape(params.getOrDefault("email", "")), hidden(params), escape(params.getOrDefault("email", "")), hidden(params),
+                escape(params.getOrDefault("email", ""))));
     }
 
     /** Cognito's "Forgot your password?": the address first; a code is emailed to it. */
@@ -132,6 +161,7 @@ final class LoginPage {
                   label{display:block;margin-top:1rem;font-weight:600} input{width:100%%;box-sizing:border-box;padding:.6rem;margin-top:.3rem;border:1px solid #b8c0cc;border-radius:.4rem}
                   button{margin-top:1.5rem;width:100%%;padding:.7rem;border:0;border-radius:.4rem;background:#2456d6;color:#fff;font-weight:600;cursor:pointer}
                   .error{background:#fdecea;color:#8a1c12;padding:.6rem;border-radius:.4rem} .hint{color:#5b6575;font-weight:400;font-size:.9em}
+                  button.secondary{background:#fff;color:#2456d6;border:1px solid #2456d6}
                 </style></head>
                 <body><main><h1>%s</h1>%s<p class="hint">Image2Model devstack sign-in (stands in for Cognito managed login).</p></main></body></html>
                 """.formatted(escape(title), escape(title), body);
