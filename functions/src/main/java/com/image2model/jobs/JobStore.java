@@ -336,17 +336,29 @@ public final class JobStore implements Jobs {
         }
     }
 
-    /** Commits the file's own writes; false when its condition found it moved on (or a conflict: the step is retried by its caller). */
+    /** Attempts at a file's transaction that met another transaction on its items, before the step is left to SQS. */
+    static final int CONFLICT_ATTEMPTS = 6;
+
+    /**
+     * Commits the file's own writes; false when its condition found it moved on. A conflict (another
+     * transaction on the job item at that moment, as every file of a batch moves it) is tried again
+     * here after a short jittered pause: the conditions are evaluated afresh each time, so a retry
+     * never applies a step twice. Only a run of conflicts leaves the step to SQS's next delivery.
+     */
     private boolean transactPlain(TableTransaction writes) {
         if (writes.isEmpty()) {
             return false;
         }
-        TableTransaction.Outcome outcome = writes.commit(db);
-        if (outcome.conflict()) {
-            // Another write to the same items at the same moment: the step is retried (SQS delivers it again).
-            throw new IllegalStateException("File changed concurrently; the step will be retried");
+        for (int attempt = 1; ; attempt++) {
+            TableTransaction.Outcome outcome = writes.commit(db);
+            if (!outcome.conflict()) {
+                return outcome.committed();
+            }
+            if (attempt == CONFLICT_ATTEMPTS) {
+                throw new IllegalStateException("File changed concurrently " + attempt + " times; the step will be retried");
+            }
+            sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(5, 20L << attempt));
         }
-        return outcome.committed();
     }
 
     /**

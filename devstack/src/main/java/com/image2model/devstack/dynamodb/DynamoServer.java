@@ -48,6 +48,11 @@ public final class DynamoServer implements AutoCloseable {
     private final ExecutorService executor;
     private final ScheduledExecutorService expiry;
 
+    /** The engine behind the server (tests inject its faults). */
+    public Engine engine() {
+        return engine;
+    }
+
     public DynamoServer(int port, Engine engine) throws IOException {
         this.engine = engine;
         server = HttpServer.create(new InetSocketAddress("localhost", port), 256);

@@ -609,8 +609,53 @@ public final class Engine {
                            boolean returnOld) {
     }
 
+    /** Partition keys whose next transactions answer TransactionConflict, and how many (a fault the tests inject). */
+    private final Map<String, Integer> conflictsToAnswer = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The next {@code count} TransactWriteItems touching an item of partition {@code pk} are cancelled
+     * with reason TransactionConflict at that item, as DynamoDB answers when another transaction holds
+     * it at that moment; nothing is written.
+     */
+    public void conflictNextTransactions(String pk, int count) {
+        conflictsToAnswer.put(pk, count);
+    }
+
+    /** Conflicts injected and not answered yet, for partition {@code pk}. */
+    public int conflictsLeft(String pk) {
+        return conflictsToAnswer.getOrDefault(pk, 0);
+    }
+
+    private void maybeConflict(JsonNode items) {
+        if (conflictsToAnswer.isEmpty()) {
+            return;
+        }
+        ArrayNode reasons = Values.NODES.arrayNode();
+        boolean conflict = false;
+        for (JsonNode item : items) {
+            JsonNode action = item.elements().hasNext() ? item.elements().next() : Values.NODES.objectNode();
+            JsonNode key = action.has("Key") ? action.get("Key") : action.path("Item");
+            String pk = key.path("PK").path("S").asText("");
+            Integer left = conflictsToAnswer.get(pk);
+            if (!conflict && left != null && left > 0) {
+                conflict = true;
+                conflictsToAnswer.put(pk, left - 1);
+                reasons.addObject().put("Code", "TransactionConflict").put("Message", "Transaction is ongoing for the item");
+            } else {
+                reasons.addObject().put("Code", "None");
+            }
+        }
+        if (conflict) {
+            ObjectNode extra = Values.NODES.objectNode();
+            extra.set("CancellationReasons", reasons);
+            throw new DynamoException("TransactionCanceledException", 400,
+                    "Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict]", extra);
+        }
+    }
+
     private ObjectNode transactWriteItems(ObjectNode request, List<ObjectNode> mutations) {
         JsonNode items = request.path("TransactItems");
+        maybeConflict(items);
         if (items.isEmpty() || items.size() > 100) {
             throw DynamoException.validation("1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must "
                     + "have length less than or equal to 100");
