@@ -142,4 +142,30 @@ class HttpFrontTest {
         assertThat(response.body()).contains("<title>Image2Model</title>");
         assertThat(get("/../template.yaml").statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void theHttpApisLimitsAnswerAsApiGatewayDoes() throws Exception {
+        var front = TestStack.get().front();
+        // Over 10 MB: 413 before any function runs.
+        HttpResponse<String> large = HTTP.send(HttpRequest.newBuilder(URI.create(front.url() + "/jobs"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(new byte[10 * 1024 * 1024 + 1])).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(large.statusCode()).isEqualTo(413);
+        assertThat(large.body()).isEqualTo("{\"message\":\"Request Entity Too Large\"}");
+        try {
+            // An integration slower than the limit: 503, as the HTTP API answers after its 30 s.
+            front.setLimits(new com.image2model.devstack.front.HttpFront.Limits(10L * 1024 * 1024, java.time.Duration.ofMillis(1), 6L << 20));
+            HttpResponse<String> slow = get("/health");
+            assertThat(slow.statusCode()).isEqualTo(503);
+            assertThat(slow.body()).isEqualTo("{\"message\":\"Service Unavailable\"}");
+            // An answer over Lambda's payload limit: 500.
+            front.setLimits(new com.image2model.devstack.front.HttpFront.Limits(10L * 1024 * 1024, java.time.Duration.ofSeconds(30), 100));
+            HttpResponse<String> big = get("/billing/plans");
+            assertThat(big.statusCode()).isEqualTo(500);
+            assertThat(big.body()).isEqualTo("{\"message\":\"Internal Server Error\"}");
+        } finally {
+            front.setLimits(com.image2model.devstack.front.HttpFront.Limits.API_GATEWAY);
+        }
+        assertThat(get("/health").statusCode()).isEqualTo(200);
+    }
 }

@@ -51,9 +51,8 @@ public final class ProjectStore {
         if (!Project.wellFormed(projectId)) {
             return Optional.empty();
         }
-        Map<String, AttributeValue> item = db.getItem(g -> g.tableName(table).key(key(companyId, TableKeys.project(projectId)))
-                .consistentRead(true)).item();
-        if (item == null || item.isEmpty() || str(item, "name") == null) {
+        Map<String, AttributeValue> item = item(companyId, projectId);
+        if (item == null || str(item, "name") == null) {
             return projectId.equals(Project.GENERAL) ? Optional.of(withCounters(Project.general(now()), item)) : Optional.empty();
         }
         return Optional.of(toProject(item));
@@ -61,11 +60,25 @@ public final class ProjectStore {
 
     /** The project work will draw on, General written first if it never was (its budget condition needs the item). */
     public Project forWork(String companyId, String projectId) {
-        Project project = project(companyId, projectId).orElseThrow(() -> ApiException.notFound("Project " + projectId));
-        if (project.projectId().equals(Project.GENERAL)) {
-            ensureGeneral(companyId);
+        if (!Project.wellFormed(projectId)) {
+            throw ApiException.notFound("Project " + projectId);
         }
-        return project;
+        Map<String, AttributeValue> item = item(companyId, projectId);
+        if (item != null && str(item, "name") != null) {
+            return toProject(item);
+        }
+        if (!projectId.equals(Project.GENERAL)) {
+            throw ApiException.notFound("Project " + projectId);
+        }
+        // Once per company: the first job in General writes its item.
+        ensureGeneral(companyId);
+        return project(companyId, projectId).orElseThrow();
+    }
+
+    private Map<String, AttributeValue> item(String companyId, String projectId) {
+        Map<String, AttributeValue> item = db.getItem(g -> g.tableName(table).key(key(companyId, TableKeys.project(projectId)))
+                .consistentRead(true)).item();
+        return item == null || item.isEmpty() ? null : item;
     }
 
     /** All of the company's projects: General first, then by name. */

@@ -124,6 +124,26 @@ public final class HttpFront implements AutoCloseable {
         this.authorizer = authorizer;
     }
 
+    /** API Gateway's limits, as the HTTP API applies them: a 10 MB request, a 30 s integration, Lambda's 6 MB answer. */
+    public record Limits(long maxRequestBytes, java.time.Duration integrationTimeout, long maxResponseBytes) {
+        public static final Limits API_GATEWAY = new Limits(10L * 1024 * 1024, java.time.Duration.ofSeconds(30), 6L * 1024 * 1024);
+    }
+
+    private volatile Limits limits = Limits.API_GATEWAY;
+    private final ExecutorService invocations = Executors.newCachedThreadPool(com.image2model.devstack.Daemons.named("http-front-invocation"));
+
+    /** Other limits (tests make them small to reach them); {@link Limits#API_GATEWAY} by default. */
+    public void setLimits(Limits limits) {
+        this.limits = limits;
+    }
+
+    /** A request body over the HTTP API's payload limit: API Gateway answers 413 without invoking anything. */
+    private static final class TooLarge extends RuntimeException {
+        TooLarge() {
+            super(null, null, false, false);
+        }
+    }
+
     public void start() {
         server.start();
     }
@@ -140,6 +160,7 @@ public final class HttpFront implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        invocations.shutdownNow();
     }
 
     private static CompiledRoute compile(SamTemplate.HttpRoute route) {
@@ -200,6 +221,12 @@ public final class HttpFront implements AutoCloseable {
                 sendJson(exchange, 200, JSON.writeValueAsString(com.image2model.devstack.metrics.EmfCollector.install().totals()));
                 return;
             }
+            // The payload limit comes first, before any route or authorizer, as API Gateway applies it on receipt.
+            String length = exchange.getRequestHeaders().getFirst("Content-Length");
+            if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > limits.maxRequestBytes()) {
+                sendJson(exchange, 413, "{\"message\":\"Request Entity Too Large\"}");
+                return;
+            }
             CompiledRoute matched = null;
             Matcher matcher = null;
             for (CompiledRoute candidate : routes) {
@@ -233,13 +260,35 @@ public final class HttpFront implements AutoCloseable {
             for (int i = 0; i < matched.parameters().size(); i++) {
                 pathParameters.put(matched.parameters().get(i), URLDecoder.decode(matcher.group(i + 1), StandardCharsets.UTF_8));
             }
-            byte[] event = JSON.writeValueAsBytes(event(exchange, matched.route(), pathParameters, claims));
-            byte[] answer;
+            byte[] event;
             try {
-                answer = functions.invoke(matched.route().functionId(), event);
+                event = JSON.writeValueAsBytes(event(exchange, matched.route(), pathParameters, claims));
+            } catch (TooLarge e) {
+                sendJson(exchange, 413, "{\"message\":\"Request Entity Too Large\"}");
+                return;
+            }
+            byte[] answer;
+            String functionId = matched.route().functionId();
+            Limits current = limits;
+            java.util.concurrent.Future<byte[]> invocation = invocations.submit(() -> functions.invoke(functionId, event));
+            try {
+                answer = invocation.get(current.integrationTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                // The HTTP API stops waiting after 30 s and answers 503; the function runs on (until its own timeout in Lambda).
+                LOG.warning(functionId + " did not answer " + matched.route().routeKey() + " within " + current.integrationTimeout().toSeconds()
+                        + " s: 503, as API Gateway answers");
+                sendJson(exchange, 503, "{\"message\":\"Service Unavailable\"}");
+                return;
             } catch (Exception e) {
                 // API Gateway answers a failed invocation this way; the detail stays in the function's log.
-                LOG.log(Level.SEVERE, matched.route().functionId() + " failed on " + matched.route().routeKey(), e);
+                LOG.log(Level.SEVERE, functionId + " failed on " + matched.route().routeKey(), e);
+                sendJson(exchange, 500, "{\"message\":\"Internal Server Error\"}");
+                return;
+            }
+            if (answer.length > current.maxResponseBytes()) {
+                // Lambda refuses an answer over its 6 MB invocation payload (Function.ResponseSizeTooLarge): the HTTP API answers 500.
+                LOG.severe(functionId + " answered " + matched.route().routeKey() + " with " + answer.length + " bytes, over Lambda's "
+                        + current.maxResponseBytes() + ": 500, as API Gateway answers");
                 sendJson(exchange, 500, "{\"message\":\"Internal Server Error\"}");
                 return;
             }
@@ -287,8 +336,12 @@ public final class HttpFront implements AutoCloseable {
             }
         }
         byte[] body;
+        long max = limits.maxRequestBytes();
         try (InputStream in = exchange.getRequestBody()) {
-            body = in.readAllBytes();
+            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+        }
+        if (body.length > max) {
+            throw new TooLarge();
         }
         Instant now = Instant.now();
         Map<String, Object> http = new LinkedHashMap<>();
