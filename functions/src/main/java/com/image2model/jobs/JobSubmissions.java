@@ -12,6 +12,7 @@ import com.image2model.credits.PaymentRequired;
 import com.image2model.limits.PersonalLimits;
 import com.image2model.platform.ApiException;
 import com.image2model.platform.Metrics;
+import com.image2model.platform.Refusal;
 import com.image2model.projects.Project;
 import com.image2model.projects.ProjectStore;
 import com.image2model.tenancy.TenantContext;
@@ -77,21 +78,30 @@ public final class JobSubmissions {
         if (!claim.owner()) {
             JobStore.Job job = store.job(caller.companyId(), claim.jobId())
                     .orElseThrow(() -> ApiException.conflict("idempotency_in_progress", "The job of this Idempotency-Key is not there yet."));
-            Map<String, Object> out = views.summary(job);
-            out.put("files", store.files(caller.companyId(), job.jobId()).stream()
-                    .map(f -> f.state() == Jobs.FileState.AWAITING_UPLOAD ? views.withUpload(f) : views.fileView(f, false)).toList());
+            Map<String, Object> out = answer(job);
             out.put("idempotentReplay", true);
             return out;
         }
         Map<String, Object> made;
         try {
             made = make(caller, request, claim.jobId());
-        } catch (RuntimeException refused) {
+        } catch (Refusal refused) {
+            // Refused before anything was held (a limit, the balance, the budget): the key is free for the request once it can be made.
             idempotency.release(caller.companyId(), key);
             throw refused;
         }
+        // Any other failure keeps the claim: holds may be written under its job id, and a retry after the
+        // take-over time makes that same job, so nothing is held twice.
         idempotency.made(caller.companyId(), key);
         return made;
+    }
+
+    /** A job as POST /jobs answers it: its summary and files, each not uploaded yet with its upload URL. */
+    private Map<String, Object> answer(JobStore.Job job) {
+        Map<String, Object> out = views.summary(job);
+        out.put("files", store.files(job.companyId(), job.jobId()).stream()
+                .map(f -> f.state() == Jobs.FileState.AWAITING_UPLOAD ? views.withUpload(f) : views.fileView(f, false)).toList());
+        return out;
     }
 
     private Map<String, Object> make(TenantContext caller, JobRequest request, String jobId) {
@@ -120,9 +130,7 @@ public final class JobSubmissions {
         JobStore.Job job = store.create(caller.companyId(), jobId, request.name(), request.quality(), costPerFile, caller.userId(),
                 request.files(), project.projectId());
         Metrics.count("ImagesAccepted", request.files().size());
-        Map<String, Object> out = views.summary(job);
-        out.put("files", store.files(caller.companyId(), jobId).stream().map(views::withUpload).toList());
-        return out;
+        return answer(job);
     }
 
     /**

@@ -99,6 +99,25 @@ class IdempotentJobsTest {
     }
 
     @Test
+    void aFailureThatIsNoRefusalKeepsTheKeySoARetryCannotHoldTwice() throws Exception {
+        Jobs.Company company = Jobs.company("Flaky Table Studio", 1_000);
+        String key = UUID.randomUUID().toString();
+        var engine = Jobs.stack().aws().dynamoDbServer().engine();
+        // DynamoDB cancels the request's first transaction (its rate counters) with a conflict: a 503, not a refusal.
+        engine.conflictNextTransactions("C#" + company.companyId(), 1);
+        Api.Answer failed = post(company, key, ONE);
+        engine.conflictNextTransactions("C#" + company.companyId(), 0);
+        assertThat(failed.status()).as(failed.body().toString()).isEqualTo(503);
+        // Whether anything was held is unknown to the caller: the key stays with that request's job id until the
+        // take-over time, so an immediate retry is told to wait instead of making a second job.
+        Api.Answer retry = post(company, key, ONE);
+        assertThat(retry.status()).isEqualTo(409);
+        assertThat(retry.errorCode()).isEqualTo("idempotency_in_progress");
+        assertThat(Jobs.ledger().balance(company.companyId()).held()).isZero();
+        assertThat(Api.call("GET", "/jobs", company.token(), null).body().path("jobs")).isEmpty();
+    }
+
+    @Test
     void twentyRetriesAtOnceMakeOneJobWithOneSetOfHolds() throws Exception {
         Jobs.Company company = Jobs.company("Impatient Studio", 1_000);
         String key = UUID.randomUUID().toString();
