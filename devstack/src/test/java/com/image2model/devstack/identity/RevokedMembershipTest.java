@@ -50,6 +50,10 @@ class RevokedMembershipTest {
         assertThat(invite.status()).isEqualTo(403);
         assertThat(invite.errorCode()).isEqualTo("membership_revoked");
         assertThat(emailClaimed("new@" + team.domain())).isFalse();
+        // Nor change a project's budget or see the invoices (admins' work), with that token.
+        assertThat(call("PATCH", "/projects/general", team.second(), "{\"budget\": 1}").errorCode()).isEqualTo("membership_revoked");
+        assertThat(call("GET", "/billing/invoices", team.second(), null).errorCode()).isEqualTo("membership_revoked");
+        assertThat(call("GET", "/projects/general", team.founder(), null).body().path("budget").isNull()).isTrue();
         // Signed in again, the person is a member: reads work, admin work is refused as for any member.
         String fresh = Api.login().signIn("second@" + team.domain(), Api.PASSWORD).accessToken();
         assertThat(call("GET", "/company/members", fresh, null).status()).isEqualTo(200);
@@ -101,6 +105,11 @@ class RevokedMembershipTest {
                 .isEqualTo("membership_revoked");
         assertThat(call("POST", "/credits/estimate", team.second(), "{\"quality\":\"low\",\"files\":1}").errorCode())
                 .isEqualTo("membership_revoked");
+        // The routes of projects, idempotent jobs and the gallery check it too.
+        assertThat(call("POST", "/projects", team.second(), "{\"name\": \"Left behind\"}").errorCode()).isEqualTo("membership_revoked");
+        assertThat(call("GET", "/projects", team.second(), null).errorCode()).isEqualTo("membership_revoked");
+        assertThat(call("GET", "/models", team.second(), null).errorCode()).isEqualTo("membership_revoked");
+        assertThat(call("GET", "/projects", team.founder(), null).body().path("projects").toString()).doesNotContain("Left behind");
         assertThat(available(team.founder())).isEqualTo(before);
     }
 

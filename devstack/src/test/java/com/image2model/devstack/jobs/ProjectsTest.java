@@ -109,6 +109,11 @@ class ProjectsTest {
             assertThat(foreign.errorCode()).isEqualTo(missing.errorCode());
         }
         assertThat(Api.call("GET", "/projects", other.token(), null).body().path("projects").toString()).doesNotContain(projectId);
+        // A project id that is not text, or not an id at all, in a job's body.
+        Api.Answer notText = Api.call("POST", "/jobs", company.token(), "{\"quality\":\"low\",\"projectId\":[\"" + projectId
+                + "\"],\"files\":[{\"name\":\"a.png\",\"contentType\":\"image/png\",\"size\":1000}]}");
+        assertThat(notText.errorCode()).isEqualTo("invalid_project");
+        assertThat(jobIn(company, "../" + projectId, "low", 1).status()).isEqualTo(404);
         JsonNode still = Api.call("GET", "/projects/" + projectId, company.token(), null).body();
         assertThat(still.path("name").asText()).isEqualTo("Acme summer catalogue");
         assertThat(still.path("archived").asBoolean()).isFalse();
