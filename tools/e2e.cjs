@@ -20,6 +20,15 @@ const password = 'Correct-Horse-9';
 const problems = [];
 const snap = snapper(outDir, '');
 
+/** The newest code of {digits} digits mailed to {to} under a subject holding {subject}, read from the devstack's outbox. */
+async function mailedCode(config, to, subject, digits) {
+  const mails = await (await fetch(config.authUrl + '/outbox')).json();
+  const mail = mails.emails.filter((m) => m.to === to && m.subject.includes(subject)).pop();
+  const code = mail && mail.body.match(new RegExp(`\\b(\\d{${digits}})\\b`));
+  if (!code) throw new Error(`no ${subject} reached ${to}`);
+  return code[1];
+}
+
 (async () => {
   const browser = await launch(['--use-gl=swiftshader', '--enable-unsafe-swiftshader']);
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
@@ -473,11 +482,7 @@ const snap = snapper(outDir, '');
     await snap(page, 'sign-in-choices');
     await page.locator('#email-code').click();
     await page.locator('#sign-in-code').waitFor();
-    const codeMails = await (await fetch(config.authUrl + '/outbox')).json();
-    const signInCode = codeMails.emails.filter((m) => m.to === email && m.subject.includes('sign-in code')).pop();
-    const eight = signInCode && signInCode.body.match(/\b(\d{8})\b/);
-    if (!eight) throw new Error('no sign-in code reached ' + email);
-    await page.locator('#sign-in-code').fill(eight[1]);
+    await page.locator('#sign-in-code').fill(await mailedCode(config, email, 'sign-in code', 8));
     await snap(page, 'sign-in-code');
     await page.getByRole('button', { name: 'Sign in' }).first().click();
     await page.locator('#signout').waitFor();
@@ -492,11 +497,7 @@ const snap = snapper(outDir, '');
     await page.locator('#email').fill(email);
     await page.getByRole('button', { name: 'Send me a code' }).click();
     await page.locator('#code').waitFor();
-    const mails = await (await fetch(config.authUrl + '/outbox')).json();
-    const reset = mails.emails.filter((m) => m.to === email && m.subject.includes('reset code')).pop();
-    const code = reset && reset.body.match(/\b(\d{6})\b/);
-    if (!code) throw new Error('no reset code reached ' + email);
-    await page.locator('#code').fill(code[1]);
+    await page.locator('#code').fill(await mailedCode(config, email, 'reset code', 6));
     await page.locator('#new_password').fill('Another-Horse-10');
     await snap(page, 'password-reset');
     await page.getByRole('button', { name: 'Set password and sign in' }).click();

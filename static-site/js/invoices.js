@@ -1,7 +1,7 @@
 // The Billing page's invoices: each of the plan's invoices with its date, amount and state, its page and PDF at Stripe.
 import { api } from './api.js';
 import { isAdmin } from './session.js';
-import { h, money } from './ui.js';
+import { h, money, table } from './ui.js';
 
 const STATES = {
   paid: 'Paid',
@@ -16,51 +16,27 @@ export async function invoicesSection() {
   if (!isAdmin()) return null;
   const { invoices } = await api('GET', '/billing/invoices').catch(() => ({ invoices: [] }));
   if (!invoices.length) return null;
-  const cell = (...content) => h('td', {}, ...content);
   return h(
     'section',
     { 'aria-labelledby': 'invoices-title' },
     h('h2', { id: 'invoices-title' }, 'Invoices'),
-    h(
-      'div',
-      { class: 'table-wrap', tabindex: 0 },
-      h(
-        'table',
-        { id: 'invoices' },
-        h(
-          'thead',
-          {},
-          h('tr', {}, ...['Date', 'Invoice', 'Amount', 'State', ''].map((t) => h('th', { scope: 'col' }, t))),
-        ),
-        h(
-          'tbody',
-          {},
-          ...invoices.map((i) =>
-            h(
-              'tr',
-              {},
-              cell(new Date(i.created).toLocaleDateString()),
-              cell(
-                i.hostedUrl
-                  ? h('a', { href: i.hostedUrl, rel: 'noopener', target: '_blank' }, i.number || i.id)
-                  : i.number,
-              ),
-              cell(money(i.amountCents)),
-              cell(STATES[i.status] || i.status),
-              cell(
-                i.pdfUrl
-                  ? h(
-                      'a',
-                      { href: i.pdfUrl, rel: 'noopener' },
-                      'PDF',
-                      h('span', { class: 'visually-hidden' }, ' of ' + i.number),
-                    )
-                  : '',
-              ),
-            ),
-          ),
-        ),
-      ),
+    table(
+      'invoices',
+      ['Date', 'Invoice', 'Amount', 'State', ''],
+      invoices.map((i) => [
+        new Date(i.created).toLocaleDateString(),
+        i.hostedUrl ? h('a', { href: i.hostedUrl, rel: 'noopener', target: '_blank' }, i.number || i.id) : i.number,
+        money(i.amountCents),
+        STATES[i.status] || i.status,
+        i.pdfUrl
+          ? h(
+              'a',
+              { href: i.pdfUrl, rel: 'noopener' },
+              'PDF',
+              h('span', { class: 'visually-hidden' }, ' of ' + i.number),
+            )
+          : '',
+      ]),
     ),
   );
 }

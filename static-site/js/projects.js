@@ -2,7 +2,7 @@
 // choice the Create page and the Gallery use.
 import { api, csvButton } from './api.js';
 import { isAdmin } from './session.js';
-import { fmt, h, show, view } from './ui.js';
+import { fmt, h, show, table } from './ui.js';
 
 /** "120 of 500 credits used", "120 credits used (no budget)". */
 const usedWords = (p) =>
@@ -200,23 +200,13 @@ export async function projectName(projectId) {
 /** The Credits page's section: what each project used in the period, and its CSV for admins. */
 export async function usageByProject() {
   const usage = await api('GET', '/usage?groupBy=project');
-  const cell = (text) => h('td', {}, text);
   return [
     h('h2', {}, 'Usage by project'),
     usage.rows.length
-      ? h(
-          'div',
-          { class: 'table-wrap', tabindex: 0 },
-          h(
-            'table',
-            { id: 'usage-projects' },
-            h('thead', {}, h('tr', {}, ...['Project', 'Images', 'Credits'].map((t) => h('th', { scope: 'col' }, t)))),
-            h(
-              'tbody',
-              {},
-              ...usage.rows.map((r) => h('tr', {}, cell(r.name), cell(fmt(r.images)), cell(fmt(r.credits)))),
-            ),
-          ),
+      ? table(
+          'usage-projects',
+          ['Project', 'Images', 'Credits'],
+          usage.rows.map((r) => [r.name, fmt(r.images), fmt(r.credits)]),
         )
       : h('p', { class: 'muted' }, 'No models made in this period yet.'),
     csvButton(

@@ -114,6 +114,20 @@ export function message(text, kind = 'bad') {
   return h('p', { class: kind, role: kind === 'bad' ? 'alert' : 'status' }, text);
 }
 
+/** A table that scrolls on its own on a phone: headings, then a row of cells (text or elements) per entry. */
+export function table(id, headings, rows) {
+  return h(
+    'div',
+    { class: 'table-wrap', tabindex: 0 },
+    h(
+      'table',
+      { id },
+      h('thead', {}, h('tr', {}, ...headings.map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, ...rows.map((cells) => h('tr', {}, ...cells.map((c) => h('td', {}, c))))),
+    ),
+  );
+}
+
 /** Every day of a usage answer ({from, to, rows}), days without use as zeros: a chart's bars. */
 export function everyDay(usage) {
   const used = new Map(usage.rows.map((r) => [r.day, r]));

@@ -8,10 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +25,6 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * A stage deployed with {@code BillingEnabled=false}: the prices stay public and say billing is
@@ -52,17 +48,8 @@ class BillingSwitchTest {
 
     /** Puts the secrets the banner of a devstack started with --secrets-unset names; answers Stripe's webhook secret. */
     private static String putSecrets(DevstackProcess devstack, Map<String, String> ports) {
-        Map<String, String> toPut = new LinkedHashMap<>();
-        Matcher put = Pattern.compile("put-secret-value --secret-id (\\S+) --secret-string '([^']+)'").matcher(devstack.text());
-        while (put.find()) {
-            toPut.put(put.group(1), put.group(2));
-        }
-        try (SecretsManagerClient secrets = SecretsManagerClient.builder()
-                .endpointOverride(URI.create("http://localhost:" + ports.get("DEVSTACK_SECRETS_PORT"))).region(Region.of(LocalAws.REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(LocalAws.ACCESS_KEY, LocalAws.SECRET_KEY)))
-                .httpClient(UrlConnectionHttpClient.create()).build()) {
-            toPut.forEach((name, value) -> secrets.putSecretValue(r -> r.secretId(name).secretString(value)));
-        }
+        Map<String, String> toPut = devstack.secretsToPut();
+        DevstackProcess.putSecrets(ports, toPut);
         return toPut.get("image2model-dev/stripe-webhook-secret");
     }
 

@@ -77,6 +77,30 @@ public final class DevstackProcess implements AutoCloseable {
         }
     }
 
+    /** The secrets a devstack started with --secrets-unset asks for in its banner: name to the stand-in's value. */
+    public Map<String, String> secretsToPut() {
+        Map<String, String> toPut = new LinkedHashMap<>();
+        java.util.regex.Matcher put = java.util.regex.Pattern.compile("put-secret-value --secret-id (\\S+) --secret-string '([^']+)'")
+                .matcher(text());
+        while (put.find()) {
+            toPut.put(put.group(1), put.group(2));
+        }
+        return toPut;
+    }
+
+    /** Puts {@code secrets} through Secrets Manager's API at the devstack's port, as an operator does. */
+    public static void putSecrets(Map<String, String> ports, Map<String, String> secrets) {
+        try (var client = software.amazon.awssdk.services.secretsmanager.SecretsManagerClient.builder()
+                .endpointOverride(java.net.URI.create("http://localhost:" + ports.get("DEVSTACK_SECRETS_PORT")))
+                .region(software.amazon.awssdk.regions.Region.of(com.image2model.devstack.aws.LocalAws.REGION))
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(com.image2model.devstack.aws.LocalAws.ACCESS_KEY,
+                                com.image2model.devstack.aws.LocalAws.SECRET_KEY)))
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
+            secrets.forEach((name, value) -> client.putSecretValue(r -> r.secretId(name).secretString(value)));
+        }
+    }
+
     /** Waits for the whole banner ("is ready in N ms" ... "Press Ctrl-C to stop") and answers N. */
     public long awaitReady() throws InterruptedException {
         long until = System.currentTimeMillis() + 60_000;

@@ -12,28 +12,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.image2model.devstack.aws.LocalAws;
 import com.image2model.devstack.generate.DemoCompany;
 import com.image2model.devstack.generate.GenerateCommand;
 import com.image2model.devstack.identity.Api;
 import com.image2model.devstack.samples.SampleImages;
 import com.image2model.devstack.stripe.StripeStandIn;
-
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * A first deploy, as {@code sam deploy} makes it: the template's secrets exist but are empty, and
@@ -74,11 +64,7 @@ class FirstDeployTest {
         try (DevstackProcess devstack = DevstackProcess.start(ports, "up", "--in-memory", "--secrets-unset")) {
             devstack.awaitReady();
             // The banner says how to put each secret; its values are the stand-ins' keys.
-            Map<String, String> toPut = new LinkedHashMap<>();
-            Matcher put = Pattern.compile("put-secret-value --secret-id (\\S+) --secret-string '([^']+)'").matcher(devstack.text());
-            while (put.find()) {
-                toPut.put(put.group(1), put.group(2));
-            }
+            Map<String, String> toPut = devstack.secretsToPut();
             assertThat(toPut.keySet()).containsExactlyInAnyOrder("image2model-dev/stripe-api-key", "image2model-dev/stripe-webhook-secret",
                     "image2model-dev/fal-key");
 
@@ -111,12 +97,7 @@ class FirstDeployTest {
             assertThat(fal.code()).isEqualTo("not_configured");
 
             // An operator puts the secrets, through Secrets Manager's API.
-            try (SecretsManagerClient secrets = SecretsManagerClient.builder()
-                    .endpointOverride(URI.create("http://localhost:" + ports.get("DEVSTACK_SECRETS_PORT"))).region(Region.of(LocalAws.REGION))
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(LocalAws.ACCESS_KEY, LocalAws.SECRET_KEY)))
-                    .httpClient(UrlConnectionHttpClient.create()).build()) {
-                toPut.forEach((name, value) -> secrets.putSecretValue(r -> r.secretId(name).secretString(value)));
-            }
+            DevstackProcess.putSecrets(ports, toPut);
 
             Answer bought = call("POST", api + "/billing/checkout", token, "{\"item\": \"pack_5000\"}", Map.of());
             assertThat(bought.status()).as(bought.body().toString()).isEqualTo(201);

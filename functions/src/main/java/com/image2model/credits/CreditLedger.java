@@ -229,16 +229,12 @@ public final class CreditLedger implements Credits {
                 opened.addAll(reserveGroup(companyId, requests.subList(from, Math.min(requests.size(), from + HOLDS_PER_TRANSACTION)),
                         expiresAt, actor, budget));
             }
-        } catch (InsufficientCredits e) {
+        } catch (InsufficientCredits | BudgetRefused refused) {
+            boolean overBudget = refused instanceof BudgetRefused;
             for (Hold hold : opened) {
-                release(companyId, hold.holdId(), "not enough credits for the whole request");
+                release(companyId, hold.holdId(), overBudget ? "over the project's budget" : "not enough credits for the whole request");
             }
-            throw new InsufficientCredits(total, balance(companyId).available());
-        } catch (BudgetRefused e) {
-            for (Hold hold : opened) {
-                release(companyId, hold.holdId(), "over the project's budget");
-            }
-            throw e;
+            throw overBudget ? refused : new InsufficientCredits(total, balance(companyId).available());
         }
         return opened;
     }
@@ -434,15 +430,12 @@ public final class CreditLedger implements Credits {
      */
     private TransactWriteItem budgetDraw(String companyId, Budget budget, long amount) {
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":amount", n(amount)));
-        String condition = "attribute_exists(PK) AND attribute_not_exists(archivedAt)";
-        if (budget.limit() == null) {
-            condition += " AND attribute_not_exists(budget)";
-        } else {
-            condition += " AND budget = :limit AND (attribute_not_exists(committed) OR committed <= :room)";
+        if (budget.limit() != null) {
             values.put(":limit", n(budget.limit()));
             values.put(":room", n(budget.limit() - amount));
         }
-        String check = condition;
+        String check = "attribute_exists(PK) AND attribute_not_exists(archivedAt) AND " + (budget.limit() == null ? "attribute_not_exists(budget)"
+                : "budget = :limit AND (attribute_not_exists(committed) OR committed <= :room)");
         return TransactWriteItem.builder().update(u -> u.tableName(table).key(CreditItems.key(companyId, TableKeys.project(budget.project())))
                 .updateExpression("ADD committed :amount").conditionExpression(check).expressionAttributeValues(values)).build();
     }

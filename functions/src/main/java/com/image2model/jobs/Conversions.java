@@ -49,7 +49,7 @@ public final class Conversions {
             String job = convert.path("jobId").asString("");
             String file = convert.path("fileId").asString("");
             if (format == null || format == Exports.Format.GLB || company.isBlank() || !JobsApi.JOB_ID.matcher(job).matches()
-                    || !file.matches("f[0-9]{3}")) {
+                    || !JobsApi.FILE_ID.matcher(file).matches()) {
                 return Optional.empty();
             }
             return Optional.of(new Request(company, job, file, format));

@@ -7,10 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.image2model.credits.Catalog;
+import com.image2model.models.Exports;
 import com.image2model.platform.ApiException;
 import com.image2model.platform.ApiRequests;
 import com.image2model.platform.ApiResponses;
+import com.image2model.projects.ProjectStore;
 import com.image2model.tenancy.MemberRoutes;
 import com.image2model.tenancy.TenantContext;
 
@@ -18,6 +21,7 @@ import com.image2model.tenancy.TenantContext;
 public final class JobsApi {
 
     static final Pattern JOB_ID = Pattern.compile("j[0-9a-f]{19}");
+    static final Pattern FILE_ID = Pattern.compile("f[0-9]{3}");
     static final int PAGE = 20;
 
     /** Limits from the configuration. */
@@ -32,7 +36,7 @@ public final class JobsApi {
     private final JobSubmissions submissions;
 
     public JobsApi(JobStore store, Pipeline pipeline, Catalog catalog, Limits limits, JobViews views, JobSubmissions submissions,
-                   ModelDownloads downloads, com.image2model.projects.ProjectStore projects) {
+                   ModelDownloads downloads, ProjectStore projects) {
         this.projects = projects;
         this.downloads = downloads;
         this.store = store;
@@ -44,8 +48,7 @@ public final class JobsApi {
     }
 
     private final ModelDownloads downloads;
-    private final com.image2model.projects.ProjectStore projects;
-    private static final Pattern FILE_ID = Pattern.compile("f[0-9]{3}");
+    private final ProjectStore projects;
 
     public Map<String, MemberRoutes.Route> routes() {
         Map<String, MemberRoutes.Route> routes = new LinkedHashMap<>();
@@ -109,12 +112,12 @@ public final class JobsApi {
         if (from != null && to != null && from.compareTo(to) > 0) {
             throw ApiException.badRequest("invalid_range", "from must not be after to.");
         }
-        String project = query.get("project");
-        if (project != null && !project.isBlank() && projects.project(caller.companyId(), project).isEmpty()) {
+        String project = query.get("project") == null || query.get("project").isBlank() ? null : query.get("project");
+        if (project != null && projects.project(caller.companyId(), project).isEmpty()) {
             throw ApiException.notFound("Project " + project);
         }
         JobStore.ModelPage page = store.models(caller.companyId(), cursor, GALLERY_PAGE, quality == null ? null : quality.toLowerCase(),
-                project == null || project.isBlank() ? null : project, from, to);
+                project, from, to);
         List<Map<String, Object>> models = new ArrayList<>();
         for (JobStore.Model model : page.models()) {
             Map<String, Object> entry = new LinkedHashMap<>();
@@ -134,15 +137,15 @@ public final class JobsApi {
     }
 
     /** GET /jobs/{id}/files/{fileId}/download?format=glb|obj|stl|usdz|fbx|wireframe&expiresIn=seconds */
-    private Map<String, Object> download(TenantContext caller, com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent event) {
+    private Map<String, Object> download(TenantContext caller, APIGatewayV2HTTPEvent event) {
         String jobId = jobId(MemberRoutes.pathId(event));
         String fileId = event.getPathParameters() == null ? null : event.getPathParameters().get("fileId");
         Map<String, String> query = ApiRequests.query(event);
-        com.image2model.models.Exports.Format format = com.image2model.models.Exports.Format.named(query.getOrDefault("format", "glb"));
+        Exports.Format format = Exports.Format.named(query.getOrDefault("format", "glb"));
         if (format == null) {
             throw ApiException.badRequest("invalid_format", "format must be one of glb, obj, stl, usdz, fbx (or wireframe, the viewer's).");
         }
-        java.time.Duration ttl = ModelDownloads.DEFAULT_TTL;
+        Duration ttl = ModelDownloads.DEFAULT_TTL;
         String expiresIn = query.get("expiresIn");
         if (expiresIn != null) {
             long seconds;
@@ -154,7 +157,7 @@ public final class JobsApi {
             if (seconds < ModelDownloads.MIN_TTL.toSeconds() || seconds > ModelDownloads.MAX_TTL.toSeconds()) {
                 throw ApiException.badRequest("invalid_expiry", "expiresIn must be whole seconds from 60 (a minute) to 604800 (7 days).");
             }
-            ttl = java.time.Duration.ofSeconds(seconds);
+            ttl = Duration.ofSeconds(seconds);
         }
         if (fileId == null || !FILE_ID.matcher(fileId).matches()) {
             throw ApiException.notFound("Model " + fileId);

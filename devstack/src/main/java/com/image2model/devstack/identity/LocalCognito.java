@@ -462,6 +462,15 @@ public final class LocalCognito implements AutoCloseable {
         return null;
     }
 
+    /** A code of {@code count} random digits, as Cognito mails them (6 for a password reset, 8 to sign in). */
+    private static String digits(int count) {
+        StringBuilder code = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            code.append(RANDOM.nextInt(10));
+        }
+        return code.toString();
+    }
+
     /** Ends every managed-login session of the user (signed out everywhere, disabled, deleted). */
     private void endSessions(String userId) {
         sessions.values().removeIf(s -> s.userId().equals(userId));
@@ -481,7 +490,7 @@ public final class LocalCognito implements AutoCloseable {
         form.put("email", email);
         Optional<User> user = userByLogin(email);
         if (user.isPresent() && user.get().enabled && !"FORCE_CHANGE_PASSWORD".equals(user.get().status)) {
-            String code = String.format("%08d", new java.security.SecureRandom().nextInt(100_000_000));
+            String code = digits(8);
             emailCodes.put(user.get().id, new EmailCode(code, clock.instant().plusSeconds(180), 3));
             send(email, "Your sign-in code", "Your Image2Model sign-in code is " + code + ". It works for 3 minutes.");
         }
@@ -550,7 +559,7 @@ public final class LocalCognito implements AutoCloseable {
         String email = form.getOrDefault("email", "").trim().toLowerCase(Locale.ROOT);
         Optional<User> user = userByLogin(email);
         if (user.isPresent() && user.get().enabled) {
-            String code = String.format("%06d", new java.security.SecureRandom().nextInt(1_000_000));
+            String code = digits(6);
             resetCodes.put(user.get().id, new ResetCode(code, clock.instant().plusSeconds(3600)));
             send(email, "Your password reset code", "Your Image2Model password reset code is " + code + ". It works for one hour.");
         }
