@@ -224,7 +224,7 @@ public final class HttpFront implements AutoCloseable {
             // The payload limit comes first, before any route or authorizer, as API Gateway applies it on receipt.
             String length = exchange.getRequestHeaders().getFirst("Content-Length");
             if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > limits.maxRequestBytes()) {
-                sendJson(exchange, 413, "{\"message\":\"Request Entity Too Large\"}");
+                refuseTooLarge(exchange);
                 return;
             }
             CompiledRoute matched = null;
@@ -264,7 +264,7 @@ public final class HttpFront implements AutoCloseable {
             try {
                 event = JSON.writeValueAsBytes(event(exchange, matched.route(), pathParameters, claims));
             } catch (TooLarge e) {
-                sendJson(exchange, 413, "{\"message\":\"Request Entity Too Large\"}");
+                refuseTooLarge(exchange);
                 return;
             }
             byte[] answer;
@@ -512,6 +512,26 @@ public final class HttpFront implements AutoCloseable {
         }
         return "application/octet-stream";
     }
+
+    /**
+     * 413 for a body over the limit. The body is read and dropped first (up to {@link #DRAIN_BYTES}): a server that
+     * answers and closes while the client is still sending resets the connection, and the client then sees no answer.
+     */
+    private static void refuseTooLarge(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            long dropped = 0;
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; dropped < DRAIN_BYTES && (n = in.read(buffer)) > 0;) {
+                dropped += n;
+            }
+        } catch (IOException e) {
+            // The client gave up sending; the answer below may still reach it.
+        }
+        exchange.getResponseHeaders().set("Connection", "close");
+        sendJson(exchange, 413, "{\"message\":\"Request Entity Too Large\"}");
+    }
+
+    private static final long DRAIN_BYTES = 64L * 1024 * 1024;
 
     private static void sendJson(HttpExchange exchange, int status, String body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/json");
