@@ -35,6 +35,18 @@ public final class Stack implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The HTTP API's default authorizer as the template has it: a Lambda REQUEST authorizer, or a JWT authorizer. */
+    private static HttpFront.Authorizer apiAuthorizer(SamTemplate template, com.image2model.devstack.template.Intrinsics intrinsics,
+                                                      LocalFunctions functions, LocalCognito cognito) {
+        SamTemplate.ApiAuthorizer declared = template.defaultApiAuthorizer();
+        if (declared != null && declared.isLambda()) {
+            long seconds = Long.parseLong(intrinsics.evaluateString(declared.reauthorizeEvery()));
+            return new com.image2model.devstack.front.LambdaRequestAuthorizer(functions, declared.functionId(), declared.identityHeaders(),
+                    java.time.Duration.ofSeconds(seconds), Clock.systemUTC());
+        }
+        return new JwtAuthorizer(cognito.config().issuer(), cognito.config().audiences(), cognito.jwksUri(), Clock.systemUTC());
+    }
+
     /** Where things are and which ports to use; 0 picks free ports (tests run beside a devstack). */
     public record Options(Path template, Path site, LocalAws.Ports awsPorts, int frontPort, int cognitoPort,
                           Map<String, String> parameters, int falPort, FalStandIn.Faults falFaults, Integer sqsRetryDelaySeconds,
@@ -180,6 +192,8 @@ public final class Stack implements AutoCloseable {
             LocalFunctions functions = new LocalFunctions(template.functions(), provisioner.intrinsics(), endpoints);
             functionsRef.set(functions);
             functions.applyEnvironment();
+            // The API's authorizer reads the stand-in's signing keys (in AWS: the pool's own JWKS URL).
+            System.setProperty("COGNITO_JWKS_URL", cognito.jwksUri().toString());
             options.functionEnvironment().forEach(System::setProperty);
             Map<String, String> secretValues = new LinkedHashMap<>();
             // With no FAL key in the devstack's environment, the functions talk to the stand-in.
@@ -250,8 +264,7 @@ public final class Stack implements AutoCloseable {
                 Path site = Files.isDirectory(options.site()) ? options.site().toAbsolutePath().normalize() : null;
                 front = new HttpFront(frontPort, functions, site, List.of(parameters.get("SiteOrigin")));
                 front.setDns(dns);
-                front.setAuthorizer(new JwtAuthorizer(cognito.config().issuer(), cognito.config().audiences(), cognito.jwksUri(),
-                        Clock.systemUTC()));
+                front.setAuthorizer(apiAuthorizer(template, provisioner.intrinsics(), functions, cognito));
                 front.start();
                 System.setProperty("FAL_WEBHOOK_URL", front.url() + "/webhooks/fal");
                 System.setProperty("SITE_ORIGIN", front.url());
@@ -283,7 +296,7 @@ public final class Stack implements AutoCloseable {
             }
             if (Files.isRegularFile(root.resolve("events/admin.json"))) {
                 // The operator the operators' sample event is signed in as: the user pool says they are one.
-                var claims = JSON.readTree(root.resolve("events/admin.json").toFile()).at("/requestContext/authorizer/jwt/claims");
+                var claims = JSON.readTree(root.resolve("events/admin.json").toFile()).at("/requestContext/authorizer/lambda");
                 cognito.seedUser(claims.path("sub").asText(), claims.path("email").asText(),
                         java.util.Arrays.stream(claims.path("cognito:groups").asText().replaceAll("[\\[\\]]", " ").trim().split("[\\s,]+"))
                                 .filter(g -> !g.isBlank()).toList());

@@ -32,7 +32,7 @@ class InvocationLogTest {
         ((ObjectNode) event.get("requestContext")).put("requestId", "request-for-the-log-test");
         Path file = dir.resolve("event.json");
         Files.write(file, Api.JSON.writeValueAsBytes(event));
-        String company = event.at("/requestContext/authorizer/jwt/claims/company_id").asText();
+        String company = event.at("/requestContext/authorizer/lambda/company_id").asText();
 
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-cp", jar.toString(), "com.image2model.wiring.LocalInvoke", file.toString()));

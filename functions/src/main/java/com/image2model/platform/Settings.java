@@ -69,6 +69,14 @@ public final class Settings {
     public static final String RATE_REQUESTS_PER_SECOND = "RATE_REQUESTS_PER_SECOND";
     /** Salts the hashes of mailboxes that had a trial (the stack's id in the template: unique, stable, not public). */
     public static final String TRIAL_HASH_SALT = "TRIAL_HASH_SALT";
+    /** The deployment stage (template's Stage): prod makes and takes live API keys, every other stage test keys. */
+    public static final String STAGE = "STAGE";
+    /** The user pool's issuer (https://cognito-idp.{region}.amazonaws.com/{pool}): the API's authorizer checks tokens' iss. */
+    public static final String COGNITO_ISSUER = "COGNITO_ISSUER";
+    /** Where the user pool's signing keys are read (the issuer's /.well-known/jwks.json). */
+    public static final String COGNITO_JWKS_URL = "COGNITO_JWKS_URL";
+    /** The web app's client id: the only client whose access tokens the API takes. */
+    public static final String USER_POOL_CLIENT_ID = "USER_POOL_CLIENT_ID";
     /** Optional: the DNS server ({@code host:port}) that domain verification asks; unset, the system's resolvers. */
     public static final String DNS_RESOLVER = "DNS_RESOLVER";
 

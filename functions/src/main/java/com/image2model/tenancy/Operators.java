@@ -35,7 +35,7 @@ public final class Operators {
     /** The operator calling as their token says, once {@link #require} let them in. */
     private static Operator verify(APIGatewayV2HTTPEvent event) {
         require(event);
-        Map<String, String> claims = event.getRequestContext().getAuthorizer().getJwt().getClaims();
+        Map<String, String> claims = TenantContext.claims(event);
         return new Operator(claims.get("sub"), claims.getOrDefault("email", claims.getOrDefault("username", "")));
     }
 
@@ -44,9 +44,8 @@ public final class Operators {
 
     /** Refuses anyone but an operator: 401 without an access token, 403 {@code operators_only} for everyone else. */
     public static void require(APIGatewayV2HTTPEvent event) {
-        Map<String, String> claims = event.getRequestContext() == null || event.getRequestContext().getAuthorizer() == null
-                || event.getRequestContext().getAuthorizer().getJwt() == null ? null : event.getRequestContext().getAuthorizer().getJwt().getClaims();
-        if (claims == null || !"access".equals(claims.get("token_use"))) {
+        Map<String, String> claims = TenantContext.claims(event);
+        if (!"access".equals(claims.get("token_use")) || claims.get(TenantContext.KEY_CLAIM) != null) {
             throw ApiException.unauthorized("This API needs a signed-in user's access token.");
         }
         // API Gateway renders the list as "[a b]"; the devstack and tests may send "a,b".

@@ -10,7 +10,25 @@ import com.image2model.platform.ApiException;
  * and from nothing else: never from the path, the query or the body. Every handler gets the
  * company from here.
  */
-public record TenantContext(String companyId, String userId, String email, Role role) {
+public record TenantContext(String companyId, String userId, String email, Role role, String keyId) {
+
+    /** A person calling with their access token. */
+    public TenantContext(String companyId, String userId, String email, Role role) {
+        this(companyId, userId, email, role, null);
+    }
+
+    /** Whether the caller is an API key (acting for {@link #userId}, the admin who made it). */
+    public boolean isApiKey() {
+        return keyId != null;
+    }
+
+    /** Refuses an API key: what a key may not do (make or change keys) needs a person. */
+    public TenantContext requirePerson() {
+        if (isApiKey()) {
+            throw ApiException.forbidden("person_required", "An API key cannot do this: sign in to the web app.");
+        }
+        return this;
+    }
 
     public enum Role {
         ADMIN, MEMBER;
@@ -47,11 +65,35 @@ public record TenantContext(String companyId, String userId, String email, Role 
     }
 
     public static TenantContext from(APIGatewayV2HTTPEvent event) {
-        if (event.getRequestContext() == null || event.getRequestContext().getAuthorizer() == null
-                || event.getRequestContext().getAuthorizer().getJwt() == null) {
-            throw ApiException.unauthorized("This API needs a signed-in user's access token.");
+        return fromClaims(claims(event));
+    }
+
+    /** The claim that marks an API key's context (its id), set by the API's authorizer only. */
+    public static final String KEY_CLAIM = "api_key_id";
+    /** The authorizer's context entry for a bearer value it refused: the code of the 401 the function answers. */
+    public static final String DENIED = "denied";
+    public static final String DENIED_MESSAGE = "deniedMessage";
+
+    /**
+     * What the API's authorizer verified, as strings: a JWT authorizer's claims, or a Lambda
+     * authorizer's context (the same claims for a token, the key's for an API key). A context that
+     * carries {@link #DENIED} is a refused bearer value: 401 with its code. None at all: 401.
+     */
+    public static Map<String, String> claims(APIGatewayV2HTTPEvent event) {
+        var authorizer = event.getRequestContext() == null ? null : event.getRequestContext().getAuthorizer();
+        if (authorizer != null && authorizer.getLambda() != null && !authorizer.getLambda().isEmpty()) {
+            Map<String, String> context = new java.util.LinkedHashMap<>();
+            authorizer.getLambda().forEach((name, value) -> context.put(name, value == null ? null : String.valueOf(value)));
+            if (context.get(DENIED) != null) {
+                throw new ApiException(401, context.get(DENIED), context.getOrDefault(DENIED_MESSAGE,
+                        "The API key or access token was not accepted."));
+            }
+            return context;
         }
-        return fromClaims(event.getRequestContext().getAuthorizer().getJwt().getClaims());
+        if (authorizer == null || authorizer.getJwt() == null || authorizer.getJwt().getClaims() == null) {
+            throw ApiException.unauthorized("This API needs a signed-in user's access token or an API key.");
+        }
+        return authorizer.getJwt().getClaims();
     }
 
     /** The verified claims of an access token (as API Gateway passes them: every value a string). */
@@ -82,7 +124,8 @@ public record TenantContext(String companyId, String userId, String email, Role 
             throw ApiException.forbidden("no_role", "This account has no role in its company.");
         }
         String email = claims.getOrDefault("email", claims.getOrDefault("username", ""));
-        return new TenantContext(companyId, userId, email, role);
+        String keyId = claims.get(KEY_CLAIM);
+        return new TenantContext(companyId, userId, email, role, blank(keyId) ? null : keyId);
     }
 
     /** The claim a person without a company carries while their join request waits, or after it was declined. */
@@ -94,9 +137,9 @@ public record TenantContext(String companyId, String userId, String email, Role 
 
     /** The caller's verified access token's person; 401 without one. */
     public static SignedIn signedIn(APIGatewayV2HTTPEvent event) {
-        Map<String, String> claims = event.getRequestContext() == null || event.getRequestContext().getAuthorizer() == null
-                || event.getRequestContext().getAuthorizer().getJwt() == null ? null : event.getRequestContext().getAuthorizer().getJwt().getClaims();
-        if (claims == null || !"access".equals(claims.get("token_use")) || blank(claims.get("sub")) || blank(claims.get("email"))) {
+        Map<String, String> claims = claims(event);
+        if (!"access".equals(claims.get("token_use")) || blank(claims.get("sub")) || blank(claims.get("email"))
+                || !blank(claims.get(KEY_CLAIM))) {
             throw ApiException.unauthorized("This API needs a signed-in user's access token.");
         }
         return new SignedIn(claims.get("sub"), claims.get("email"));

@@ -69,11 +69,12 @@ public final class CompanyModule {
         RateLimit requests = rateLimits().requests();
         return new Callers(store::standing, caller -> {
             try {
-                limiter.take(caller.companyId(), caller.userId(), requests);
+                // A key has a limit of its own: a busy pipeline does not use up its maker's.
+                limiter.take(caller.companyId(), caller.isApiKey() ? "apikey:" + caller.keyId() : caller.userId(), requests);
             } catch (LimitExceeded e) {
                 throw TooManyRequests.of(e);
             }
-        });
+        }, ApiKeysModule.keys());
     }
 
     /** The operators' group as the user pool says now (every operator request asks). */
@@ -103,7 +104,7 @@ public final class CompanyModule {
         JoinRequestsApi joining = new JoinRequestsApi(memberships, company::seatsChanged);
         InvitationsApi invitations = new InvitationsApi(invitations(parts), company::seatsChanged);
         return new MemberRoutes(callers(), MemberRoutes.merge(company.routes(), joining.routes(), invitations.routes(),
-                PrivacyModule.api(CreditsModule.ledger(), billing).routes(company::seatsChanged)), joining.accountRoutes(),
+                ApiKeysModule.api().routes(), PrivacyModule.api(CreditsModule.ledger(), billing).routes(company::seatsChanged)), joining.accountRoutes(),
                 invitations.publicRoutes());
     }
 

@@ -54,7 +54,29 @@ public final class HttpFront implements AutoCloseable {
 
     /** Checks the Authorization header of routes that use the JWT authorizer; answers the claims or empty. */
     public interface Authorizer {
-        Optional<Map<String, Object>> claims(String authorizationHeader);
+        /**
+         * What the HTTP API's authorizer decides for a request: {@code headers} with lower-case
+         * names; {@code routeKey} and {@code path} as matched.
+         */
+        Decision decide(Map<String, String> headers, String routeKey, String path);
+    }
+
+    /**
+     * An authorizer's answer: allowed, with what the function gets as {@code requestContext.authorizer}
+     * ({@code {"jwt":...}} or {@code {"lambda":...}}); or refused with API Gateway's status and body.
+     */
+    public record Decision(Map<String, Object> authorizerContext, int status, String body) {
+        public static Decision allow(Map<String, Object> authorizerContext) {
+            return new Decision(authorizerContext, 0, null);
+        }
+
+        public static Decision refuse(int status, String body) {
+            return new Decision(null, status, body);
+        }
+
+        public boolean allowed() {
+            return authorizerContext != null;
+        }
     }
 
     private final HttpServer server;
@@ -118,6 +140,10 @@ public final class HttpFront implements AutoCloseable {
             }
         }
         sendJson(exchange, 200, JSON.writeValueAsString(dns.zone()));
+    }
+
+    public Authorizer authorizer() {
+        return authorizer;
     }
 
     public void setAuthorizer(Authorizer authorizer) {
@@ -247,14 +273,18 @@ public final class HttpFront implements AutoCloseable {
             Map<String, Object> claims = null;
             if (!matched.route().authorizerNone()) {
                 Authorizer current = authorizer;
-                Optional<Map<String, Object>> verified = current == null ? Optional.empty()
-                        : current.claims(exchange.getRequestHeaders().getFirst("Authorization"));
-                if (verified.isEmpty()) {
-                    exchange.getResponseHeaders().set("www-authenticate", "Bearer");
-                    sendJson(exchange, 401, "{\"message\":\"Unauthorized\"}");
+                Map<String, String> lowerHeaders = new LinkedHashMap<>();
+                exchange.getRequestHeaders().forEach((name, values) -> lowerHeaders.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+                Decision decision = current == null ? Decision.refuse(401, "{\"message\":\"Unauthorized\"}")
+                        : current.decide(lowerHeaders, matched.route().routeKey(), path);
+                if (!decision.allowed()) {
+                    if (decision.status() == 401) {
+                        exchange.getResponseHeaders().set("www-authenticate", "Bearer");
+                    }
+                    sendJson(exchange, decision.status(), decision.body());
                     return;
                 }
-                claims = verified.get();
+                claims = decision.authorizerContext();
             }
             Map<String, String> pathParameters = new LinkedHashMap<>();
             for (int i = 0; i < matched.parameters().size(); i++) {
@@ -355,10 +385,8 @@ public final class HttpFront implements AutoCloseable {
         context.put("accountId", "000000000000");
         context.put("apiId", "devstack");
         if (claims != null) {
-            Map<String, Object> jwt = new LinkedHashMap<>();
-            jwt.put("claims", claims);
-            jwt.put("scopes", null);
-            context.put("authorizer", Map.of("jwt", jwt));
+            // What the authorizer verified: {"jwt": {"claims": ...}} or a Lambda authorizer's {"lambda": {...}}.
+            context.put("authorizer", claims);
         }
         context.put("domainName", headers.getOrDefault("host", "localhost"));
         context.put("domainPrefix", "localhost");

@@ -40,12 +40,19 @@ public record CognitoConfig(String userPoolId, String clientId, List<String> cal
             }
         });
 
-        Map<String, Object> jwt = Map.of();
-        for (Map<String, Object> api : template.resourcesOfType("AWS::Serverless::HttpApi").values()) {
-            Map<String, Object> auth = map(SamTemplate.properties(api).get("Auth"));
-            Object defaultName = auth.get("DefaultAuthorizer");
-            Map<String, Object> authorizer = map(map(auth.get("Authorizers")).get(String.valueOf(defaultName)));
-            jwt = map(intrinsics.evaluate(authorizer.get("JwtConfiguration")));
+        // The tokens' issuer and audience: a JWT authorizer's configuration, or what a Lambda authorizer's function is told.
+        String issuer = null;
+        List<String> audiences = List.of();
+        SamTemplate.ApiAuthorizer apiAuthorizer = template.defaultApiAuthorizer();
+        if (apiAuthorizer != null && apiAuthorizer.isLambda()) {
+            Map<String, Object> variables = map(map(SamTemplate.properties(template.resources().get(apiAuthorizer.functionId()))
+                    .get("Environment")).get("Variables"));
+            issuer = intrinsics.evaluateString(variables.get("COGNITO_ISSUER"));
+            audiences = List.of(intrinsics.evaluateString(variables.get("USER_POOL_CLIENT_ID")));
+        } else if (apiAuthorizer != null) {
+            Map<String, Object> jwt = map(intrinsics.evaluate(apiAuthorizer.jwtConfiguration()));
+            issuer = String.valueOf(jwt.get("issuer"));
+            audiences = strings(jwt.get("audience"));
         }
         Map<String, Object> validity = map(client.get("TokenValidityUnits"));
         return new CognitoConfig(intrinsics.evaluateString(Map.of("Ref", poolId)), intrinsics.evaluateString(Map.of("Ref", clientId)),
@@ -54,7 +61,7 @@ public record CognitoConfig(String userPoolId, String clientId, List<String> cal
                 Boolean.parseBoolean(String.valueOf(password.getOrDefault("RequireUppercase", true))),
                 Boolean.parseBoolean(String.valueOf(password.getOrDefault("RequireLowercase", true))),
                 Boolean.parseBoolean(String.valueOf(password.getOrDefault("RequireNumbers", true))),
-                triggers, String.valueOf(jwt.get("issuer")), strings(jwt.get("audience")),
+                triggers, issuer, audiences,
                 minutes(client.get("AccessTokenValidity"), validity.get("AccessToken")),
                 minutes(client.get("IdTokenValidity"), validity.get("IdToken")),
                 strings(map(map(pool.get("Policies")).get("SignInPolicy")).getOrDefault("AllowedFirstAuthFactors", List.of("PASSWORD"))));

@@ -43,6 +43,15 @@ public final class JwtAuthorizer implements HttpFront.Authorizer {
     }
 
     @Override
+    public HttpFront.Decision decide(Map<String, String> headers, String routeKey, String path) {
+        return claims(headers.get("authorization")).map(claims -> {
+            Map<String, Object> jwt = new LinkedHashMap<>();
+            jwt.put("claims", claims);
+            jwt.put("scopes", null);
+            return HttpFront.Decision.allow(Map.of("jwt", jwt));
+        }).orElse(HttpFront.Decision.refuse(401, "{\"message\":\"Unauthorized\"}"));
+    }
+
     public Optional<Map<String, Object>> claims(String authorizationHeader) {
         if (authorizationHeader == null) {
             return Optional.empty();

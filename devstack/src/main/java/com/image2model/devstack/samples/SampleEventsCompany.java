@@ -24,7 +24,7 @@ public final class SampleEventsCompany {
     /** Makes sure the member named by events/company.json's claims exists; answers the company id. */
     public static String seed(com.image2model.devstack.aws.LocalAws aws, String table, Path root) throws Exception {
         JsonNode claims = new ObjectMapper().readTree(Files.readAllBytes(root.resolve("events/company.json")))
-                .at("/requestContext/authorizer/jwt/claims");
+                .at("/requestContext/authorizer/lambda");
         String companyId = claims.path("company_id").asText();
         String userId = claims.path("sub").asText();
         String email = claims.path("email").asText();

@@ -80,6 +80,45 @@ public final class SamTemplate {
         return found;
     }
 
+    /**
+     * The HTTP API's default authorizer, as written (intrinsics not evaluated): a Lambda authorizer
+     * names its function ({@code functionId}, from {@code !Ref X.Alias} or {@code !GetAtt X.Arn}), its
+     * identity headers and {@code reauthorizeEvery}; a JWT authorizer has its {@code jwtConfiguration}.
+     * Null when the template has none.
+     */
+    public record ApiAuthorizer(String name, String functionId, List<String> identityHeaders, Object reauthorizeEvery,
+                                Map<String, Object> jwtConfiguration) {
+        public boolean isLambda() {
+            return functionId != null;
+        }
+    }
+
+    public ApiAuthorizer defaultApiAuthorizer() {
+        for (Map<String, Object> api : resourcesOfType("AWS::Serverless::HttpApi").values()) {
+            Map<String, Object> auth = map(properties(api).get("Auth"));
+            Object name = auth.get("DefaultAuthorizer");
+            if (name == null) {
+                continue;
+            }
+            Map<String, Object> authorizer = map(map(auth.get("Authorizers")).get(String.valueOf(name)));
+            Object arn = authorizer.get("FunctionArn");
+            String functionId = null;
+            if (map(arn).get("Ref") != null) {
+                functionId = String.valueOf(map(arn).get("Ref")).replaceAll("\\.(Alias|Version)$", "");
+            } else if (map(arn).get("Fn::GetAtt") instanceof List<?> getAtt) {
+                functionId = String.valueOf(getAtt.get(0));
+            }
+            Map<String, Object> identity = map(authorizer.get("Identity"));
+            List<String> headers = new ArrayList<>();
+            if (identity.get("Headers") instanceof List<?> list) {
+                list.forEach(h -> headers.add(String.valueOf(h)));
+            }
+            return new ApiAuthorizer(String.valueOf(name), functionId, headers, identity.getOrDefault("ReauthorizeEvery", 300),
+                    map(authorizer.get("JwtConfiguration")));
+        }
+        return null;
+    }
+
     public static Map<String, Object> properties(Map<String, Object> resource) {
         return map(resource.get("Properties"));
     }

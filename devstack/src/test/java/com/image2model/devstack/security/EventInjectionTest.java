@@ -288,7 +288,7 @@ class EventInjectionTest {
         context.put("accountId", "000000000000");
         context.put("apiId", "devstack");
         if (claims != null) {
-            context.put("authorizer", Map.of("jwt", Map.of("claims", claims, "scopes", List.of())));
+            context.put("authorizer", Map.of("lambda", claims));
         }
         context.put("http", http);
         context.put("requestId", java.util.UUID.randomUUID().toString());
