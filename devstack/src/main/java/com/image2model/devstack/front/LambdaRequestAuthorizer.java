@@ -106,6 +106,10 @@ public final class LambdaRequestAuthorizer implements HttpFront.Authorizer {
             return HttpFront.Decision.refuse(500, "{\"message\":\"Internal Server Error\"}");
         }
         if (!ttl.isZero()) {
+            if (cache.size() > 10_000) {
+                // Many distinct headers (a client guessing): drop what has expired rather than grow without end.
+                cache.entrySet().removeIf(entry -> !now.isBefore(entry.getValue().until()));
+            }
             cache.put(cacheKey, new Cached(decision, now.plus(ttl)));
         }
         return decision;

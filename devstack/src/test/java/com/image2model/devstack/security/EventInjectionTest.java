@@ -51,6 +51,9 @@ class EventInjectionTest {
     private static String victimEmail;
     private static String victimJob;
     private static String victimProject;
+    private static String victimKey;
+    /** An admin API key of the attacker's company: the other credential the API takes. */
+    private static String attackerKey;
     private static String attackerCompany;
     private static String attackerMemberToken;
     private static Map<String, String> attackerClaims;
@@ -71,11 +74,16 @@ class EventInjectionTest {
         Api.Answer project = call("POST", "/projects", victimAdmin, "{\"name\": \"Victim client\", \"budget\": 500}");
         assertThat(project.status()).as(project.body().toString()).isEqualTo(201);
         victimProject = project.body().get("projectId").asText();
+        Api.Answer key = call("POST", "/company/api-keys", victimAdmin, "{\"name\": \"Victim pipeline\", \"role\": \"admin\"}");
+        assertThat(key.status()).as(key.body().toString()).isEqualTo(201);
+        victimKey = key.body().get("id").asText();
 
         String attackerDomain = Api.domain("attacker");
         String attackerAdmin = signUp("mallory@" + attackerDomain, null).accessToken();
         attackerMemberToken = Api.joinAs(attackerAdmin, "mole@" + attackerDomain).accessToken();
         attackerCompany = claims(attackerMemberToken).get("company_id").asText();
+        attackerKey = call("POST", "/company/api-keys", attackerAdmin, "{\"name\": \"Mallory's\", \"role\": \"admin\"}").body()
+                .get("key").asText();
         attackerClaims = new LinkedHashMap<>();
         claims(attackerMemberToken).fields().forEachRemaining(e -> attackerClaims.put(e.getKey(),
                 e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
@@ -92,9 +100,10 @@ class EventInjectionTest {
             for (SamTemplate.HttpRoute route : function.routes()) {
                 for (Map.Entry<String, String> body : hostileBodies(function).entrySet()) {
                     for (boolean base64 : new boolean[] {false, true}) {
-                        for (String token : new String[] {null, attackerMemberToken}) {
+                        for (String token : new String[] {null, attackerMemberToken, attackerKey}) {
                             String what = route.routeKey() + " " + body.getKey() + (base64 ? " (base64)" : "")
-                                    + (token == null ? " without a token" : " with an outsider's token");
+                                    + (token == null ? " without a token" : token == attackerKey ? " with an outsider's API key"
+                                    : " with an outsider's token");
                             HttpResponse<String> answer = send(route, body.getValue(), base64, token);
                             sent++;
                             check(what, route, answer.statusCode(), answer.body(), failures);
@@ -268,6 +277,9 @@ class EventInjectionTest {
         if (route.path().startsWith("/projects")) {
             return Map.of("id", victimProject);
         }
+        if (route.path().startsWith("/company/api-keys")) {
+            return Map.of("id", victimKey);
+        }
         return Map.of("id", route.path().startsWith("/jobs") ? victimJob : victimMemberSub);
     }
 
@@ -361,7 +373,13 @@ class EventInjectionTest {
                     .keyConditionExpression("PK = :pk").expressionAttributeValues(Map.of(":pk",
                             software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("C#" + company)))).items().stream()
                     // Rate counters count refused requests too: they are not the company's state.
-                    .filter(item -> !item.get("SK").s().startsWith("RATE#")).toList().toString());
+                    .filter(item -> !item.get("SK").s().startsWith("RATE#"))
+                    // Nor is an API key's record of its use (the attacker's own key counts its requests).
+                    .map(item -> {
+                        Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> kept = new java.util.TreeMap<>(item);
+                        kept.keySet().removeAll(List.of("lastUsedAt", "usesDay", "usesToday"));
+                        return kept;
+                    }).toList().toString());
         }
         state.put("planted", TestStack.get().aws().dynamoDb().getItem(g -> g.tableName(table).consistentRead(true)
                 .key(Map.of("PK", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("EMAIL#planted@evil-corp.test"),

@@ -1,0 +1,198 @@
+package com.image2model.devstack.identity;
+
+import static com.image2model.devstack.identity.Api.call;
+import static com.image2model.devstack.identity.Api.claims;
+import static com.image2model.devstack.identity.Api.signUp;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.image2model.devstack.TestStack;
+import com.image2model.devstack.front.LambdaRequestAuthorizer;
+
+/**
+ * Company API keys through the HTTP front and the template's Lambda authorizer, as a pipeline uses
+ * them: made by an admin and shown once, taken on the same routes as a person's token, refused by
+ * name (revoked, rotated out, wrong stage, malformed) at once whatever the authorizer's cache says,
+ * never able to make keys, and never reaching another company's data.
+ */
+class ApiKeysTest {
+
+    private static final String JOB = "{\"quality\":\"low\",\"files\":[{\"name\":\"a.png\",\"contentType\":\"image/png\",\"size\":1000}]}";
+
+    private static JsonNode make(String admin, String body) throws Exception {
+        Api.Answer made = call("POST", "/company/api-keys", admin, body);
+        assertThat(made.status()).as(made.body().toString()).isEqualTo(201);
+        return made.body();
+    }
+
+    private static LambdaRequestAuthorizer authorizer() {
+        return (LambdaRequestAuthorizer) TestStack.get().front().authorizer();
+    }
+
+    @Test
+    void anAdminMakesAKeyThatIsShownOnceAndWorksWhereAMembersTokenWorks() throws Exception {
+        String admin = signUp("owner@" + Api.domain("keys-made"), null).accessToken();
+        JsonNode made = make(admin, "{\"name\": \"DAM sync\"}");
+        String key = made.path("key").asText();
+        assertThat(key).startsWith("i2m_test_").startsWith(made.path("prefix").asText());
+        assertThat(made.path("role").asText()).isEqualTo("member");
+        assertThat(made.path("state").asText()).isEqualTo("active");
+
+        assertThat(call("GET", "/credits", key, null).status()).isEqualTo(200);
+        Api.Answer job = call("POST", "/jobs", key, JOB);
+        assertThat(job.status()).as(job.body().toString()).isEqualTo(201);
+        // The key acts for the admin who made it: the job is theirs, and they see it.
+        String jobId = job.body().path("jobId").asText();
+        assertThat(call("GET", "/jobs/" + jobId, admin, null).status()).isEqualTo(200);
+
+        JsonNode listed = call("GET", "/company/api-keys", admin, null).body();
+        assertThat(listed.path("stage").asText()).isEqualTo("test");
+        JsonNode row = listed.path("keys").get(0);
+        assertThat(row.path("name").asText()).isEqualTo("DAM sync");
+        assertThat(row.has("key")).isFalse();
+        assertThat(listed.toString()).doesNotContain(key.substring(key.lastIndexOf('.') + 1)).doesNotContain("secretHash");
+        assertThat(row.path("requestsToday").asLong()).isGreaterThanOrEqualTo(2);
+        assertThat(row.path("lastUsedAt").isTextual()).isTrue();
+    }
+
+    @Test
+    void aMemberKeyDoesNoAdminWorkAndNoKeyMakesKeys() throws Exception {
+        String admin = signUp("owner@" + Api.domain("keys-roles"), null).accessToken();
+        String memberKey = make(admin, "{\"name\": \"Renders\"}").path("key").asText();
+        String adminKey = make(admin, "{\"name\": \"Ops\", \"role\": \"admin\"}").path("key").asText();
+
+        assertThat(call("GET", "/company/api-keys", memberKey, null).errorCode()).isEqualTo("admin_required");
+        assertThat(call("POST", "/company/invitations", memberKey, "{\"email\": \"x@example.org\"}").errorCode()).isEqualTo("admin_required");
+        assertThat(call("GET", "/company/api-keys", adminKey, null).status()).isEqualTo(200);
+        Api.Answer fromKey = call("POST", "/company/api-keys", adminKey, "{\"name\": \"Another\"}");
+        assertThat(fromKey.status()).isEqualTo(403);
+        assertThat(fromKey.errorCode()).isEqualTo("person_required");
+        String adminKeyId = call("GET", "/company/api-keys", admin, null).body().path("keys").findValuesAsText("id").stream()
+                .filter(id -> adminKey.contains(id.substring(8))).findFirst().orElseThrow();
+        assertThat(call("DELETE", "/company/api-keys/" + adminKeyId, adminKey, null).errorCode()).isEqualTo("person_required");
+        // Nor the routes of one's own account: a key is not a signed-in person.
+        assertThat(call("POST", "/account/workspace", adminKey, "{}").status()).isEqualTo(401);
+        assertThat(call("GET", "/admin/companies", adminKey, null).status()).isIn(401, 403);
+    }
+
+    @Test
+    void aRevokedKeyIsRefusedAtOnceThoughTheAuthorizerCachedItsYes() throws Exception {
+        String admin = signUp("owner@" + Api.domain("keys-revoked"), null).accessToken();
+        JsonNode made = make(admin, "{\"name\": \"CI\"}");
+        String key = made.path("key").asText();
+        assertThat(call("GET", "/credits", key, null).status()).isEqualTo(200);
+        long invocations = authorizer().invocations();
+        assertThat(call("GET", "/credits/ledger", key, null).status()).isEqualTo(200);
+        assertThat(authorizer().invocations()).as("the second request is answered from the authorizer's cache").isEqualTo(invocations);
+
+        assertThat(call("DELETE", "/company/api-keys/" + made.path("id").asText(), admin, null).status()).isEqualTo(200);
+
+        Api.Answer after = call("GET", "/credits", key, null);
+        assertThat(after.status()).isEqualTo(401);
+        assertThat(after.errorCode()).isEqualTo("api_key_revoked");
+        assertThat(call("POST", "/jobs", key, JOB).errorCode()).isEqualTo("api_key_revoked");
+        assertThat(call("GET", "/company/api-keys", admin, null).body().path("keys").get(0).path("state").asText()).isEqualTo("revoked");
+    }
+
+    @Test
+    void aRotatedKeyWorksThroughItsGraceAndNotAfter() throws Exception {
+        String admin = signUp("owner@" + Api.domain("keys-rotated"), null).accessToken();
+        JsonNode first = make(admin, "{\"name\": \"Nightly\"}");
+        Api.Answer rotated = call("POST", "/company/api-keys/" + first.path("id").asText() + "/rotate", admin, "{\"graceHours\": 2}");
+        assertThat(rotated.status()).isEqualTo(201);
+        assertThat(rotated.body().path("replaces").asText()).isEqualTo(first.path("id").asText());
+        String second = rotated.body().path("key").asText();
+        assertThat(call("GET", "/credits", first.path("key").asText(), null).status()).isEqualTo(200);
+        assertThat(call("GET", "/credits", second, null).status()).isEqualTo(200);
+        assertThat(call("POST", "/company/api-keys/" + first.path("id").asText() + "/rotate", admin, null).errorCode())
+                .isEqualTo("api_key_not_active");
+
+        // A rotation without grace ends the replaced key now.
+        Api.Answer again = call("POST", "/company/api-keys/" + rotated.body().path("id").asText() + "/rotate", admin, "{\"graceHours\": 0}");
+        assertThat(again.status()).isEqualTo(201);
+        Api.Answer old = call("GET", "/credits", second, null);
+        assertThat(old.status()).isEqualTo(401);
+        assertThat(old.errorCode()).isEqualTo("api_key_expired");
+        assertThat(call("GET", "/credits", again.body().path("key").asText(), null).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aKeyStopsWhenItsMakerIsDemotedOrRemoved() throws Exception {
+        String domain = Api.domain("keys-maker");
+        String founder = signUp("founder@" + domain, null).accessToken();
+        String second = Api.joinAs(founder, "second@" + domain).accessToken();
+        String secondId = claims(second).get("sub").asText();
+        assertThat(call("PATCH", "/company/members/" + secondId, founder, "{\"role\": \"admin\"}").status()).isEqualTo(200);
+        second = Api.login().signIn("second@" + domain, Api.PASSWORD).accessToken();
+        String adminKey = make(second, "{\"name\": \"Theirs\", \"role\": \"admin\"}").path("key").asText();
+        String memberKey = make(second, "{\"name\": \"Theirs too\"}").path("key").asText();
+        assertThat(call("GET", "/company/members", adminKey, null).status()).isEqualTo(200);
+
+        assertThat(call("PATCH", "/company/members/" + secondId, founder, "{\"role\": \"member\"}").status()).isEqualTo(200);
+        assertThat(call("GET", "/company/members", adminKey, null).errorCode()).isEqualTo("api_key_owner_demoted");
+        assertThat(call("GET", "/credits", memberKey, null).status()).isEqualTo(200);
+
+        assertThat(call("PATCH", "/company/members/" + secondId, founder, "{\"active\": false}").status()).isEqualTo(200);
+        assertThat(call("GET", "/credits", memberKey, null).errorCode()).isEqualTo("api_key_owner_gone");
+    }
+
+    @Test
+    void keysOfTheWrongStageOrShapeAndMissingHeadersAreRefusedByName() throws Exception {
+        String admin = signUp("owner@" + Api.domain("keys-shape"), null).accessToken();
+        String key = make(admin, "{\"name\": \"Shapes\"}").path("key").asText();
+        Api.Answer live = call("GET", "/credits", key.replace("i2m_test_", "i2m_live_"), null);
+        assertThat(live.status()).isEqualTo(401);
+        assertThat(live.errorCode()).isEqualTo("api_key_wrong_stage");
+        assertThat(call("GET", "/credits", key.substring(0, key.length() - 1) + "A", null).errorCode()).isIn("api_key_invalid");
+        assertThat(call("GET", "/credits", key + "x", null).errorCode()).isEqualTo("api_key_invalid");
+        assertThat(call("GET", "/credits", "i2m_test_guess", null).errorCode()).isEqualTo("api_key_invalid");
+        assertThat(call("GET", "/credits", "eyJhbGciOiJSUzI1NiJ9.e30.c2ln", null).errorCode()).isEqualTo("token_invalid");
+        // No Authorization at all: API Gateway answers before the authorizer, as the real one does.
+        assertThat(call("GET", "/credits", null, null).status()).isEqualTo(401);
+    }
+
+    @Test
+    void badBodiesAreClearFourHundreds() throws Exception {
+        String admin = signUp("owner@" + Api.domain("keys-bodies"), null).accessToken();
+        for (String body : List.of("[]", "{}", "{\"name\": \"\"}", "{\"name\": \"" + "n".repeat(61) + "\"}", "{\"name\": [\"a\"]}",
+                "{\"name\": \"ok\", \"role\": \"owner\"}", "{\"name\": \"a\\u0000b\"}", "not json")) {
+            Api.Answer answer = call("POST", "/company/api-keys", admin, body);
+            assertThat(answer.status()).as(body).isEqualTo(400);
+            assertThat(answer.errorCode()).as(body).isNotBlank();
+        }
+        String id = make(admin, "{\"name\": \"Grace\"}").path("id").asText();
+        for (String grace : List.of("-1", "169", "1.5", "\"2\"", "99999999999999999999")) {
+            Api.Answer answer = call("POST", "/company/api-keys/" + id + "/rotate", admin, "{\"graceHours\": " + grace + "}");
+            assertThat(answer.status()).as(grace).isEqualTo(400);
+        }
+        assertThat(call("GET", "/company/api-keys", admin, null).body().path("keys")).hasSize(1);
+    }
+
+    @Test
+    void aCompanysKeyNeverReachesAnotherCompany() throws Exception {
+        String adminA = signUp("owner@" + Api.domain("keys-tenant-a"), null).accessToken();
+        String adminB = signUp("owner@" + Api.domain("keys-tenant-b"), null).accessToken();
+        JsonNode keyA = make(adminA, "{\"name\": \"A's\"}");
+        String keyB = make(adminB, "{\"name\": \"B's\", \"role\": \"admin\"}").path("key").asText();
+        String jobA = call("POST", "/jobs", keyA.path("key").asText(), JOB).body().path("jobId").asText();
+
+        assertThat(call("GET", "/jobs/" + jobA, keyB, null).status()).isEqualTo(404);
+        assertThat(call("GET", "/jobs", keyB, null).body().path("jobs")).isEmpty();
+        assertThat(call("POST", "/company/api-keys/" + keyA.path("id").asText() + "/rotate", adminB, null).status()).isEqualTo(404);
+        assertThat(call("DELETE", "/company/api-keys/" + keyA.path("id").asText(), adminB, null).status()).isEqualTo(404);
+        JsonNode listedByB = call("GET", "/company/api-keys", keyB, null).body().path("keys");
+        List<String> names = new ArrayList<>(listedByB.findValuesAsText("name"));
+        assertThat(names).containsExactly("B's");
+        // A's key id and secret under B's company id: no such key in B's partition.
+        String text = keyA.path("key").asText();
+        String[] parts = text.split("\\.");
+        String moved = parts[0] + "." + claims(adminB).get("company_id").asText() + "." + parts[2];
+        assertThat(call("GET", "/credits", moved, null).errorCode()).isEqualTo("api_key_invalid");
+        assertThat(call("GET", "/credits", text, null).status()).isEqualTo(200);
+    }
+}
