@@ -167,9 +167,11 @@ async function mailedCode(config, to, subject, digits) {
     }
     for (const row of manifest.slice(1)) {
       const output = row.split(',')[1];
-      if (!row.includes(',done,') || !entries[output]) throw new Error('the manifest names what the ZIP does not hold: ' + row);
+      if (!row.includes(',done,') || !entries[output])
+        throw new Error('the manifest names what the ZIP does not hold: ' + row);
     }
-    if (Object.keys(entries).filter((n) => n.startsWith('pictures/')).length !== 3) throw new Error('the ZIP lacks the pictures');
+    if (Object.keys(entries).filter((n) => n.startsWith('pictures/')).length !== 3)
+      throw new Error('the ZIP lacks the pictures');
 
     step('open the 3D view: the viewer loads the model, its picture as the poster, and its quality check');
     await page.getByRole('link', { name: 'View 3D' }).first().click();
@@ -189,21 +191,27 @@ async function mailedCode(config, to, subject, digits) {
     await snap(page, 'model-wireframe');
     await page.locator('#wireframe').click();
     await page.locator('#viewer[data-loaded=true]').waitFor({ timeout: 60000 });
-    if ((await page.locator('#viewer').getAttribute('src')).includes('wireframe')) throw new Error('the textured model is not back');
+    if ((await page.locator('#viewer').getAttribute('src')).includes('wireframe'))
+      throw new Error('the textured model is not back');
 
     step('download the model as GLB, OBJ, STL, USDZ and FBX');
     const starts = { glb: 'glTF', obj: 'PK', usdz: 'PK', fbx: '; FBX 7.4.0' };
     for (const format of ['glb', 'obj', 'stl', 'usdz', 'fbx']) {
-      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#download-' + format).click()]);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.locator('#download-' + format).click(),
+      ]);
       const saved = path.join(outDir, 'downloaded.' + format);
       await download.saveAs(saved);
       const bytes = fs.readFileSync(saved);
       if (format === 'stl') {
-        if (bytes.length !== 84 + 50 * bytes.readUInt32LE(80)) throw new Error('the STL is not a binary STL of its face count');
+        if (bytes.length !== 84 + 50 * bytes.readUInt32LE(80))
+          throw new Error('the STL is not a binary STL of its face count');
       } else if (bytes.subarray(0, starts[format].length).toString('latin1') !== starts[format]) {
         throw new Error(`the ${format} download starts with ${bytes.subarray(0, 8).toString('latin1')}`);
       }
-      if (format === 'usdz' && bytes.subarray(30, 40).toString('latin1') !== 'model.usda') throw new Error('USDZ: the layer is not first');
+      if (format === 'usdz' && bytes.subarray(30, 40).toString('latin1') !== 'model.usda')
+        throw new Error('USDZ: the layer is not first');
       if (format === 'obj' && !bytes.includes('model.obj')) throw new Error('the OBJ archive has no model.obj');
     }
 
@@ -213,8 +221,10 @@ async function mailedCode(config, to, subject, digits) {
     await page.locator('#copy-link').click();
     await page.locator('#download-status', { hasText: 'is copied' }).waitFor();
     const copied = await page.locator('#share-link').inputValue();
-    if (!/X-Amz-Expires=604800/.test(copied)) throw new Error('the copied link does not last 7 days: ' + copied.slice(0, 80));
-    if (!(await page.locator('#viewer').getAttribute('ios-src'))) throw new Error('the viewer has no USDZ for AR Quick Look');
+    if (!/X-Amz-Expires=604800/.test(copied))
+      throw new Error('the copied link does not last 7 days: ' + copied.slice(0, 80));
+    if (!(await page.locator('#viewer').getAttribute('ios-src')))
+      throw new Error('the viewer has no USDZ for AR Quick Look');
     await snap(page, 'model-downloads');
 
     step('the jobs list');
@@ -260,7 +270,8 @@ async function mailedCode(config, to, subject, digits) {
     reviewer.on('pageerror', (e) => problems.push('page error: ' + e.message));
     await reviewer.goto(reviewUrl);
     await reviewer.locator('#review-models li').nth(2).waitFor();
-    if (await reviewer.locator('#balance', { hasText: 'credits' }).count()) throw new Error('the review page shows a balance');
+    if (await reviewer.locator('#balance', { hasText: 'credits' }).count())
+      throw new Error('the review page shows a balance');
     const models = reviewer.locator('#review-models > li');
     await models.nth(0).getByRole('button', { name: 'Approve' }).click();
     await models.nth(0).locator('[role=status]', { hasText: 'Approved' }).waitFor();
@@ -269,7 +280,7 @@ async function mailedCode(config, to, subject, digits) {
     await models.nth(1).locator('[role=status]', { hasText: 'Changes requested' }).waitFor();
     await snap(reviewer, 'review-client-phone');
 
-    step('the job page shows the client\'s words');
+    step("the job page shows the client's words");
     await page.reload();
     await page.locator('tr[data-file]', { hasText: 'Make the sole thicker' }).waitFor();
     await page.locator('tr[data-file]', { hasText: 'Approved by the client' }).waitFor();
@@ -315,17 +326,23 @@ async function mailedCode(config, to, subject, digits) {
     await page.locator('#job-project').selectOption({ label: 'Acme spring catalogue (Acme)' });
     await page.locator('input[name=quality][value=medium]').check();
     await page.locator('#summary').filter({ hasText: 'has only 50 of its 50-credit budget left' }).waitFor();
-    if (!(await page.locator('#generate').isDisabled())) throw new Error('Generate was offered over the project budget');
+    if (!(await page.locator('#generate').isDisabled()))
+      throw new Error('Generate was offered over the project budget');
     await snap(page, 'create-over-budget');
     await page.locator('input[name=quality][value=low]').check();
     await page.locator('#summary').filter({ hasText: 'has 50 of its budget left' }).waitFor();
     await page.locator('#generate').click();
     await page.waitForURL(/#\/jobs\/j[0-9a-f]+/);
-    await page.locator('#job-state').filter({ hasText: /^Ready$/ }).waitFor({ timeout: 90000 });
+    await page
+      .locator('#job-state')
+      .filter({ hasText: /^Ready$/ })
+      .waitFor({ timeout: 90000 });
     await page.locator('#job-project', { hasText: 'Acme spring catalogue' }).click();
     await page.locator('#gallery li').first().waitFor();
-    if ((await page.locator('#gallery li').count()) !== 1) throw new Error("the project's gallery is not its one model");
-    if ((await page.locator('#gallery-project').inputValue()).length < 2) throw new Error('the gallery is not filtered');
+    if ((await page.locator('#gallery li').count()) !== 1)
+      throw new Error("the project's gallery is not its one model");
+    if ((await page.locator('#gallery-project').inputValue()).length < 2)
+      throw new Error('the gallery is not filtered');
     await snap(page, 'gallery-project');
     await page.goto(site + '/#/projects');
     await acme.filter({ hasText: '35 of 50 credits used, 15 left' }).waitFor();
@@ -414,6 +431,32 @@ async function mailedCode(config, to, subject, digits) {
     await other.locator('#balance').filter({ hasText: 'credits' }).waitFor();
     await snap(other, 'joined-home-phone');
     await colleague.close();
+
+    step('Integrations: an admin makes an API key, shown once, and a tool uses it');
+    await page.goto(site + '/#/integrations');
+    await page.locator('#no-keys').waitFor();
+    await page.locator('#key-name').fill('DAM sync');
+    await page.locator('#make-key').click();
+    const keyText = (await page.locator('#key-text').textContent()).trim();
+    if (!/^i2m_test_[0-9a-f]{32}\./.test(keyText))
+      throw new Error('the new key does not look like one: ' + keyText.slice(0, 12));
+    await page.locator('#api-keys tbody tr', { hasText: 'DAM sync' }).filter({ hasText: 'Working' }).waitFor();
+    await snap(page, 'integrations-key-made');
+    const byKey = await fetch(config.apiUrl + '/credits', { headers: { authorization: 'Bearer ' + keyText } });
+    if (byKey.status !== 200) throw new Error('the new key was refused: ' + byKey.status);
+    await page.goto(site + '/#/jobs');
+    await page.locator('main h1', { hasText: 'Jobs' }).waitFor();
+    await page.goto(site + '/#/integrations');
+    if (await page.locator('#key-text').count()) throw new Error('the key is shown again after leaving the page');
+    await page.locator('#api-keys tbody tr', { hasText: 'DAM sync' }).filter({ hasNotText: 'Never' }).waitFor();
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.getByRole('button', { name: 'Turn off DAM sync' }).click();
+    await page.locator('#api-keys tbody tr', { hasText: 'DAM sync' }).filter({ hasText: 'Turned off' }).waitFor();
+    const afterOff = await fetch(config.apiUrl + '/credits', { headers: { authorization: 'Bearer ' + keyText } });
+    if (afterOff.status !== 401) throw new Error('a turned-off key still works: ' + afterOff.status);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await snap(page, 'integrations-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     step('the legal pages and the status page');
     // Each page's own heading (a hash change keeps the previous page's h1 until the new one renders).

@@ -12,6 +12,7 @@ import { projectsPage } from './projects.js';
 import { opsDashboard } from './ops.js';
 import { opsCompany } from './ops-company.js';
 import { opsAudit, opsCompanies } from './ops-lists.js';
+import { integrationsPage } from './integrations.js';
 import { invitationPage } from './invitation.js';
 import { reviewPage } from './review.js';
 import { isAdmin, isOperator, signIn } from './session.js';
@@ -104,6 +105,8 @@ export async function render() {
         return await billingPage();
       case 'team':
         return await teamPage();
+      case 'integrations':
+        return await integrationsPage();
       case 'ops':
         return await (!isOperator()
           ? createPage()
