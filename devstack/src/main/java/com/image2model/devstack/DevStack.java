@@ -312,7 +312,8 @@ public final class DevStack {
                 case "--quality" -> quality = hasValue ? args[++i] : null;
                 case "--out" -> out = hasValue ? Path.of(args[++i]) : null;
                 case "--api" -> api = hasValue ? args[++i] : null;
-                case "--token" -> token = hasValue ? args[++i] : null;
+                // A company API key is sent as a token is (Authorization: Bearer); --api-key says what it is.
+                case "--token", "--api-key" -> token = hasValue ? args[++i] : null;
                 case "--timeout" -> timeoutSeconds = hasValue ? Long.parseLong(args[++i]) : 600;
                 default -> {
                     if (arg.startsWith("--")) {
@@ -321,7 +322,7 @@ public final class DevStack {
                     files.add(Path.of(arg));
                 }
             }
-            if (quality == null || out == null || (arg.equals("--api") && api == null) || (arg.equals("--token") && token == null)) {
+            if (quality == null || out == null || (arg.equals("--api") && api == null) || ((arg.equals("--token") || arg.equals("--api-key")) && token == null)) {
                 usage("generate: " + arg + " needs a value");
             }
         }
@@ -338,6 +339,10 @@ public final class DevStack {
         int cognitoPort = intEnv("DEVSTACK_COGNITO_PORT", Stack.Options.DEFAULT_COGNITO_PORT);
         if (api == null) {
             api = "http://localhost:" + frontPort;
+        }
+        if (token == null && System.getenv("I2M_API_KEY") != null && !System.getenv("I2M_API_KEY").isBlank()) {
+            // From the environment: a key on the command line stays in the shell's history.
+            token = System.getenv("I2M_API_KEY").trim();
         }
         if (token == null) {
             if (!listening(cognitoPort)) {

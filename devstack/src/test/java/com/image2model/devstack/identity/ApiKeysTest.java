@@ -195,4 +195,23 @@ class ApiKeysTest {
         assertThat(call("GET", "/credits", moved, null).errorCode()).isEqualTo("api_key_invalid");
         assertThat(call("GET", "/credits", text, null).status()).isEqualTo(200);
     }
+    @Test
+    void aWholeJobRunsOnAKeyAsTheGenerateCommandMakesIt() throws Exception {
+        String admin = signUp("owner@" + Api.domain("keys-generate"), null).accessToken();
+        String key = make(admin, "{\"name\": \"Render farm\"}").path("key").asText();
+        java.nio.file.Path image = java.nio.file.Files.createTempFile("key-job", ".jpg");
+        java.nio.file.Files.write(image, com.image2model.devstack.samples.SampleImages.photoJpeg(7, 320, 240));
+        java.nio.file.Path out = java.nio.file.Files.createTempDirectory("key-models");
+        var generated = new com.image2model.devstack.generate.GenerateCommand(TestStack.get().front().url(), key,
+                new java.io.PrintStream(new java.io.ByteArrayOutputStream())).run(List.of(image), "low", out, java.time.Duration.ofSeconds(90));
+        assertThat(generated.state()).isEqualTo("DONE");
+        try (var models = java.nio.file.Files.list(out)) {
+            assertThat(models.filter(f -> f.toString().endsWith(".glb")).count()).isEqualTo(1);
+        }
+        // The admin sees the job, made in their name, and the credits it took.
+        JsonNode jobs = call("GET", "/jobs", admin, null).body().path("jobs");
+        assertThat(jobs).hasSize(1);
+        assertThat(jobs.get(0).path("counts").path("done").asInt()).isEqualTo(1);
+        assertThat(jobs.get(0).path("createdBy").asText()).isEqualTo(claims(admin).get("sub").asText());
+    }
 }
