@@ -105,7 +105,10 @@ public final class Stack implements AutoCloseable {
                             "FAL_POLL_EVERY_SECONDS", "1",
                             "FAL_RETRY_BASE_MILLIS", "50",
                             // Low and medium models (under 64 KB) convert within the request, high ones through the worker: tests see both.
-                            "MODEL_CONVERT_INLINE_MAX_BYTES", "65536"), 0, 0, null, false);
+                            "MODEL_CONVERT_INLINE_MAX_BYTES", "65536",
+                            // Webhook retries a second apart, for 20 s (an endpoint failing that long is turned off).
+                            "WEBHOOK_RETRY_SECONDS", "1",
+                            "WEBHOOK_RETRY_WINDOW_SECONDS", "20"), 0, 0, null, false);
         }
     }
 
@@ -161,6 +164,8 @@ public final class Stack implements AutoCloseable {
             // The FAL stand-in's account: its webhooks carry this user id (the FalUserId parameter, as a deployment sets FAL's).
             overrides.putIfAbsent("FalUserId", FalStandIn.USER_ID);
         }
+        // Webhook receivers on one machine are local: http and loopback allowed (private and metadata addresses still are not).
+        overrides.putIfAbsent("WebhookTargets", "loopback-allowed");
         Map<String, String> parameters = template.parameters(overrides);
         LocalAws aws = LocalAws.start(options.awsPorts(), Provisioner.cors(template, parameters), options.dataDir());
         try {

@@ -51,6 +51,22 @@ public final class Billing {
     private final Function<String, Integer> activeMembers;
     private final Consumer<String[]> notifyAdmins;
     private final Clock clock;
+    private volatile Purchases purchases = (companyId, purchase) -> { };
+
+    /** Credits bought: a pack's checkout or a plan's invoice (the company's webhooks are told). */
+    public record Purchase(String paymentId, String itemId, String kind, long credits, long amountCents, String currency) {
+    }
+
+    /** Told once per purchase, after the event that made it is recorded. */
+    @FunctionalInterface
+    public interface Purchases {
+        void purchased(String companyId, Purchase purchase);
+    }
+
+    public Billing notifying(Purchases listener) {
+        this.purchases = listener;
+        return this;
+    }
 
     /**
      * @param activeMembers a company's number of active members (seats follow it)
@@ -285,9 +301,10 @@ public final class Billing {
             return "duplicate";
         }
         List<String[]> receipts = new ArrayList<>();
+        List<Purchase> bought = new ArrayList<>();
         String outcome = switch (type) {
-            case "checkout.session.completed", "checkout.session.async_payment_succeeded" -> sessionPaid(companyId, session, object, receipts);
-            case "invoice.paid" -> invoicePaid(companyId, object, receipts);
+            case "checkout.session.completed", "checkout.session.async_payment_succeeded" -> sessionPaid(companyId, session, object, receipts, bought);
+            case "invoice.paid" -> invoicePaid(companyId, object, receipts, bought);
             case "invoice.payment_failed" -> paymentFailed(companyId, object);
             case "customer.subscription.created", "customer.subscription.updated", "customer.subscription.deleted" ->
                     companyId == null ? "unknown company" : refreshSubscription(companyId, object.path("id").asString());
@@ -301,11 +318,19 @@ public final class Billing {
         }
         // Receipts go with the delivery that recorded the event: one email per payment, however often Stripe delivers it.
         receipts.forEach(receipt -> receipt(companyId, receipt));
+        for (Purchase purchase : bought) {
+            try {
+                purchases.purchased(companyId, purchase);
+            } catch (RuntimeException e) {
+                LOG.error("Purchase {} of company {} not told: {}", purchase.paymentId(), companyId, e.getMessage());
+            }
+        }
         return outcome;
     }
 
     /** {@code record}: what we stored when we created the session, or null. */
-    private String sessionPaid(String companyId, BillingStore.Session record, JsonNode session, List<String[]> receipts) {
+    private String sessionPaid(String companyId, BillingStore.Session record, JsonNode session, List<String[]> receipts,
+                               List<Purchase> bought) {
         StripeEvents.Session paid = StripeEvents.session(session);
         String sessionId = paid.id();
         if (companyId == null || record == null) {
@@ -343,6 +368,7 @@ public final class Billing {
         }
         store.recordMonth(paid.created() == null ? clock.instant().getEpochSecond() : paid.created(), "SESSION#" + sessionId, companyId,
                 item.id(), item.credits(), paid.amountTotal(), item.priceCents());
+        bought.add(new Purchase(sessionId, item.id(), "pack", item.credits(), paid.amountTotal(), Catalog.CURRENCY));
         receipts.add(BillingRules.packReceipt(item.name(), item.credits(), paid.amountTotal(), sessionId,
                 clock.instant().toString().substring(0, 10), ledger.balance(companyId).available()));
         return "purchased " + item.credits();
@@ -357,7 +383,7 @@ public final class Billing {
         return "refused: " + outcome;
     }
 
-    private String invoicePaid(String companyId, JsonNode invoice, List<String[]> receipts) {
+    private String invoicePaid(String companyId, JsonNode invoice, List<String[]> receipts, List<Purchase> bought) {
         if (companyId == null) {
             return "unknown company";
         }
@@ -379,6 +405,7 @@ public final class Billing {
         long credits = BillingRules.invoiceCredits(paid, plan.perSeat() ? catalog.includedCredits(plan.id(), seats) : 0, expected);
         if (credits > 0) {
             ledger.grantPlanCredits(companyId, plan.id(), seats, credits, invoiceId);
+            bought.add(new Purchase(invoiceId, plan.id(), "plan", credits, paid.amountPaid(), Catalog.CURRENCY));
             if (paid.paymentIntent() != null) {
                 // A refund or dispute of this invoice takes back its credits, as for a pack.
                 store.recordPayment(companyId, paid.paymentIntent(), credits, paid.amountPaid(), plan.id(), invoiceId);

@@ -30,13 +30,26 @@ public final class LowBalanceAlerts implements CreditLedger.BalanceListener {
     private final long threshold;
     private final Function<String, List<String>> adminEmails;
     private final Mailer mailer;
+    private final Crossing alsoTell;
+
+    /** Told once per crossing too, after the email (the company's webhooks): the company and its available credits. */
+    @FunctionalInterface
+    public interface Crossing {
+        void crossedBelow(String companyId, long available, long threshold, String noticeId);
+    }
 
     public LowBalanceAlerts(DynamoDbClient db, String table, long threshold, Function<String, List<String>> adminEmails, Mailer mailer) {
+        this(db, table, threshold, adminEmails, mailer, (companyId, available, limit, noticeId) -> { });
+    }
+
+    public LowBalanceAlerts(DynamoDbClient db, String table, long threshold, Function<String, List<String>> adminEmails, Mailer mailer,
+                            Crossing alsoTell) {
         this.db = db;
         this.table = table;
         this.threshold = threshold;
         this.adminEmails = adminEmails;
         this.mailer = mailer;
+        this.alsoTell = alsoTell;
     }
 
     @Override
@@ -46,12 +59,19 @@ public final class LowBalanceAlerts implements CreditLedger.BalanceListener {
             case CROSSED_BELOW -> {
                 Map<String, AttributeValue> notice = new HashMap<>(key);
                 notice.put("available", AttributeValue.fromN(Long.toString(availableAfter)));
+                // Names this crossing (a later one is another notice): the webhook event's subject.
+                String noticeId = java.util.UUID.randomUUID().toString();
+                notice.put("noticeId", AttributeValue.fromS(noticeId));
                 try {
                     db.putItem(p -> p.tableName(table).conditionExpression("attribute_not_exists(PK)").item(notice));
                 } catch (ConditionalCheckFailedException alreadyTold) {
                     return;
                 }
-                mailer.send(adminEmails.apply(companyId), LowBalanceRule.subject(), LowBalanceRule.text(availableAfter, threshold));
+                try {
+                    mailer.send(adminEmails.apply(companyId), LowBalanceRule.subject(), LowBalanceRule.text(availableAfter, threshold));
+                } finally {
+                    alsoTell.crossedBelow(companyId, availableAfter, threshold, noticeId);
+                }
             }
             case BACK_ABOVE -> db.deleteItem(d -> d.tableName(table).key(key));
             default -> {

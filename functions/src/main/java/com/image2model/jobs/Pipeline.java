@@ -71,6 +71,8 @@ public final class Pipeline {
     private final String resultsBucket;
     private final Config config;
     private final Clock clock;
+    /** Told of every file this pipeline ends (the company's webhooks); none by default. */
+    private volatile java.util.function.Consumer<JobFile> ended = file -> { };
 
     public Pipeline(JobStore store, CreditLedger ledger, S3Client s3, S3Presigner presigner, FalClient fal, Catalog catalog, ImageCheck check,
                     String uploadsBucket, String resultsBucket, Config config, Clock clock) {
@@ -85,6 +87,12 @@ public final class Pipeline {
         this.resultsBucket = resultsBucket;
         this.config = config;
         this.clock = clock;
+    }
+
+    /** Tells {@code listener} of each file this pipeline ends, after its end is stored. */
+    public Pipeline notifying(java.util.function.Consumer<JobFile> listener) {
+        this.ended = listener;
+        return this;
     }
 
     // ------------------------------------------------------------------ the worker
@@ -133,7 +141,7 @@ public final class Pipeline {
             return Outcome.IGNORED;
         }
         if (size != file.size()) {
-            failed(store.markFailed(file, FileTransitions.Step.UPLOAD_REFUSED,
+            failed(file, store.markFailed(file, FileTransitions.Step.UPLOAD_REFUSED,
                     "The upload has " + size + " bytes, not the " + file.size() + " announced. Your credits were released."), "invalid_upload");
             return Outcome.REJECTED;
         }
@@ -141,7 +149,7 @@ public final class Pipeline {
         try {
             image = check.check(head, ImageCheck.Format.ofContentType(file.contentType()), size);
         } catch (ImageCheck.Rejected rejected) {
-            failed(store.markFailed(file, FileTransitions.Step.UPLOAD_REFUSED, rejected.getMessage() + " Your credits were released."),
+            failed(file, store.markFailed(file, FileTransitions.Step.UPLOAD_REFUSED, rejected.getMessage() + " Your credits were released."),
                     "invalid_image");
             return Outcome.REJECTED;
         }
@@ -159,10 +167,11 @@ public final class Pipeline {
         return null;
     }
 
-    /** Counts a file that failed (once: only when this call made it FAILED), by the class of its reason. */
-    private static boolean failed(boolean madeFailed, String reasonClass) {
+    /** Counts a file that failed (once: only when this call made it FAILED), by the class of its reason, and tells of it. */
+    private boolean failed(JobFile file, boolean madeFailed, String reasonClass) {
         if (madeFailed) {
             com.image2model.platform.Metrics.count("ImagesFailed", 1, "Reason", reasonClass);
+            ended.accept(file);
         }
         return madeFailed;
     }
@@ -182,12 +191,12 @@ public final class Pipeline {
         } catch (FalClient.FalException e) {
             boolean imageFault = e.status() == 400 || e.status() == 413 || e.status() == 422;
             if (imageFault) {
-                failed(store.markFailed(file, FileTransitions.Step.NOT_SUBMITTED,
+                failed(file, store.markFailed(file, FileTransitions.Step.NOT_SUBMITTED,
                         "The generator refused the image: " + e.getMessage() + ". Your credits were released."), "generator_refused");
                 return Outcome.FAILED;
             }
             if (receiveCount >= config.maxReceives()) {
-                failed(store.markFailed(file, FileTransitions.Step.NOT_SUBMITTED, "The generator could not be reached after " + receiveCount
+                failed(file, store.markFailed(file, FileTransitions.Step.NOT_SUBMITTED, "The generator could not be reached after " + receiveCount
                         + " attempts. Your credits were released; please try again later."), "generator_unreachable");
                 throw new RetryLater("Giving up on " + file.uploadKey() + " after " + receiveCount + " attempts: " + e.getMessage(), e);
             }
@@ -271,6 +280,7 @@ public final class Pipeline {
             return WebhookOutcome.DUPLICATE;
         }
         com.image2model.platform.Metrics.count("ImagesDone", 1);
+        ended.accept(file);
         if (file.submittedAt() != null) {
             com.image2model.platform.Metrics.seconds("FalTurnaround",
                     java.time.Duration.between(Instant.parse(file.submittedAt()), clock.instant()).toSeconds());
@@ -306,7 +316,7 @@ public final class Pipeline {
     private static final tools.jackson.databind.json.JsonMapper REPORT_JSON = tools.jackson.databind.json.JsonMapper.builder().build();
 
     private WebhookOutcome fail(JobFile file, String reason) {
-        return failed(store.markFailed(file, FileTransitions.Step.GENERATION_FAILED, reason), "generation_failed")
+        return failed(file, store.markFailed(file, FileTransitions.Step.GENERATION_FAILED, reason), "generation_failed")
                 ? WebhookOutcome.FAILED : WebhookOutcome.DUPLICATE;
     }
 
@@ -338,7 +348,9 @@ public final class Pipeline {
                 finishing++;
                 continue;
             }
-            store.markCancelled(file, "Cancelled by " + actor + ". Your credits were released.");
+            if (store.markCancelled(file, "Cancelled by " + actor + ". Your credits were released.")) {
+                ended.accept(file);
+            }
         }
         return finishing;
     }
@@ -390,6 +402,7 @@ public final class Pipeline {
                             : "The file was not finished in time. Your credits were released.";
                     if (store.markExpired(file.get(), reason)) {
                         expired++;
+                        ended.accept(file.get());
                     }
                 } else {
                     ledger.expire(companyId, holdId);

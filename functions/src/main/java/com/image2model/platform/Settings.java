@@ -69,6 +69,16 @@ public final class Settings {
     public static final String RATE_REQUESTS_PER_SECOND = "RATE_REQUESTS_PER_SECOND";
     /** Salts the hashes of mailboxes that had a trial (the stack's id in the template: unique, stable, not public). */
     public static final String TRIAL_HASH_SALT = "TRIAL_HASH_SALT";
+    /** The queue of outgoing webhook deliveries (one message per attempt). */
+    public static final String WEBHOOK_QUEUE_URL = "WEBHOOK_QUEUE_URL";
+    /** Where deliveries may go: public-https (every deployment) or loopback-allowed (a stack on one machine). */
+    public static final String WEBHOOK_TARGETS = "WEBHOOK_TARGETS";
+    /** The waits between a failed delivery's attempts, seconds, comma-separated (the last repeats). */
+    public static final String WEBHOOK_RETRY_SECONDS = "WEBHOOK_RETRY_SECONDS";
+    /** How long an event is retried, and how long an endpoint may fail before it is turned off, seconds. */
+    public static final String WEBHOOK_RETRY_WINDOW_SECONDS = "WEBHOOK_RETRY_WINDOW_SECONDS";
+    /** How long the model links in a delivery work, seconds. */
+    public static final String WEBHOOK_LINK_SECONDS = "WEBHOOK_LINK_SECONDS";
     /** The deployment stage (template's Stage): prod makes and takes live API keys, every other stage test keys. */
     public static final String STAGE = "STAGE";
     /** The user pool's issuer (https://cognito-idp.{region}.amazonaws.com/{pool}): the API's authorizer checks tokens' iss. */
@@ -115,7 +125,11 @@ public final class Settings {
             Map.entry(FAL_RETRY_BASE_MILLIS, "250"),
             Map.entry(RATE_JOBS_PER_MINUTE, "10"),
             Map.entry(RATE_IMAGES_PER_HOUR, "100"),
-            Map.entry(RATE_REQUESTS_PER_SECOND, "10"));
+            Map.entry(RATE_REQUESTS_PER_SECOND, "10"),
+            Map.entry(WEBHOOK_TARGETS, "public-https"),
+            Map.entry(WEBHOOK_RETRY_SECONDS, "30,120,600,1800,3600,7200,14400,28800"),
+            Map.entry(WEBHOOK_RETRY_WINDOW_SECONDS, "86400"),
+            Map.entry(WEBHOOK_LINK_SECONDS, "3600"));
 
     /**
      * Settings that may be absent, with nothing in their place (an endpoint override, a path-style

@@ -40,11 +40,15 @@ public final class BillingModule {
     }
 
     public static Billing billing() {
+        return billing(CreditsModule.ledger());
+    }
+
+    static Billing billing(com.image2model.credits.CreditLedger ledger) {
         Config config = Config.load();
         CompanyStore companies = new CompanyStore(AwsClients.dynamoDb(), config.table(), Clock.systemUTC());
         StripeApi stripe = new StripeApi(stripeKey(), config.apiBase().orElse(null));
         SesMailer mailer = new SesMailer(config.notifyFrom());
-        return new Billing(new BillingStore(AwsClients.dynamoDb(), config.table(), companies, Clock.systemUTC()), stripe, CreditsModule.ledger(),
+        return new Billing(new BillingStore(AwsClients.dynamoDb(), config.table(), companies, Clock.systemUTC()), stripe, ledger,
                 Catalog.load(),
                 companyId -> (int) companies.members(companyId).stream().filter(Member::active).count(),
                 message -> mailer.send(companies.members(message[0]).stream().filter(Member::activeAdmin).map(Member::email).toList(),
@@ -74,7 +78,8 @@ public final class BillingModule {
 
     /** Fail closed: without usable secrets each delivery is refused (503) until they are put. */
     public static Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> webhook() {
-        return new StripeWebhookFunction(billing(), Secrets.secret(Settings.STRIPE_WEBHOOK_SECRET_ARN, Secrets.Kind.STRIPE_WEBHOOK_SECRET),
+        Billing billing = billing(CreditsModule.ledgerTellingWebhooks()).notifying(WebhooksModule.purchases());
+        return new StripeWebhookFunction(billing, Secrets.secret(Settings.STRIPE_WEBHOOK_SECRET_ARN, Secrets.Kind.STRIPE_WEBHOOK_SECRET),
                 Clock.systemUTC(), Settings.flag(Settings.BILLING_ENABLED));
     }
 }

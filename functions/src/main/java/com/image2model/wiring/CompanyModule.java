@@ -104,7 +104,7 @@ public final class CompanyModule {
         JoinRequestsApi joining = new JoinRequestsApi(memberships, company::seatsChanged);
         InvitationsApi invitations = new InvitationsApi(invitations(parts), company::seatsChanged);
         return new MemberRoutes(callers(), MemberRoutes.merge(company.routes(), joining.routes(), invitations.routes(),
-                ApiKeysModule.api().routes(), PrivacyModule.api(CreditsModule.ledger(), billing).routes(company::seatsChanged)), joining.accountRoutes(),
+                ApiKeysModule.api().routes(), WebhooksModule.api().routes(), PrivacyModule.api(CreditsModule.ledger(), billing).routes(company::seatsChanged)), joining.accountRoutes(),
                 invitations.publicRoutes());
     }
 

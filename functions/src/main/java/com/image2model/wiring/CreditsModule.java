@@ -41,12 +41,21 @@ public final class CreditsModule {
 
     /** The ledger, telling admins when their company's credits run low. */
     public static CreditLedger ledger() {
+        return ledger((companyId, available, threshold, noticeId) -> { });
+    }
+
+    /** The same, telling the company's webhooks too (functions that have the deliveries queue). */
+    public static CreditLedger ledgerTellingWebhooks() {
+        return ledger(WebhooksModule.lowBalance());
+    }
+
+    static CreditLedger ledger(LowBalanceAlerts.Crossing alsoTell) {
         Config config = Config.load();
         CompanyStore companies = new CompanyStore(AwsClients.dynamoDb(), config.table(), Clock.systemUTC());
         SesMailer mailer = new SesMailer(config.notifyFrom());
         LowBalanceAlerts alerts = new LowBalanceAlerts(AwsClients.dynamoDb(), config.table(), config.lowBalanceThreshold(),
                 companyId -> companies.members(companyId).stream().filter(Member::activeAdmin).map(Member::email).toList(),
-                mailer::send);
+                mailer::send, alsoTell);
         return new CreditLedger(AwsClients.dynamoDb(), config.table(), Clock.systemUTC(), alerts);
     }
 

@@ -87,15 +87,16 @@ public final class JobsModule {
         ImageCheck check = new ImageCheck(config.imageMinSide(), config.imageMaxSide(), config.imageMaxPixels());
         Pipeline.Config steps = new Pipeline.Config(config.maxReceives(), config.falImageUrlTtl(), config.falPollAfter(), config.falPollEvery(),
                 config.falMaxWait(), config.falMaxGlbBytes(), config.falWebhookUrl());
+        com.image2model.jobs.JobNotices notices = WebhooksModule.jobNotices(store);
         return new Pipeline(store, ledger, AwsClients.s3(), AwsClients.s3Presigner(), fal, catalog, check, config.uploadsBucket(),
-                config.resultsBucket(), steps, Clock.systemUTC());
+                config.resultsBucket(), steps, Clock.systemUTC()).notifying(notices::fileEnded);
     }
 
     /** The jobs routes, one Lambda. */
     public static MemberRoutes api() {
         PipelineConfig config = PipelineConfig.load();
         JobsApi.Limits limits = limits();
-        CreditLedger ledger = CreditsModule.ledger();
+        CreditLedger ledger = CreditsModule.ledgerTellingWebhooks();
         Catalog catalog = Catalog.load();
         JobStore store = new JobStore(AwsClients.dynamoDb(), config.table(), ledger, Clock.systemUTC());
         CompanyStore companies = new CompanyStore(AwsClients.dynamoDb(), config.table(), Clock.systemUTC());
@@ -133,7 +134,7 @@ public final class JobsModule {
 
     public static WorkerFunction worker() {
         PipelineConfig config = PipelineConfig.load();
-        CreditLedger ledger = CreditsModule.ledger();
+        CreditLedger ledger = CreditsModule.ledgerTellingWebhooks();
         return new WorkerFunction(pipeline(ledger), downloads(config),
                 new JobStore(AwsClients.dynamoDb(), config.table(), ledger, Clock.systemUTC()));
     }
@@ -165,12 +166,12 @@ public final class JobsModule {
             return new NotConfigured("falWebhook", "FAL_USER_ID (the FalUserId parameter) is not set: no webhook can be told ours");
         }
         return new FalWebhookFunction(new FalWebhookVerifier(FalClient.httpClient(), jwks, userId.get(), Clock.systemUTC()),
-                pipeline(CreditsModule.ledger()), falKey());
+                pipeline(CreditsModule.ledgerTellingWebhooks()), falKey());
     }
 
     /** Job-aware: a job file's expired hold fails the file too; files whose webhook is late are polled. */
     public static SweeperFunction sweeper() {
-        Pipeline pipeline = pipeline(CreditsModule.ledger());
+        Pipeline pipeline = pipeline(CreditsModule.ledgerTellingWebhooks());
         return new SweeperFunction(List.of(pipeline::sweep), Clock.systemUTC());
     }
 }

@@ -39,7 +39,11 @@ class ArchitectureTest {
             RateLimiter.class, Erasure.class,
             com.image2model.models.GlbModel.class, com.image2model.models.QualityReport.class, com.image2model.models.Thumbnail.class,
             com.image2model.models.ModelPreview.class, com.image2model.models.Exports.class,
-            com.image2model.projects.Project.class, com.image2model.projects.ProjectChange.class};
+            com.image2model.projects.Project.class, com.image2model.projects.ProjectChange.class,
+            com.image2model.webhooks.WebhookSignature.class, com.image2model.webhooks.WebhookEvents.class,
+            com.image2model.webhooks.WebhookTargets.class, com.image2model.webhooks.RetrySchedule.class,
+            com.image2model.webhooks.WebhookSender.class, com.image2model.webhooks.WebhookEndpoint.class,
+            com.image2model.webhooks.WebhookDelivery.class};
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

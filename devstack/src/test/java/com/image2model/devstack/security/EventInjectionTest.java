@@ -52,6 +52,8 @@ class EventInjectionTest {
     private static String victimJob;
     private static String victimProject;
     private static String victimKey;
+    private static String victimWebhook;
+    private static String victimDelivery;
     /** An admin API key of the attacker's company: the other credential the API takes. */
     private static String attackerKey;
     private static String attackerCompany;
@@ -77,6 +79,19 @@ class EventInjectionTest {
         Api.Answer key = call("POST", "/company/api-keys", victimAdmin, "{\"name\": \"Victim pipeline\", \"role\": \"admin\"}");
         assertThat(key.status()).as(key.body().toString()).isEqualTo(201);
         victimKey = key.body().get("id").asText();
+        // A webhook endpoint with one delivery (a test ping; nothing listens there, so it ends failed at once and stays so).
+        Api.Answer hook = call("POST", "/company/webhooks", victimAdmin, "{\"url\": \"http://localhost:9/victim\", \"events\": [\"job.completed\"]}");
+        assertThat(hook.status()).as(hook.body().toString()).isEqualTo(201);
+        victimWebhook = hook.body().get("id").asText();
+        Api.Answer ping = call("POST", "/company/webhooks/" + victimWebhook + "/test", victimAdmin, null);
+        assertThat(ping.status()).as(ping.body().toString()).isEqualTo(202);
+        victimDelivery = ping.body().get("id").asText();
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!call("GET", "/company/webhooks/" + victimWebhook + "/deliveries", victimAdmin, null).body().path("deliveries").get(0)
+                .path("state").asText().equals("failed")) {
+            assertThat(System.currentTimeMillis()).as("the victim's ping ends").isLessThan(deadline);
+            Thread.sleep(200);
+        }
 
         String attackerDomain = Api.domain("attacker");
         String attackerAdmin = signUp("mallory@" + attackerDomain, null).accessToken();
@@ -256,6 +271,8 @@ class EventInjectionTest {
             case "PATCH /projects/{id}" -> "{\"budget\": null, \"archived\": true}";
             case "POST /jobs" -> "{\"quality\":\"low\",\"files\":[{\"name\":\"b.png\",\"contentType\":\"image/png\",\"size\":1000}]}";
             case "POST /billing/checkout" -> "{\"item\": \"pack_5000\"}";
+            case "POST /company/webhooks" -> "{\"url\": \"http://localhost:9/planted\", \"events\": [\"job.completed\"]}";
+            case "PATCH /company/webhooks/{id}" -> "{\"url\": \"http://localhost:9/planted\", \"enabled\": true}";
             default -> null;
         };
     }
@@ -279,6 +296,10 @@ class EventInjectionTest {
         }
         if (route.path().startsWith("/company/api-keys")) {
             return Map.of("id", victimKey);
+        }
+        if (route.path().startsWith("/company/webhooks")) {
+            return route.path().contains("{deliveryId}") ? Map.of("id", victimWebhook, "deliveryId", victimDelivery)
+                    : Map.of("id", victimWebhook);
         }
         return Map.of("id", route.path().startsWith("/jobs") ? victimJob : victimMemberSub);
     }
