@@ -458,6 +458,47 @@ async function mailedCode(config, to, subject, digits) {
     await snap(page, 'integrations-phone');
     await page.setViewportSize({ width: 1280, height: 900 });
 
+    step('Integrations: an admin adds a webhook, sends a test, and the receiver checks its signature');
+    const hooks = [];
+    const receiver = require('http').createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        hooks.push({ signature: req.headers['image2model-signature'], body });
+        res.end('ok');
+      });
+    });
+    await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    await page.locator('#hook-url').fill(`http://localhost:${receiver.address().port}/image2model`);
+    await page.locator('#hook-about').fill('Our DAM');
+    await page.locator('#hook-file-completed').check();
+    await page.locator('#add-webhook').click();
+    const secret = (await page.locator('#secret-text').textContent()).trim();
+    if (!secret.startsWith('whsec_')) throw new Error('no signing secret shown: ' + secret.slice(0, 8));
+    await snap(page, 'integrations-webhook-added');
+    await page.getByRole('button', { name: /^Send a test/ }).click();
+    for (let i = 0; i < 100 && !hooks.length; i++) await page.waitForTimeout(100);
+    if (!hooks.length) throw new Error('the test message never arrived');
+    const [t, v1] = hooks[0].signature.split(',').map((part) => part.split('=')[1]);
+    const expected = require('crypto').createHmac('sha256', secret).update(`${t}.${hooks[0].body}`).digest('hex');
+    if (v1 !== expected) throw new Error('the test message is not signed with the shown secret');
+    if (JSON.parse(hooks[0].body).type !== 'ping') throw new Error('the test message is not a ping');
+    for (let i = 0; i < 50; i++) {
+      await page.goto(site + '/#/jobs');
+      await page.locator('main h1', { hasText: 'Jobs' }).waitFor();
+      await page.goto(site + '/#/integrations');
+      await page.locator('#webhooks-title').waitFor();
+      if (await page.locator('.webhook table tbody tr', { hasText: 'Delivered' }).count()) break;
+      await page.waitForTimeout(200);
+    }
+    await page.locator('.webhook table tbody tr', { hasText: 'A test' }).filter({ hasText: 'Delivered' }).waitFor();
+    if (await page.locator('#secret-text').count()) throw new Error('the signing secret is shown again');
+    await snap(page, 'integrations-webhook-delivered');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await snap(page, 'integrations-webhook-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    receiver.close();
+
     step('the legal pages and the status page');
     // Each page's own heading (a hash change keeps the previous page's h1 until the new one renders).
     for (const [name, title] of [

@@ -1,7 +1,9 @@
-// The Integrations page (admins): API keys that let the company's own software make models, shown once when made.
+// The Integrations page (admins): API keys that let the company's own software make models (shown once when
+// made), and webhooks that tell it when something happens.
 import { api } from './api.js';
 import { isAdmin } from './session.js';
 import { fmt, h, message, show, state, table, when } from './ui.js';
+import { webhooksSection } from './webhooks.js';
 
 const STATES = {
   active: 'Working',
@@ -12,7 +14,10 @@ const STATES = {
 
 export async function integrationsPage(shown) {
   if (!isAdmin()) {
-    return show('Integrations', message('Only an admin of your company can manage its API keys.', 'muted'));
+    return show(
+      'Integrations',
+      message('Only an admin of your company can manage its API keys and webhooks.', 'muted'),
+    );
   }
   const { keys } = await api('GET', '/company/api-keys');
   const result = h('p', { role: 'status', 'aria-live': 'polite' });
@@ -23,6 +28,7 @@ export async function integrationsPage(shown) {
       result.textContent = e.message;
     }
   };
+  const hooks = await webhooksSection(shown, act);
   show(
     'Integrations',
     h(
@@ -31,7 +37,7 @@ export async function integrationsPage(shown) {
       'An API key lets your own tools (a DAM, a render script, a plug-in) make models for your company ',
       'without anyone signing in. Each key acts for the admin who made it and can be turned off at any moment.',
     ),
-    shown ? newKey(shown) : null,
+    shown?.key ? newKey(shown) : null,
     keyForm(act),
     result,
     h('h2', {}, 'Your keys'),
@@ -52,6 +58,7 @@ export async function integrationsPage(shown) {
         )
       : h('p', { class: 'muted', id: 'no-keys' }, 'No keys yet.'),
     usage(),
+    hooks,
   );
 }
 

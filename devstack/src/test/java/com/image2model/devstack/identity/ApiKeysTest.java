@@ -214,4 +214,25 @@ class ApiKeysTest {
         assertThat(jobs.get(0).path("counts").path("done").asInt()).isEqualTo(1);
         assertThat(jobs.get(0).path("createdBy").asText()).isEqualTo(claims(admin).get("sub").asText());
     }
+
+    @Test
+    void theCurlOnlyExampleRunsAJobOnAKeyAndSavesTheModel(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String admin = signUp("owner@" + Api.domain("keys-curl"), null).accessToken();
+        String key = make(admin, "{\"name\": \"Shell script\"}").path("key").asText();
+        java.nio.file.Files.write(dir.resolve("chair.jpg"), com.image2model.devstack.samples.SampleImages.photoJpeg(8, 320, 240));
+        ProcessBuilder script = new ProcessBuilder("bash", TestStack.root().resolve("events/examples/run-job.sh").toString(), "chair.jpg", "low",
+                "stl").directory(dir.toFile()).redirectErrorStream(true);
+        script.environment().put("I2M_API", TestStack.get().front().url());
+        script.environment().put("I2M_API_KEY", key);
+        Process run = script.start();
+        String output = new String(run.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(run.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(run.exitValue()).as(output).isZero();
+        assertThat(output).contains("saved chair.stl").doesNotContain(key);
+        byte[] stl = java.nio.file.Files.readAllBytes(dir.resolve("chair.stl"));
+        // Binary STL: an 80-byte header, a triangle count, 50 bytes a triangle.
+        long triangles = java.nio.ByteBuffer.wrap(stl, 80, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt() & 0xffffffffL;
+        assertThat(triangles).isPositive();
+        assertThat((long) stl.length).isEqualTo(84 + 50 * triangles);
+    }
 }
