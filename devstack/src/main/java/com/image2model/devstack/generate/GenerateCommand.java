@@ -33,11 +33,21 @@ public final class GenerateCommand {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The answer of the API that was not what the command needed. */
-    public static final class Refused extends Exception {
+    public static class Refused extends Exception {
         public Refused(String message) {
             super(message);
         }
     }
+
+    /** The API could not answer now (429, 5xx): worth asking again. */
+    static final class Unavailable extends Refused {
+        Unavailable(String message) {
+            super(message);
+        }
+    }
+
+    /** Attempts at creating the job; each after a doubling wait, all with the same Idempotency-Key. */
+    static final int CREATE_ATTEMPTS = 4;
 
     public record Result(String jobId, String state, List<Path> models, long creditsSpent, long millis) {
     }
@@ -70,7 +80,7 @@ public final class GenerateCommand {
             entries.addObject().put("name", file.getFileName().toString()).put("contentType", format.contentType()).put("size", bytes.length);
         }
         long availableBefore = call("GET", "/credits", null).path("available").asLong();
-        JsonNode job = call("POST", "/jobs", JSON.writeValueAsString(body));
+        JsonNode job = createJob(JSON.writeValueAsString(body), "generate-" + java.util.UUID.randomUUID());
         String jobId = job.path("jobId").asText();
         out.printf("Job %s: %d image(s) at %s quality, %d credits held%n", jobId, files.size(), quality, job.path("cost").asLong());
 
@@ -157,9 +167,35 @@ public final class GenerateCommand {
                 name.length() > 28 ? name.substring(0, 27) + "~" : name, state, detail);
     }
 
+    /**
+     * POST /jobs, asked again when the answer is lost (a timeout, a dropped connection) or the API
+     * is unavailable: the same Idempotency-Key makes a repeat answer the job the first request
+     * made, so credits are never held twice.
+     */
+    private JsonNode createJob(String body, String idempotencyKey) throws IOException, InterruptedException, Refused {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call("POST", "/jobs", body, idempotencyKey);
+            } catch (IOException | Unavailable e) {
+                if (attempt == CREATE_ATTEMPTS) {
+                    throw e;
+                }
+                out.printf("Creating the job: %s; asking again with the same Idempotency-Key%n", e.getMessage());
+                Thread.sleep(1000L << (attempt - 1));
+            }
+        }
+    }
+
     private JsonNode call(String method, String path, String body) throws IOException, InterruptedException, Refused {
+        return call(method, path, body, null);
+    }
+
+    private JsonNode call(String method, String path, String body, String idempotencyKey) throws IOException, InterruptedException, Refused {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + token).header("Accept", "application/json");
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
@@ -168,7 +204,8 @@ public final class GenerateCommand {
         JsonNode json = response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
         if (response.statusCode() / 100 != 2) {
             String message = json.at("/error/message").asText(json.path("message").asText(response.body()));
-            throw new Refused(method + " " + path + " answered " + response.statusCode() + ": " + message);
+            String what = method + " " + path + " answered " + response.statusCode() + ": " + message;
+            throw response.statusCode() == 429 || response.statusCode() >= 500 ? new Unavailable(what) : new Refused(what);
         }
         return json;
     }
