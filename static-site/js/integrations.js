@@ -37,6 +37,13 @@ export async function integrationsPage(shown) {
       'An API key lets your own tools (a DAM, a render script, a plug-in) make models for your company ',
       'without anyone signing in. Each key acts for the admin who made it and can be turned off at any moment.',
     ),
+    h(
+      'p',
+      {},
+      'What your tools can ask for, with examples, is in the ',
+      h('a', { href: '/docs/', target: '_blank', rel: 'noopener' }, 'API reference'),
+      ' (opens in a new tab).',
+    ),
     shown?.key ? newKey(shown) : null,
     keyForm(act),
     result,

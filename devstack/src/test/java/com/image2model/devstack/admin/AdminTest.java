@@ -142,6 +142,7 @@ class AdminTest {
                         java.net.URI.create(TestStack.get().front().url() + path)).header("Authorization", "Bearer " + operatorToken)
                 .header("Content-Type", "application/json").header("Idempotency-Key", key)
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        com.image2model.devstack.api.ApiContract.checked(response);
         return new Api.Answer(response.statusCode(), Api.JSON.readTree(response.body()));
     }
 
@@ -208,9 +209,9 @@ class AdminTest {
     }
 
     private static java.net.http.HttpResponse<String> raw(String path, String token) throws Exception {
-        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(TestStack.get().front().url() + path)).header("Authorization", "Bearer " + token).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return com.image2model.devstack.api.ApiContract.checked(java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(TestStack.get().front().url() + path))
+                        .header("Authorization", "Bearer " + token).build(), java.net.http.HttpResponse.BodyHandlers.ofString()));
     }
 
     @Test

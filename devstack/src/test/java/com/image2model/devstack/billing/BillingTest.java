@@ -95,7 +95,7 @@ class BillingTest {
         if (signature != null) {
             request.header("Stripe-Signature", signature);
         }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return com.image2model.devstack.api.ApiContract.checked(HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()));
     }
 
     static ObjectNode lastEvent(String type) {

@@ -108,7 +108,8 @@ class CreditsApiTest {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = com.image2model.devstack.api.ApiContract.checked(
+                HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()));
         return new Answer(response.statusCode(), JSON.readTree(response.body()));
     }
 

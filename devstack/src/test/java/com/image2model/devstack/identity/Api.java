@@ -161,6 +161,9 @@ public final class Api {
         }
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        // Every answer is held to openapi.yaml: its route, its status, its schema.
+        com.image2model.devstack.api.ApiContract.get().check(method, path, response.statusCode(),
+                response.headers().firstValue("content-type").orElse(null), response.body());
         return new Answer(response.statusCode(), response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body()),
                 response.headers());
     }
