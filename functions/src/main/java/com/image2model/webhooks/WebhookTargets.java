@@ -91,9 +91,10 @@ public final class WebhookTargets {
                 throw new Refused("The endpoint's address is not valid.");
             }
             requirePublic(literal);
-        } else if (policy == Policy.PUBLIC_HTTPS && (host.equals("localhost") || host.endsWith(".localhost") || host.endsWith(".internal")
-                || host.endsWith(".local") || !host.contains("."))) {
-            throw new Refused("The endpoint must be reachable on the internet, not a local name.");
+        } else {
+            // A name is judged by what it resolves to, now and again at every send: a local or internal name resolves to
+            // an address no delivery may reach, or to nothing.
+            addresses(uri);
         }
         return uri;
     }

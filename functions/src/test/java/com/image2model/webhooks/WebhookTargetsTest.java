@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +43,16 @@ class WebhookTargetsTest {
 
     @Test
     void savedUrlsAreHttpsWithAHostAndNoCredentials() throws Exception {
-        WebhookTargets targets = resolving(WebhookTargets.Policy.PUBLIC_HTTPS, "93.184.216.34");
+        // A resolver as the internet answers: public names to a public address, local and internal names to loopback,
+        // the metadata service, or nothing.
+        Map<String, String> dns = Map.of("hooks.example.com", "93.184.216.34", "a.example.com", "93.184.216.34", "localhost", "127.0.0.1",
+                "metadata.google.internal", "169.254.169.254");
+        WebhookTargets targets = new WebhookTargets(WebhookTargets.Policy.PUBLIC_HTTPS, host -> {
+            if (!dns.containsKey(host)) {
+                throw new UnknownHostException(host);
+            }
+            return new InetAddress[] {ip(dns.get(host))};
+        });
         assertThat(targets.check("https://hooks.example.com/image2model?x=1")).isEqualTo(URI.create("https://hooks.example.com/image2model?x=1"));
         for (String url : new String[] {"http://hooks.example.com/", "ftp://hooks.example.com/", "https://user:pw@hooks.example.com/",
                 "https:///nohost", "hooks.example.com", "https://localhost/", "https://metadata.google.internal/", "https://printer/",
