@@ -109,11 +109,10 @@ async function signIn(page, email) {
     // cdn.redoc.ly (hidden when it does not load), an inline data: font, and an eval in its search worker. The policy
     // blocking them is the point; anything else it blocks on this page still fails the walk.
     const redocTries = /(cdn\.redoc\.ly\/redoc\/logo-mini|font-src blocked data|Loading the font 'data:application\/font-woff|script-src blocked eval)/;
-    for (const list of [[problems, problemsBefore], [cspViolations, cspBefore]]) {
-      const [entries, from] = list;
-      const kept = entries.slice(from).filter((entry) => !redocTries.test(entry));
-      entries.splice(from, entries.length - from, ...kept);
-    }
+    const keepOthers = (entries, from) =>
+      entries.splice(from, entries.length - from, ...entries.slice(from).filter((entry) => !redocTries.test(entry)));
+    keepOthers(problems, problemsBefore);
+    keepOthers(cspViolations, cspBefore);
   } catch (e) {
     problems.push(String(e && e.message || e));
     try { await snap(page, 'failure'); } catch (ignored) { /* the browser is gone */ }

@@ -33,7 +33,6 @@ public final class ApiContract {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonSchemaFactory SCHEMAS = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
-    private static volatile ApiContract loaded;
 
     /** One documented operation, its path as a pattern. */
     public record Operation(String method, String path, Pattern pattern, int parameters, JsonNode node) {
@@ -59,18 +58,13 @@ public final class ApiContract {
         operations.sort(Comparator.comparingInt(Operation::parameters));
     }
 
-    /** The document at the root of the repository, read once. */
+    /** The document at the root of the repository, read once (on first use, by the class loader's guarantee). */
     public static ApiContract get() {
-        ApiContract contract = loaded;
-        if (contract == null) {
-            synchronized (ApiContract.class) {
-                if (loaded == null) {
-                    loaded = new ApiContract(read(com.image2model.devstack.TestStack.root().resolve("openapi.yaml")));
-                }
-                contract = loaded;
-            }
-        }
-        return contract;
+        return Loaded.CONTRACT;
+    }
+
+    private static final class Loaded {
+        static final ApiContract CONTRACT = new ApiContract(read(com.image2model.devstack.TestStack.root().resolve("openapi.yaml")));
     }
 
     /** openapi.yaml as JSON (YAML's safe subset, with its strings kept as strings). */
