@@ -27,7 +27,7 @@ import com.image2model.devstack.template.SamTemplate;
  * <ul>
  *   <li>(no command) or {@code up}: the whole system on this machine, until Ctrl-C;</li>
  *   <li>{@code invoke <FunctionLogicalId> <event.json>}: one function once, like {@code sam local invoke};</li>
- *   <li>{@code bench coldstart [--runs N]}: cold-start time of every function against plain-Java baselines.</li>
+ *   <li>{@code bench coldstart [--runs N] [--only FunctionId]}: cold-start time of every function (or one) against plain-Java baselines.</li>
  * </ul>
  */
 public final class DevStack {
@@ -115,12 +115,15 @@ public final class DevStack {
                     usage("the benchmarks are 'bench coldstart', 'bench reserve', 'bench pipeline', 'bench chaos' and 'bench thumbnail'");
                 }
                 int runs = 5;
+                String only = null;
                 for (int i = 2; i < args.length - 1; i++) {
                     if (args[i].equals("--runs")) {
                         runs = Integer.parseInt(args[i + 1]);
+                    } else if (args[i].equals("--only")) {
+                        only = args[i + 1];
                     }
                 }
-                new ColdStartBench(root, runs).run(System.out);
+                new ColdStartBench(root, runs, only).run(System.out);
                 System.exit(0);
             }
             case "token" -> {
@@ -487,7 +490,7 @@ public final class DevStack {
                 "                                       (default ./.devstack-data in the project folder) or in memory only",
                 "  reset [--data DIR]                   delete the kept data, after saying what it deletes",
                 "  invoke <FunctionLogicalId> <event>   run one function once with an event file",
-                "  bench coldstart [--runs N]           cold-start time of every function (default 5 runs)",
+                "  bench coldstart [--runs N] [--only FunctionId]  cold-start time of every function, or of one (default 5 runs)",
                 "  bench thumbnail [--faces N] [--runs R]  a model's picture and quality report (default 10,000 faces, 20 runs)",
                 "  bench reserve [--threads N] [--seconds S]  credit reservations per second on one company (default 8, 10)",
                 "  bench pipeline [--images N] [--quality Q]  a batch through the whole pipeline: overhead and Lambda time per image",

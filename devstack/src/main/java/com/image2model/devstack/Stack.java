@@ -108,7 +108,9 @@ public final class Stack implements AutoCloseable {
                             "MODEL_CONVERT_INLINE_MAX_BYTES", "65536",
                             // Webhook retries a second apart, for 20 s (an endpoint failing that long is turned off).
                             "WEBHOOK_RETRY_SECONDS", "1",
-                            "WEBHOOK_RETRY_WINDOW_SECONDS", "20"), 0, 0, null, false);
+                            "WEBHOOK_RETRY_WINDOW_SECONDS", "20",
+                            // The authorizer keeps a decision 2 s: tests see a revoked key's cached yes lapse.
+                            "AUTHORIZER_CACHE_SECONDS", "2"), 0, 0, null, false);
         }
     }
 

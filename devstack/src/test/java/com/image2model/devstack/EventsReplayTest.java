@@ -50,7 +50,7 @@ class EventsReplayTest {
     @Test
     void everyFunctionHasASampleEvent() {
         for (SamTemplate.FunctionDef function : TestStack.get().template().functions()) {
-            assertThat(TestStack.root().resolve("events/" + function.definition() + ".json"))
+            assertThat(TestStack.root().resolve("events/" + function.name() + ".json"))
                     .as("events/ file of " + function.logicalId()).exists();
         }
     }
@@ -65,7 +65,7 @@ class EventsReplayTest {
         return events.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
             String definition = file.getFileName().toString().replace(".json", "");
             SamTemplate.FunctionDef function = TestStack.get().template().functions().stream()
-                    .filter(f -> definition.equals(f.definition())).findFirst()
+                    .filter(f -> definition.equals(f.name())).findFirst()
                     .orElseThrow(() -> new AssertionError(file + " belongs to no function of template.yaml"));
             if (definition.equals("preTokenGeneration")) {
                 // Tokens are made for members only: the confirmation event places this sample user first.

@@ -31,8 +31,8 @@ class LambdaJarTest {
         Path jar = TestStack.root().resolve("functions/target/image2model-functions.jar");
         assertThat(jar).as("the Lambda jar (built in the package phase of functions)").exists();
         return TestStack.get().template().functions().stream().map(function -> DynamicTest.dynamicTest(function.logicalId(), () -> {
-            Path event = TestStack.root().resolve("events/" + function.definition() + ".json");
-            if (function.definition().equals("preTokenGeneration")) {
+            Path event = TestStack.root().resolve("events/" + function.name() + ".json");
+            if (function.name().equals("preTokenGeneration")) {
                 TestStack.get().functions().invoke("PostConfirmationFunction",
                         Files.readAllBytes(TestStack.root().resolve("events/postConfirmation.json")));
             }
@@ -54,7 +54,7 @@ class LambdaJarTest {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(TestStack.get().functions().environment());
         builder.environment().keySet().removeIf(k -> k.startsWith("aws."));
-        builder.environment().put(SamTemplate.FUNCTION_DEFINITION_VARIABLE, function.definition());
+        builder.environment().putAll(function.runtimeEnvironment());
         // Its Lambda role's session, as AWS gives it: the devstack's IAM checks the jar's calls too.
         builder.environment().put("AWS_SESSION_TOKEN", com.image2model.devstack.iam.CallerIdentity.tokenOf(function.logicalId()));
         return builder.start();

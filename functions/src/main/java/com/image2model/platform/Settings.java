@@ -83,6 +83,8 @@ public final class Settings {
     public static final String STAGE = "STAGE";
     /** The user pool's issuer (https://cognito-idp.{region}.amazonaws.com/{pool}): the API's authorizer checks tokens' iss. */
     public static final String COGNITO_ISSUER = "COGNITO_ISSUER";
+    /** How long the API's authorizer keeps a decision, in seconds (0 to 300; 0: decides every request afresh). */
+    public static final String AUTHORIZER_CACHE_SECONDS = "AUTHORIZER_CACHE_SECONDS";
     /** Where the user pool's signing keys are read (the issuer's /.well-known/jwks.json). */
     public static final String COGNITO_JWKS_URL = "COGNITO_JWKS_URL";
     /** The web app's client id: the only client whose access tokens the API takes. */
@@ -129,7 +131,8 @@ public final class Settings {
             Map.entry(WEBHOOK_TARGETS, "public-https"),
             Map.entry(WEBHOOK_RETRY_SECONDS, "30,120,600,1800,3600,7200,14400,28800"),
             Map.entry(WEBHOOK_RETRY_WINDOW_SECONDS, "86400"),
-            Map.entry(WEBHOOK_LINK_SECONDS, "3600"));
+            Map.entry(WEBHOOK_LINK_SECONDS, "3600"),
+            Map.entry(AUTHORIZER_CACHE_SECONDS, "300"));
 
     /**
      * Settings that may be absent, with nothing in their place (an endpoint override, a path-style

@@ -2,6 +2,7 @@ package com.image2model.wiring;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,7 +21,7 @@ public final class ApiKeysModule {
 
     /** What the HTTP API's authorizer reads. */
     public static final List<String> AUTHORIZER = List.of(Settings.TABLE_NAME, Settings.STAGE, Settings.COGNITO_ISSUER,
-            Settings.COGNITO_JWKS_URL, Settings.USER_POOL_CLIENT_ID);
+            Settings.COGNITO_JWKS_URL, Settings.USER_POOL_CLIENT_ID, Settings.AUTHORIZER_CACHE_SECONDS);
     /** What the key routes read (the company function). */
     public static final List<String> ROUTES = List.of(Settings.TABLE_NAME, Settings.STAGE);
 
@@ -64,7 +65,23 @@ public final class ApiKeysModule {
         AccessTokens tokens = new AccessTokens(issuer, Settings.get(Settings.USER_POOL_CLIENT_ID), AccessTokens.https(jwks), Clock.systemUTC());
         ApiKeyStore store = store();
         return new ApiAuthorizerFunction(new ApiAuthorizer(tokens, (companyId, keyId) -> store.find(companyId, keyId, false),
-                keyStage(), Clock.systemUTC()));
+                keyStage(), Clock.systemUTC(), cacheTtl()));
+    }
+
+    /** AUTHORIZER_CACHE_SECONDS, whole seconds within what the authorizer allows (fail closed at init). */
+    private static Duration cacheTtl() {
+        String value = Settings.get(Settings.AUTHORIZER_CACHE_SECONDS);
+        long seconds;
+        try {
+            seconds = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            seconds = -1;
+        }
+        if (seconds < 0 || seconds > ApiAuthorizer.MAX_TTL.toSeconds()) {
+            throw new IllegalStateException(Settings.AUTHORIZER_CACHE_SECONDS + " must be whole seconds from 0 to "
+                    + ApiAuthorizer.MAX_TTL.toSeconds() + ", not '" + value + "'");
+        }
+        return Duration.ofSeconds(seconds);
     }
 
     private static String url(String setting) {

@@ -144,6 +144,14 @@ public class FunctionsApplication implements ApplicationContextInitializer<Gener
                     CognitoUserPoolPreTokenGenerationEventV2.class, EnumSet.of(AwsClients.Service.DYNAMODB), MEMBERSHIP,
                     () -> new PreTokenGenerationFunction(CompanyModule.memberships())));
 
+    /**
+     * The functions whose Lambda entry point is a plain handler of their own instead of Spring's
+     * FunctionInvoker (template.yaml names the class as their Handler), by name: they are in the
+     * catalog for their settings and clients, and never registered with Spring.
+     */
+    public static final Map<String, Class<? extends com.amazonaws.services.lambda.runtime.RequestStreamHandler>> PLAIN_HANDLERS =
+            Map.of("apiAuthorizer", ApiAuthorizerHandler.class);
+
     /** Every function this jar offers, by definition name. */
     public static Map<String, FunctionSpec> functions() {
         return FUNCTIONS;
@@ -160,7 +168,7 @@ public class FunctionsApplication implements ApplicationContextInitializer<Gener
     public void initialize(GenericApplicationContext context) {
         java.util.Optional<String> definition = Settings.find(DEFINITION_VARIABLE);
         if (definition.isPresent()) {
-            FunctionSpec spec = functions().get(definition.get());
+            FunctionSpec spec = PLAIN_HANDLERS.containsKey(definition.get()) ? null : functions().get(definition.get());
             if (spec == null) {
                 throw new IllegalStateException(DEFINITION_VARIABLE + " is '" + definition.get() + "', which is no function of this jar "
                         + functions().keySet());
@@ -168,7 +176,9 @@ public class FunctionsApplication implements ApplicationContextInitializer<Gener
             register(context, spec);
         } else {
             for (FunctionSpec spec : functions().values()) {
-                registerLazily(context, spec);
+                if (!PLAIN_HANDLERS.containsKey(spec.name())) {
+                    registerLazily(context, spec);
+                }
             }
         }
         // Without a router, a missing or unknown definition fails the Lambda's init instead of letting

@@ -8,13 +8,15 @@ import java.nio.file.Path;
 
 import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
 
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+
 import com.image2model.platform.LocalContext;
 import com.image2model.platform.Metrics;
 
 /**
  * Runs this jar's Lambda entry point once, outside Lambda:
  * {@code java -cp image2model-functions.jar com.image2model.wiring.LocalInvoke event.json [more.json ...]}, with
- * SPRING_CLOUD_FUNCTION_DEFINITION naming the function. Prints each answer on one line of stdout, in order,
+ * SPRING_CLOUD_FUNCTION_DEFINITION naming the function, or {@code _HANDLER} a plain handler class (as Lambda sets it). Prints each answer on one line of stdout, in order,
  * every event after the first going to the same warm function (as later invocations of one Lambda do).
  * The devstack's cold-start benchmark starts a fresh JVM with this and nothing else.
  */
@@ -35,7 +37,7 @@ public final class LocalInvoke {
         java.io.PrintStream answers = System.out;
         System.setOut(System.err);
         byte[] event = Files.readAllBytes(Path.of(args[0]));
-        FunctionInvoker invoker = new FunctionInvoker();
+        RequestStreamHandler invoker = handler(System.getenv("_HANDLER"));
         long initialised = System.currentTimeMillis();
         answers.println(invoke(invoker, event));
         long answered = System.currentTimeMillis();
@@ -48,7 +50,26 @@ public final class LocalInvoke {
         System.exit(0);
     }
 
-    private static String invoke(FunctionInvoker invoker, byte[] event) throws java.io.IOException {
+    /**
+     * The entry point {@code _HANDLER} names (Lambda's runtime sets it to the function's Handler):
+     * a plain handler class of this jar, built as the runtime builds it; Spring Cloud Function's
+     * FunctionInvoker when it names that or nothing.
+     */
+    private static RequestStreamHandler handler(String handler) throws Exception {
+        String type = handler == null || handler.isBlank() ? FunctionInvoker.class.getName()
+                : handler.contains("::") ? handler.substring(0, handler.indexOf("::")) : handler;
+        if (type.equals(FunctionInvoker.class.getName())) {
+            return new FunctionInvoker();
+        }
+        try {
+            return Class.forName(type).asSubclass(RequestStreamHandler.class).getConstructor().newInstance();
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            // Its init failed: as Lambda reports it, with the cause's own message.
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    private static String invoke(RequestStreamHandler invoker, byte[] event) throws java.io.IOException {
         ByteArrayOutputStream answer = new ByteArrayOutputStream();
         try (InputStream in = new java.io.ByteArrayInputStream(event)) {
             invoker.handleRequest(in, answer, new LocalContext(System.getenv().getOrDefault("SPRING_CLOUD_FUNCTION_DEFINITION", "local"), 1024, 30));

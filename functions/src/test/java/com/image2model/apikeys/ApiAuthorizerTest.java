@@ -40,8 +40,42 @@ class ApiAuthorizerTest {
         jwksReads.incrementAndGet();
         return jwks("k1", (RSAPublicKey) signing.getPublic());
     }, Clock.fixed(NOW, ZoneOffset.UTC));
+    /** Decides every request afresh (TTL zero): what each value means, without the cache. */
     private final ApiAuthorizer authorizer = new ApiAuthorizer(tokens, (c, k) -> Optional.ofNullable(stored.get(c + "/" + k)), "test",
-            Clock.fixed(NOW, ZoneOffset.UTC));
+            Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO);
+
+    /** A clock the test moves. */
+    private static final class MovingClock extends Clock {
+        private Instant now = NOW;
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    private final MovingClock clock = new MovingClock();
+    private final AtomicInteger lookups = new AtomicInteger();
+    /** Keeps decisions 60 s, on the moving clock, counting its reads of keys. */
+    private final ApiAuthorizer caching = new ApiAuthorizer(new AccessTokens(ISSUER, "client-1",
+            () -> jwks("k1", (RSAPublicKey) signing.getPublic()), clock), (c, k) -> {
+                lookups.incrementAndGet();
+                return Optional.ofNullable(stored.get(c + "/" + k));
+            }, "test", clock, Duration.ofSeconds(60));
 
     @BeforeAll
     static void keys() throws Exception {
@@ -133,7 +167,8 @@ class ApiAuthorizerTest {
     void aJwksThatCannotBeReadFailsTheAuthorizerRatherThanLettingAnythingThrough() {
         AccessTokens broken = new AccessTokens(ISSUER, "client-1", () -> "<html>".getBytes(StandardCharsets.UTF_8),
                 Clock.fixed(NOW, ZoneOffset.UTC));
-        ApiAuthorizer failing = new ApiAuthorizer(broken, (c, k) -> Optional.empty(), "test", Clock.fixed(NOW, ZoneOffset.UTC));
+        ApiAuthorizer failing = new ApiAuthorizer(broken, (c, k) -> Optional.empty(), "test", Clock.fixed(NOW, ZoneOffset.UTC),
+                Duration.ofSeconds(60));
         assertThatThrownBy(() -> failing.decide("Bearer " + token(signing, "k1", claims(""))))
                 .isInstanceOf(AccessTokens.KeysUnavailable.class);
     }
@@ -178,5 +213,61 @@ class ApiAuthorizerTest {
         Map<String, Object> none = (Map<String, Object>) function.apply(Map.of("headers", Map.of("authorization", 42))).get("context");
         assertThat(none).containsEntry(TenantContext.DENIED, "unauthorized");
         assertThat((Map<String, Object>) function.apply(Map.of()).get("context")).containsEntry(TenantContext.DENIED, "unauthorized");
+    }
+
+    @Test
+    void aKeysDecisionIsKeptForTheTtlAndARevokedKeysYesLapsesAtItsEnd() {
+        ApiKey key = store("member", null, null);
+        assertThat(caching.decide("Bearer " + key.text())).containsEntry("company_id", "c1");
+        assertThat(caching.decide(null, key.text())).as("the same key as X-Api-Key: the same decision").containsEntry("company_id", "c1");
+        assertThat(lookups).as("one read for both").hasValue(1);
+
+        ApiKeyRecord live = stored.get("c1/" + key.keyId());
+        stored.put("c1/" + key.keyId(), new ApiKeyRecord("c1", key.keyId(), "CI", key.prefix(), key.secretHash(), Role.MEMBER, "u1",
+                "a@x.test", live.createdAt(), null, null, 0, NOW, null, null));
+        clock.advance(Duration.ofSeconds(59));
+        assertThat(caching.decide("Bearer " + key.text())).as("kept (the functions refuse it themselves)").containsEntry("company_id", "c1");
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(caching.decide("Bearer " + key.text())).containsEntry(TenantContext.DENIED, "api_key_revoked");
+        assertThat(lookups).hasValue(2);
+    }
+
+    @Test
+    void aTokensYesIsNeverKeptPastItsExpiry() throws Exception {
+        String shortLived = token(signing, "k1", claims("").replace("\"exp\":" + (NOW.getEpochSecond() + 600), "\"exp\":" + (NOW.getEpochSecond() + 20)));
+        assertThat(caching.decide("Bearer " + shortLived)).containsEntry("company_id", "c1");
+        clock.advance(Duration.ofSeconds(19));
+        assertThat(caching.decide("Bearer " + shortLived)).containsEntry("company_id", "c1");
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(caching.decide("Bearer " + shortLived)).containsEntry(TenantContext.DENIED, "token_invalid");
+    }
+
+    @Test
+    void xApiKeyTakesKeysOnlyAndNeverTogetherWithAuthorization() throws Exception {
+        ApiKey key = store("admin", null, null);
+        assertThat(authorizer.decide(null, key.text())).containsEntry("role", "admin").containsEntry(TenantContext.KEY_CLAIM, key.keyId());
+        assertThat(authorizer.decide(null, "  " + key.text() + " ")).containsEntry("role", "admin");
+        assertThat(authorizer.decide("Bearer " + key.text(), key.text())).containsEntry(TenantContext.DENIED, "credentials_ambiguous");
+        assertThat(authorizer.decide("Bearer " + token(signing, "k1", claims("")), key.text()))
+                .containsEntry(TenantContext.DENIED, "credentials_ambiguous");
+        assertThat(authorizer.decide(null, token(signing, "k1", claims("")))).containsEntry(TenantContext.DENIED, "api_key_invalid");
+        assertThat(authorizer.decide(null, "Bearer " + key.text())).containsEntry(TenantContext.DENIED, "api_key_invalid");
+        assertThat(authorizer.decide("", "")).containsEntry(TenantContext.DENIED, "unauthorized");
+    }
+
+    @Test
+    void manyDistinctValuesCannotGrowTheCacheWithoutEnd() {
+        for (int i = 0; i <= ApiAuthorizer.MAX_CACHED + 50; i++) {
+            caching.decide("Bearer not-a-token-" + i);
+        }
+        assertThat(caching.cachedDecisions()).isLessThanOrEqualTo(ApiAuthorizer.MAX_CACHED);
+    }
+
+    @Test
+    void aTtlBeyondFiveMinutesOrBelowZeroIsRefused() {
+        for (Duration ttl : new Duration[] {Duration.ofSeconds(301), Duration.ofSeconds(-1)}) {
+            assertThatThrownBy(() -> new ApiAuthorizer(tokens, (c, k) -> Optional.empty(), "test", clock, ttl))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
     }
 }

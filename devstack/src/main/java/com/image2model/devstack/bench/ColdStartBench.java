@@ -35,10 +35,13 @@ public final class ColdStartBench {
 
     private final Path root;
     private final int runs;
+    private final String only;
 
-    public ColdStartBench(Path root, int runs) {
+    /** {@code only}: one function's logical id (null: every function). */
+    public ColdStartBench(Path root, int runs, String only) {
         this.root = root;
         this.runs = runs;
+        this.only = only;
     }
 
     public record Result(String name, List<Long> millis) {
@@ -85,17 +88,23 @@ public final class ColdStartBench {
             List<Result> results = new ArrayList<>(List.of(noop, dynamo, threeServices));
             Map<String, Result> byFunction = new LinkedHashMap<>();
             for (SamTemplate.FunctionDef function : stack.template().functions()) {
-                Path event = root.resolve("events/" + function.definition() + ".json");
+                if (only != null && !only.equals(function.logicalId())) {
+                    continue;
+                }
+                Path event = root.resolve("events/" + function.name() + ".json");
                 if (!Files.isRegularFile(event)) {
                     out.println("No event file " + event + " for " + function.logicalId() + ": skipped");
                     continue;
                 }
                 Map<String, String> functionEnv = new LinkedHashMap<>(env);
-                functionEnv.put(SamTemplate.FUNCTION_DEFINITION_VARIABLE, function.definition());
-                Result result = measure(function.logicalId() + " (" + function.definition() + ")", functionEnv,
+                functionEnv.putAll(function.runtimeEnvironment());
+                Result result = measure(function.logicalId() + " (" + function.name() + ")", functionEnv,
                         List.of("-cp", jar.toString(), "com.image2model.wiring.LocalInvoke", event.toString()));
                 results.add(result);
                 byFunction.put(function.logicalId(), result);
+            }
+            if (only != null && byFunction.isEmpty()) {
+                throw new IllegalArgumentException("No function " + only + " in template.yaml");
             }
             out.printf("%-52s %8s %8s %8s%n", "", "median", "min", "max");
             for (Result r : results) {
@@ -129,7 +138,9 @@ public final class ColdStartBench {
             command.addAll(arguments);
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(false);
             builder.environment().putAll(env);
-            builder.redirectError(ProcessBuilder.Redirect.DISCARD);
+            // The function's own split (LocalInvoke's "timing:" line on stderr) is shown for a single function.
+            Path errors = only == null ? null : Files.createTempFile("coldstart", ".err");
+            builder.redirectError(errors == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.to(errors.toFile()));
             long start = System.nanoTime();
             Process process = builder.start();
             String answer = null;
@@ -143,7 +154,13 @@ public final class ColdStartBench {
                 elapsed = (System.nanoTime() - start) / 1_000_000;
                 answer = line;
             }
-            System.err.printf("  %s run %d: %d ms%n", name, i + 1, elapsed);
+            String split = "";
+            if (errors != null) {
+                process.waitFor(30, TimeUnit.SECONDS);
+                split = Files.readAllLines(errors).stream().filter(l -> l.startsWith("timing:")).map(l -> " (" + l + ")").findFirst().orElse("");
+                Files.deleteIfExists(errors);
+            }
+            System.err.printf("  %s run %d: %d ms%s%n", name, i + 1, elapsed, split);
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }

@@ -142,6 +142,73 @@ public final class HttpFront implements AutoCloseable {
         sendJson(exchange, 200, JSON.writeValueAsString(dns.zone()));
     }
 
+    private static final String INBOX_PATH = "/_devstack/inbox/";
+    private final WebhookInbox inbox = new WebhookInbox();
+
+    /** The request bin at {@code /_devstack/inbox/<name>}. */
+    public WebhookInbox inbox() {
+        return inbox;
+    }
+
+    /**
+     * POST keeps a delivery (its body and {@code Image2Model-*} headers; at most 1 MB) and answers 200;
+     * GET answers the oldest one matching {@code type} and {@code contains}, as it came, after waiting
+     * up to {@code wait} seconds (at most 600) for it, else 404.
+     */
+    private void inbox(HttpExchange exchange, String method, String name) throws IOException {
+        if (!WebhookInbox.NAME.matcher(name).matches()) {
+            exchange.getRequestBody().readAllBytes();
+            sendJson(exchange, 404, "{\"error\": \"an inbox name is 1 to 64 of a-z, 0-9 and -\"}");
+            return;
+        }
+        if (method.equals("POST")) {
+            byte[] body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = in.readNBytes(1024 * 1024 + 1);
+            }
+            if (body.length > 1024 * 1024) {
+                sendJson(exchange, 413, "{\"error\": \"an inbox keeps deliveries of up to 1 MB\"}");
+                return;
+            }
+            Map<String, String> headers = new LinkedHashMap<>();
+            exchange.getRequestHeaders().forEach((header, values) -> {
+                if (header.toLowerCase(java.util.Locale.ROOT).startsWith("image2model-")) {
+                    headers.put(header, String.join(",", values));
+                }
+            });
+            inbox.receive(name, body, headers);
+            sendJson(exchange, 200, "{\"received\": true}");
+            return;
+        }
+        if (!method.equals("GET")) {
+            sendJson(exchange, 405, "{\"error\": \"GET or POST\"}");
+            return;
+        }
+        Map<String, String> query = query(exchange);
+        long waitSeconds;
+        try {
+            waitSeconds = Math.min(WebhookInbox.MAX_WAIT_SECONDS, Math.max(0, Long.parseLong(query.getOrDefault("wait", "0"))));
+        } catch (NumberFormatException e) {
+            sendJson(exchange, 400, "{\"error\": \"wait is whole seconds\"}");
+            return;
+        }
+        Optional<WebhookInbox.Delivery> found;
+        try {
+            found = inbox.find(name, query.get("type"), query.get("contains"), waitSeconds * 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            sendJson(exchange, 503, "{\"error\": \"the devstack is stopping\"}");
+            return;
+        }
+        if (found.isEmpty()) {
+            sendJson(exchange, 404, "{\"error\": \"nothing matching has arrived\"}");
+            return;
+        }
+        found.get().headers().forEach((header, value) -> exchange.getResponseHeaders().set(header, value));
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        send(exchange, 200, found.get().body());
+    }
+
     public Authorizer authorizer() {
         return authorizer;
     }
@@ -240,6 +307,10 @@ public final class HttpFront implements AutoCloseable {
             }
             if (path.equals("/_devstack/dns") && dns != null) {
                 dnsZone(exchange, method);
+                return;
+            }
+            if (path.startsWith(INBOX_PATH)) {
+                inbox(exchange, method, path.substring(INBOX_PATH.length()));
                 return;
             }
             if (path.equals("/_devstack/metrics") && method.equals("GET")) {
@@ -352,19 +423,7 @@ public final class HttpFront implements AutoCloseable {
                 headers.put(lower, String.join(",", values));
             }
         });
-        String rawQuery = Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse("");
-        Map<String, String> query = new LinkedHashMap<>();
-        if (!rawQuery.isEmpty()) {
-            for (String pair : rawQuery.split("&")) {
-                if (pair.isEmpty()) {
-                    continue;
-                }
-                int eq = pair.indexOf('=');
-                String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                query.merge(key, value, (a, b) -> a + "," + b);
-            }
-        }
+        Map<String, String> query = query(exchange);
         byte[] body;
         long max = limits.maxRequestBytes();
         try (InputStream in = exchange.getRequestBody()) {
@@ -401,7 +460,7 @@ public final class HttpFront implements AutoCloseable {
         event.put("version", "2.0");
         event.put("routeKey", route.routeKey());
         event.put("rawPath", exchange.getRequestURI().getRawPath());
-        event.put("rawQueryString", rawQuery);
+        event.put("rawQueryString", Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse(""));
         if (!cookies.isEmpty()) {
             event.put("cookies", cookies);
         }
@@ -560,6 +619,22 @@ public final class HttpFront implements AutoCloseable {
     }
 
     private static final long DRAIN_BYTES = 64L * 1024 * 1024;
+
+    /** The request's query parameters, decoded; a repeated one joined with commas (as API Gateway's 2.0 events do). */
+    private static Map<String, String> query(HttpExchange exchange) {
+        String rawQuery = Optional.ofNullable(exchange.getRequestURI().getRawQuery()).orElse("");
+        Map<String, String> query = new LinkedHashMap<>();
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            query.merge(key, value, (a, b) -> a + "," + b);
+        }
+        return query;
+    }
 
     private static void sendJson(HttpExchange exchange, int status, String body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/json");

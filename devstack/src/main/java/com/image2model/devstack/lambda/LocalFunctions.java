@@ -11,13 +11,16 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
 
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+
 import com.image2model.devstack.template.Intrinsics;
 import com.image2model.devstack.template.SamTemplate;
 import com.image2model.platform.LocalContext;
 
 /**
- * The template's functions, run in this JVM through the entry point Lambda uses
- * ({@link FunctionInvoker#handleRequest}), each started on its first invocation like a cold Lambda.
+ * The template's functions, run in this JVM through the entry point Lambda uses (their Handler:
+ * {@link FunctionInvoker#handleRequest}, or a plain {@link RequestStreamHandler} class built as
+ * Lambda's runtime builds it), each started on its first invocation like a cold Lambda.
  *
  * <p>All functions share this JVM's system properties, so their environments (from the template,
  * Globals merged) must agree wherever they name the same variable; a clash stops the devstack.
@@ -25,7 +28,7 @@ import com.image2model.platform.LocalContext;
 public final class LocalFunctions {
 
     private final Map<String, SamTemplate.FunctionDef> functions = new LinkedHashMap<>();
-    private final Map<String, FunctionInvoker> started = new ConcurrentHashMap<>();
+    private final Map<String, RequestStreamHandler> started = new ConcurrentHashMap<>();
     private final Map<String, String> environment;
     private final Map<String, Stats> stats = new ConcurrentHashMap<>();
 
@@ -118,7 +121,7 @@ public final class LocalFunctions {
             long begin = System.nanoTime();
             started.computeIfAbsent(function.logicalId(), id -> {
                 try {
-                    return com.image2model.devstack.iam.CallerIdentity.as(id, () -> initialise(id, function.definition()));
+                    return com.image2model.devstack.iam.CallerIdentity.as(id, () -> initialise(function));
                 } catch (RuntimeException e) {
                     throw new IllegalStateException(id + " failed its init (a deploy would fail to publish it): " + e.getMessage(), e);
                 }
@@ -127,7 +130,19 @@ public final class LocalFunctions {
         }
     }
 
-    private static FunctionInvoker initialise(String id, String definition) {
+    private static RequestStreamHandler initialise(SamTemplate.FunctionDef function) {
+        String id = function.logicalId();
+        if (!function.springInvoker()) {
+            // As Lambda's runtime does: the Handler's class, built once with its public no-argument constructor.
+            try {
+                return Class.forName(function.handlerClass()).asSubclass(RequestStreamHandler.class).getConstructor().newInstance();
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+            } catch (ReflectiveOperationException | ClassCastException e) {
+                throw new IllegalStateException(id + "'s Handler " + function.handler() + " is no RequestStreamHandler of the jar", e);
+            }
+        }
+        String definition = function.definition();
         if (definition == null || definition.isBlank()) {
             throw new IllegalStateException(id + " has no " + SamTemplate.FUNCTION_DEFINITION_VARIABLE + " in template.yaml");
         }
@@ -158,13 +173,7 @@ public final class LocalFunctions {
      */
     public byte[] invoke(String logicalId, byte[] event, int timeoutSeconds) throws IOException {
         SamTemplate.FunctionDef function = function(logicalId);
-        FunctionInvoker invoker = started.computeIfAbsent(logicalId, id -> {
-            String definition = function.definition();
-            if (definition == null || definition.isBlank()) {
-                throw new IllegalStateException(id + " has no " + SamTemplate.FUNCTION_DEFINITION_VARIABLE + " in template.yaml");
-            }
-            return new FunctionInvoker(definition);
-        });
+        RequestStreamHandler invoker = started.computeIfAbsent(logicalId, id -> initialise(function));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int memory = Integer.parseInt(String.valueOf(function.properties().getOrDefault("MemorySize", 1024)));
         int timeout = timeoutSeconds > 0 ? timeoutSeconds : Integer.parseInt(String.valueOf(function.properties().getOrDefault("Timeout", 20)));

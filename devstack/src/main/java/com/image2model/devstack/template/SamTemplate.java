@@ -14,6 +14,10 @@ import java.util.Map;
 public final class SamTemplate {
 
     public static final String FUNCTION_DEFINITION_VARIABLE = "SPRING_CLOUD_FUNCTION_DEFINITION";
+    /** Lambda's runtime sets this to the function's Handler. */
+    public static final String HANDLER_VARIABLE = "_HANDLER";
+    /** Spring Cloud Function's Lambda entry point class. */
+    public static final String SPRING_INVOKER = "org.springframework.cloud.function.adapter.aws.FunctionInvoker";
 
     /** One HttpApi event of a function: METHOD + path (with {params}), and whether it skips the JWT authorizer. */
     public record HttpRoute(String functionId, String method, String path, boolean authorizerNone) {
@@ -24,10 +28,49 @@ public final class SamTemplate {
 
     public record FunctionDef(String logicalId, Map<String, Object> properties, Map<String, Object> environment,
                               List<HttpRoute> routes) {
-        /** The SPRING_CLOUD_FUNCTION_DEFINITION this function is deployed with (a plain string). */
+        /** The SPRING_CLOUD_FUNCTION_DEFINITION this function is deployed with (a plain string), or null for a plain handler. */
         public String definition() {
             Object value = environment.get(FUNCTION_DEFINITION_VARIABLE);
             return value == null ? null : String.valueOf(value);
+        }
+
+        /** Its Handler (its own or the Globals'): {@code class::method}, as Lambda's runtime reads it. */
+        public String handler() {
+            return String.valueOf(properties.get("Handler"));
+        }
+
+        /** Whether Lambda starts it through Spring Cloud Function's FunctionInvoker (else: a plain handler class). */
+        public boolean springInvoker() {
+            return handler().startsWith(SPRING_INVOKER + "::");
+        }
+
+        /** The class of its handler. */
+        public String handlerClass() {
+            String handler = handler();
+            int colons = handler.indexOf("::");
+            return colons < 0 ? handler : handler.substring(0, colons);
+        }
+
+        /**
+         * The function's name in the jar's catalog and in events/: its definition, or for a plain
+         * handler its class's simple name without "Handler", lower-camel ({@code ApiAuthorizerHandler}: apiAuthorizer).
+         */
+        public String name() {
+            if (definition() != null) {
+                return definition();
+            }
+            String simple = handlerClass().substring(handlerClass().lastIndexOf('.') + 1).replaceFirst("Handler$", "");
+            return Character.toLowerCase(simple.charAt(0)) + simple.substring(1);
+        }
+
+        /** What Lambda's runtime puts in its environment to start it: {@code _HANDLER}, and the definition if it has one. */
+        public Map<String, String> runtimeEnvironment() {
+            Map<String, String> runtime = new LinkedHashMap<>();
+            runtime.put(HANDLER_VARIABLE, handler());
+            if (definition() != null) {
+                runtime.put(FUNCTION_DEFINITION_VARIABLE, definition());
+            }
+            return runtime;
         }
     }
 

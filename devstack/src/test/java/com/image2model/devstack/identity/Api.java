@@ -152,10 +152,13 @@ public final class Api {
 
     /** Exactly one request, whatever it answers. */
     public static Answer callOnce(String method, String path, String token, String body) throws Exception {
+        return callWithHeaders(method, path, token == null ? java.util.Map.of() : java.util.Map.of("Authorization", "Bearer " + token), body);
+    }
+
+    /** Exactly one request with these headers (credentials included, as the caller sends them). */
+    public static Answer callWithHeaders(String method, String path, java.util.Map<String, String> headers, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(stack().front().url() + path));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
+        headers.forEach(request::header);
         if (body != null) {
             request.header("Content-Type", "application/json");
         }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -80,23 +81,69 @@ class ApiKeysTest {
         assertThat(call("GET", "/admin/companies", adminKey, null).status()).isIn(401, 403);
     }
 
+    /** The authorizer's decision for these request headers, asked of its Lambda directly (as API Gateway asks it). */
+    private static JsonNode authorizerContext(Map<String, String> headers) throws Exception {
+        Map<String, Object> event = Map.of("version", "2.0", "type", "REQUEST", "routeKey", "GET /credits", "rawPath", "/credits",
+                "headers", headers, "requestContext", Map.of("requestId", "direct-" + System.nanoTime(), "routeKey", "GET /credits"));
+        byte[] answer = TestStack.get().functions().invoke(authorizer().functionId(), Api.JSON.writeValueAsBytes(event));
+        JsonNode decision = Api.JSON.readTree(answer);
+        assertThat(decision.path("isAuthorized").asBoolean()).as(decision.toString()).isTrue();
+        return decision.path("context");
+    }
+
     @Test
-    void aRevokedKeyIsRefusedAtOnceThoughTheAuthorizerCachedItsYes() throws Exception {
+    void aRevokedKeyIsRefusedAtOnceThoughTheAuthorizerCachedItsYesAndTheYesLapsesWithinItsTtl() throws Exception {
         String admin = signUp("owner@" + Api.domain("keys-revoked"), null).accessToken();
         JsonNode made = make(admin, "{\"name\": \"CI\"}");
         String key = made.path("key").asText();
         assertThat(call("GET", "/credits", key, null).status()).isEqualTo(200);
-        long invocations = authorizer().invocations();
-        assertThat(call("GET", "/credits/ledger", key, null).status()).isEqualTo(200);
-        assertThat(authorizer().invocations()).as("the second request is answered from the authorizer's cache").isEqualTo(invocations);
+        long decided = System.nanoTime();
+        assertThat(authorizerContext(Map.of("authorization", "Bearer " + key)).path("company_id").asText()).isNotBlank();
 
         assertThat(call("DELETE", "/company/api-keys/" + made.path("id").asText(), admin, null).status()).isEqualTo(200);
 
+        // The functions read the key again: refused at once, whatever the authorizer kept.
         Api.Answer after = call("GET", "/credits", key, null);
         assertThat(after.status()).isEqualTo(401);
         assertThat(after.errorCode()).isEqualTo("api_key_revoked");
         assertThat(call("POST", "/jobs", key, JOB).errorCode()).isEqualTo("api_key_revoked");
         assertThat(call("GET", "/company/api-keys", admin, null).body().path("keys").get(0).path("state").asText()).isEqualTo("revoked");
+
+        JsonNode kept = authorizerContext(Map.of("authorization", "Bearer " + key));
+        if (System.nanoTime() - decided < 1_500_000_000L) {
+            // Within the test stack's 2 s TTL the authorizer still answers its kept yes (no read of the table).
+            assertThat(kept.path("company_id").asText()).as("the authorizer's kept decision").isNotBlank();
+        }
+        long deadline = System.currentTimeMillis() + 2_000 + 3_000;
+        JsonNode lapsed = kept;
+        while (!lapsed.has("denied") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(250);
+            lapsed = authorizerContext(Map.of("authorization", "Bearer " + key));
+        }
+        assertThat(lapsed.path("denied").asText()).as("the authorizer's own answer once its TTL is over").isEqualTo("api_key_revoked");
+    }
+
+    @Test
+    void aKeyWorksAsXApiKeyAndOneCredentialSpeaksForARequest() throws Exception {
+        String admin = signUp("owner@" + Api.domain("keys-header"), null).accessToken();
+        String key = make(admin, "{\"name\": \"Header\"}").path("key").asText();
+
+        Api.Answer byHeader = Api.callWithHeaders("GET", "/credits", Map.of("X-Api-Key", key), null);
+        assertThat(byHeader.status()).as(byHeader.body().toString()).isEqualTo(200);
+        Api.Answer job = Api.callWithHeaders("POST", "/jobs", Map.of("X-Api-Key", key, "Content-Type", "application/json"), JOB);
+        assertThat(job.status()).as(job.body().toString()).isEqualTo(201);
+
+        Api.Answer both = Api.callWithHeaders("GET", "/credits", Map.of("X-Api-Key", key, "Authorization", "Bearer " + admin), null);
+        assertThat(both.status()).isEqualTo(401);
+        assertThat(both.errorCode()).isEqualTo("credentials_ambiguous");
+        Api.Answer token = Api.callWithHeaders("GET", "/credits", Map.of("X-Api-Key", admin), null);
+        assertThat(token.status()).isEqualTo(401);
+        assertThat(token.errorCode()).as("a person's token is no API key").isEqualTo("api_key_invalid");
+        Api.Answer nothing = Api.callWithHeaders("GET", "/credits", Map.of(), null);
+        assertThat(nothing.status()).isEqualTo(401);
+        assertThat(nothing.errorCode()).isEqualTo("unauthorized");
+        String forged = key.substring(0, key.length() - 1) + (key.endsWith("A") ? "B" : "A");
+        assertThat(Api.callWithHeaders("GET", "/credits", Map.of("X-Api-Key", forged), null).errorCode()).isEqualTo("api_key_invalid");
     }
 
     @Test
@@ -222,23 +269,55 @@ class ApiKeysTest {
     }
 
     @Test
-    void theCurlOnlyExampleRunsAJobOnAKeyAndSavesTheModel(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    void theCurlOnlyExampleRunsAJobOnAKeyWaitsForItsSignedWebhookAndSavesTheModel(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
         String admin = signUp("owner@" + Api.domain("keys-curl"), null).accessToken();
         String key = make(admin, "{\"name\": \"Shell script\"}").path("key").asText();
+        // An admin points the company's job.completed webhook at a request bin the script can read with curl.
+        String inbox = TestStack.get().front().url() + "/_devstack/inbox/curl-" + Long.toHexString(System.nanoTime());
+        Api.Answer endpoint = call("POST", "/company/webhooks", admin, "{\"url\": \"" + inbox + "\", \"events\": [\"job.completed\"]}");
+        assertThat(endpoint.status()).as(endpoint.body().toString()).isEqualTo(201);
+        String secret = endpoint.body().path("secret").asText();
         java.nio.file.Files.write(dir.resolve("chair.jpg"), com.image2model.devstack.samples.SampleImages.photoJpeg(8, 320, 240));
-        ProcessBuilder script = new ProcessBuilder("bash", TestStack.root().resolve("events/examples/run-job.sh").toString(), "chair.jpg", "low",
-                "stl").directory(dir.toFile()).redirectErrorStream(true);
-        script.environment().put("I2M_API", TestStack.get().front().url());
-        script.environment().put("I2M_API_KEY", key);
-        Process run = script.start();
+
+        Process run = runJobScript(dir, key, inbox, secret);
         String output = new String(run.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(run.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(run.exitValue()).as(output).isZero();
-        assertThat(output).contains("saved chair.stl").doesNotContain(key);
+        assertThat(output).contains("waiting for its job.completed webhook").contains("job.completed webhook, signature verified")
+                .contains("saved chair.stl").doesNotContain(key).doesNotContain(secret);
         byte[] stl = java.nio.file.Files.readAllBytes(dir.resolve("chair.stl"));
         // Binary STL: an 80-byte header, a triangle count, 50 bytes a triangle.
         long triangles = java.nio.ByteBuffer.wrap(stl, 80, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt() & 0xffffffffL;
         assertThat(triangles).isPositive();
         assertThat((long) stl.length).isEqualTo(84 + 50 * triangles);
+    }
+
+    private static Process runJobScript(java.nio.file.Path dir, String key, String inbox, String secret) throws java.io.IOException {
+        ProcessBuilder script = new ProcessBuilder("bash", TestStack.root().resolve("events/examples/run-job.sh").toString(), "chair.jpg", "low",
+                "stl").directory(dir.toFile()).redirectErrorStream(true);
+        script.environment().put("I2M_API", TestStack.get().front().url());
+        script.environment().put("I2M_API_KEY", key);
+        script.environment().put("I2M_WEBHOOK_INBOX", inbox);
+        script.environment().put("I2M_WEBHOOK_SECRET", secret);
+        return script.start();
+    }
+
+    @Test
+    void theCurlOnlyExampleRefusesAWebhookItCannotVerify(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String admin = signUp("owner@" + Api.domain("keys-curl-forged"), null).accessToken();
+        String key = make(admin, "{\"name\": \"Shell script\"}").path("key").asText();
+        String inbox = TestStack.get().front().url() + "/_devstack/inbox/forged-" + Long.toHexString(System.nanoTime());
+        assertThat(call("POST", "/company/webhooks", admin, "{\"url\": \"" + inbox + "\", \"events\": [\"job.completed\"]}").status())
+                .isEqualTo(201);
+        java.nio.file.Files.write(dir.resolve("chair.jpg"), com.image2model.devstack.samples.SampleImages.photoJpeg(9, 320, 240));
+
+        // The real delivery is signed with the endpoint's secret; the script holds another one.
+        Process run = runJobScript(dir, key, inbox, "whsec_" + "A".repeat(43));
+        String output = new String(run.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(run.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(run.exitValue()).as(output).isNotZero();
+        assertThat(output).contains("signature does not match").doesNotContain("saved chair.stl");
+        assertThat(dir.resolve("chair.stl")).doesNotExist();
     }
 }

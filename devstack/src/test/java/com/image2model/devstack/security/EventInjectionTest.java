@@ -121,6 +121,7 @@ class EventInjectionTest {
                         for (String token : new String[] {null, attackerMemberToken, attackerKey}) {
                             String what = route.routeKey() + " " + body.getKey() + (base64 ? " (base64)" : "")
                                     + (token == null ? " without a token" : token == attackerKey ? " with an outsider's API key"
+                                    + (base64 ? " in X-Api-Key" : "")
                                     : " with an outsider's token");
                             HttpResponse<String> answer = send(route, body.getValue(), base64, token);
                             sent++;
@@ -366,7 +367,10 @@ class EventInjectionTest {
             // 'payload' stood for the body: the forged events in that header instead of the body.
             request.header("payload", forgedEventsOf(route));
         }
-        if (token != null) {
+        if (token != null && token.equals(attackerKey) && base64) {
+            // The key the other way a client may send it: every route sees both.
+            request.header("X-Api-Key", token);
+        } else if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -379,7 +383,7 @@ class EventInjectionTest {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(TestStack.get().functions().environment());
         builder.environment().keySet().removeIf(k -> k.startsWith("aws."));
-        builder.environment().put(SamTemplate.FUNCTION_DEFINITION_VARIABLE, function.definition());
+        builder.environment().putAll(function.runtimeEnvironment());
         builder.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process process = builder.start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -42,7 +42,9 @@ class FailClosedTest {
     private record Run(int exit, String output, List<String> answers) {
     }
 
-    private static Run run(String definition, Map<String, String> changes, List<Path> events) throws Exception {
+    private static Run run(String functionName, Map<String, String> changes, List<Path> events) throws Exception {
+        SamTemplate.FunctionDef function = TestStack.get().template().functions().stream().filter(f -> f.name().equals(functionName))
+                .findFirst().orElseThrow();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-cp", jar().toString(), "com.image2model.wiring.LocalInvoke"));
         events.forEach(e -> command.add(e.toString()));
@@ -55,7 +57,7 @@ class FailClosedTest {
                 builder.environment().put(name, System.getProperty(name));
             }
         }
-        builder.environment().put(SamTemplate.FUNCTION_DEFINITION_VARIABLE, definition);
+        builder.environment().putAll(function.runtimeEnvironment());
         changes.forEach((name, value) -> {
             if (value == null) {
                 builder.environment().remove(name);
@@ -73,10 +75,10 @@ class FailClosedTest {
     void everyFunctionMissingARequiredSettingFailsAtInitNamingIt() throws Exception {
         List<String> failures = new ArrayList<>();
         for (SamTemplate.FunctionDef function : TestStack.get().template().functions()) {
-            FunctionsApplication.FunctionSpec spec = FunctionsApplication.functions().get(function.definition());
+            FunctionsApplication.FunctionSpec spec = FunctionsApplication.functions().get(function.name());
             String missing = spec.settings().stream().filter(Settings::required).reduce((a, b) -> b).orElseThrow();
-            Path event = TestStack.root().resolve("events/" + function.definition() + ".json");
-            Run run = run(function.definition(), Map.of(missing, ""), List.of(event));
+            Path event = TestStack.root().resolve("events/" + function.name() + ".json");
+            Run run = run(function.name(), Map.of(missing, ""), List.of(event));
             if (run.exit() == 0 || !run.answers().isEmpty()
                     || !run.output().contains("Missing configuration: set the environment variable " + missing + " (it is unset or empty)")) {
                 failures.add(function.logicalId() + " without " + missing + ": exit " + run.exit() + ", answers " + run.answers());
