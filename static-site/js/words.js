@@ -20,6 +20,10 @@ const JOB_STATES = {
 
 /** A file's state in words, with its reason when it failed. */
 export function fileState(f) {
+  if (f.state === 'UPLOADED' && f.queued) {
+    // Checked and waiting for the generator: its turn comes after the images ahead of it.
+    return f.queuePosition > 1 ? `Waiting its turn (${f.queuePosition - 1} of yours ahead)` : 'Next in line';
+  }
   const words = FILE_STATES[f.state] || f.state;
   return f.state === 'FAILED' && f.reason ? `${words}: ${f.reason}` : words;
 }

@@ -65,12 +65,24 @@ public final class DevStack {
                 if (args.length >= 2 && args[1].equals("pipeline")) {
                     int images = 20;
                     String quality = "medium";
+                    int companies = 0;
+                    int falSlots = 4;
+                    long modelMillis = 1000;
                     for (int i = 2; i < args.length - 1; i++) {
-                        if (args[i].equals("--images")) {
-                            images = Integer.parseInt(args[i + 1]);
-                        } else if (args[i].equals("--quality")) {
-                            quality = args[i + 1];
+                        switch (args[i]) {
+                            case "--images" -> images = Integer.parseInt(args[i + 1]);
+                            case "--quality" -> quality = args[i + 1];
+                            case "--companies" -> companies = Integer.parseInt(args[i + 1]);
+                            case "--fal-slots" -> falSlots = Integer.parseInt(args[i + 1]);
+                            case "--model-ms" -> modelMillis = Long.parseLong(args[i + 1]);
+                            default -> { }
                         }
+                    }
+                    if (companies > 0) {
+                        boolean fifo = Arrays.asList(args).contains("--fifo");
+                        boolean made = new com.image2model.devstack.bench.FairShareBench(root, images, companies, falSlots, modelMillis, fifo)
+                                .run(System.out);
+                        System.exit(made ? 0 : 1);
                     }
                     new com.image2model.devstack.bench.PipelineBench(root, images, quality).run(System.out);
                     System.exit(0);
@@ -494,6 +506,8 @@ public final class DevStack {
                 "  bench thumbnail [--faces N] [--runs R]  a model's picture and quality report (default 10,000 faces, 20 runs)",
                 "  bench reserve [--threads N] [--seconds S]  credit reservations per second on one company (default 8, 10)",
                 "  bench pipeline [--images N] [--quality Q]  a batch through the whole pipeline: overhead and Lambda time per image",
+                "  bench pipeline --images N --companies C --fal-slots S [--model-ms M] [--fifo]",
+                "                                       FAL's slots shared: a big batch and C-1 small jobs, each company's completion times",
                 "  bench chaos [--images N]             a batch (default 50) with FAL faults, worker crashes and a webhook outage: what became of each image",
                 "  site-config --stage S --api URL --auth URL --client ID --site URL [--out FILE]",
                 "                                       the web app's config.json for a deployed stage (from the stack's outputs)",

@@ -93,6 +93,14 @@ public final class Stack implements AutoCloseable {
                     runSchedules, functionEnvironment, stripePort, secretsPort, dataDir, secretsUnset);
         }
 
+        /** The same with a function setting of the devstack's own (it wins over template.yaml's, as for the test stack's). */
+        public Options withFunctionSetting(String name, String value) {
+            Map<String, String> all = new java.util.LinkedHashMap<>(functionEnvironment);
+            all.put(name, value);
+            return new Options(template, site, awsPorts, frontPort, cognitoPort, parameters, falPort, falFaults, sqsRetryDelaySeconds,
+                    runSchedules, Map.copyOf(all), stripePort, secretsPort, dataDir, secretsUnset);
+        }
+
         public Options withSecretsUnset() {
             return new Options(template, site, awsPorts, frontPort, cognitoPort, parameters, falPort, falFaults, sqsRetryDelaySeconds,
                     runSchedules, functionEnvironment, stripePort, secretsPort, dataDir, true);
@@ -110,7 +118,10 @@ public final class Stack implements AutoCloseable {
                             "WEBHOOK_RETRY_SECONDS", "1",
                             "WEBHOOK_RETRY_WINDOW_SECONDS", "20",
                             // The authorizer keeps a decision 2 s: tests see a revoked key's cached yes lapse.
-                            "AUTHORIZER_CACHE_SECONDS", "2"), 0, 0, null, false);
+                            "AUTHORIZER_CACHE_SECONDS", "2",
+                            // The suite's many companies share one stack whose schedules do not run (no sweeper ends a
+                            // lost webhook's file): slots are plenty here; FalSlotsTest starts a stack of its own with 2.
+                            "FAL_SLOTS", "32"), 0, 0, null, false);
         }
     }
 
@@ -205,10 +216,19 @@ public final class Stack implements AutoCloseable {
             Map<String, String> secretValues = new LinkedHashMap<>();
             // With no FAL key in the devstack's environment, the functions talk to the stand-in.
             FalStandIn fal = new FalStandIn(options.falPort(), FalStandIn.DEFAULT_KEY, options.falFaults(), Clock.systemUTC()).start();
+            String slots = System.getenv("DEVSTACK_FAL_SLOTS");
+            if (slots != null && !slots.isBlank()) {
+                fal.setSlots(Integer.parseInt(slots.trim()));
+            }
             String falKey = System.getenv("FAL_KEY");
             if (falKey == null || falKey.isBlank()) {
                 System.setProperty("FAL_QUEUE_URL", fal.url());
                 System.setProperty("FAL_JWKS_URL", fal.jwksUrl());
+                // The functions submit as many at once as the stand-in's account runs (the template's FAL_SLOTS is FAL's),
+                // unless the stack was started with its own value.
+                if (!options.functionEnvironment().containsKey("FAL_SLOTS")) {
+                    System.setProperty("FAL_SLOTS", String.valueOf(fal.slots()));
+                }
                 falKey = fal.key();
             }
             secretValues.put("FalApiKeySecret", falKey);

@@ -82,6 +82,15 @@ public final class Catalog {
                 entry.path("falCostCents").asLong(0));
     }
 
+    /** What FAL runs for every quality, in the catalog's order. */
+    public java.util.List<Generation> generations() {
+        java.util.List<Generation> all = new java.util.ArrayList<>();
+        // Entries are objects; a note beside them ("_comment") is not a quality.
+        root.path("generation").propertyNames().stream().filter(q -> root.path("generation").path(q).isObject())
+                .forEach(quality -> all.add(generation(quality)));
+        return all;
+    }
+
     /** A pack or plan as sold: credits and price from this file, never from a client. */
     public record Item(String id, String kind, String name, long credits, long priceCents, boolean perSeat, long creditsPerSeat,
                        String testPrice, String livePrice) {

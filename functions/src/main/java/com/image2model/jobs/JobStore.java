@@ -48,6 +48,10 @@ public final class JobStore implements Jobs {
     private final CreditLedger ledger;
     private final Clock clock;
 
+    /** Gives a file's FAL slot back in its end's transaction; told of each slot freed so the next file is sent. */
+    private volatile FalSlots slots;
+    private volatile java.util.function.Consumer<String> slotFreed = app -> { };
+
     public JobStore(DynamoDbClient db, String table, CreditLedger ledger, Clock clock) {
         this.db = db;
         this.table = table;
@@ -139,14 +143,63 @@ public final class JobStore implements Jobs {
         }
     }
 
-    /** The upload arrived: AWAITING_UPLOAD to UPLOADED (false if the file had moved on already). */
-    public boolean markUploaded(JobFile file, ImageCheck.Image image) {
+    /** Where files' FAL slots are counted (the pipeline's functions), and what to tell when a file's end frees one. */
+    public JobStore withSlots(FalSlots slots, java.util.function.Consumer<String> slotFreed) {
+        this.slots = slots;
+        this.slotFreed = slotFreed;
+        return this;
+    }
+
+    /** Who is told when a file's end frees its slot (the pipeline that sends the next one). */
+    void onSlotFreed(java.util.function.Consumer<String> slotFreed) {
+        this.slotFreed = slotFreed;
+    }
+
+    /**
+     * The upload arrived and was checked: AWAITING_UPLOAD to UPLOADED (false if the file had moved on
+     * already), and into {@code app}'s queue for a FAL slot.
+     */
+    public boolean markUploaded(JobFile file, ImageCheck.Image image, String app) {
+        String at = now();
         Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":at", s(now()));
+        values.put(":at", s(at));
         values.put(":w", n(image.width()));
         values.put(":h", n(image.height()));
+        values.put(":wpk", s(FalSlots.waitPk(app)));
+        values.put(":wsk", s(FalSlots.waitSk(file.companyId(), at, file.jobId(), file.fileId())));
         return transactPlain(alongside(file, FileTransitions.Step.UPLOAD_ARRIVED, null,
-                "uploadedAt = :at, width = :w, height = :h", values, "uploaded"));
+                "uploadedAt = :at, width = :w, height = :h, WaitPK = :wpk, WaitSK = :wsk", values, "uploaded"));
+    }
+
+    /**
+     * FAL is done with a sent file: it gives its slot back (once: the file must still hold it), while
+     * it stays SUBMITTED until its model is stored. The slots' owner is not told: the caller sends the next.
+     */
+    boolean leaveSlot(JobFile file) {
+        TableTransaction writes = TableTransaction.empty();
+        writes.add(TransactWriteItem.builder().update(u -> u.tableName(table).key(fileKey(file))
+                .updateExpression("REMOVE falSlot").conditionExpression("#status = :submitted AND falSlot = :slot")
+                .expressionAttributeNames(Map.of("#status", "status"))
+                .expressionAttributeValues(Map.of(":submitted", s(FileState.SUBMITTED.name()), ":slot", s(file.falSlot())))).build());
+        writes.add(slots.release(file.falSlot()));
+        for (int attempt = 1; attempt <= CONFLICT_ATTEMPTS; attempt++) {
+            TableTransaction.Outcome outcome = writes.commit(db);
+            if (!outcome.conflict()) {
+                return outcome.committed();
+            }
+            sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(5, 20L << attempt));
+        }
+        return false;
+    }
+
+    /** Where the company's files waiting for a slot of {@code app} stand in its line, by WaitSK (none without slots). */
+    public Map<String, Integer> queuePositions(String companyId, String app) {
+        return slots == null ? Map.of() : slots.positions(app, companyId);
+    }
+
+    /** The file's key (for the slots' claim). */
+    Map<String, AttributeValue> fileKey(JobFile file) {
+        return key(file.companyId(), fileSk(file.jobId(), file.fileId()));
     }
 
     /** Sent to FAL: UPLOADED to SUBMITTED, with the request's URLs; due for a status poll at {@code pollAt}. */
@@ -289,11 +342,11 @@ public final class JobStore implements Jobs {
             ledger.expire(file.companyId(), file.holdId(), alongside);
             com.image2model.platform.Metrics.count("CreditsReleased", file.cost());
             com.image2model.platform.Metrics.count("ImagesFailed", 1, "Reason", "expired");
-            return true;
+            return freedSlot(file, true);
         } catch (CreditLedger.AlongsideRefused movedOn) {
             return false;
         } catch (CreditLedger.HoldEnded ended) {
-            return transactPlain(alongside);
+            return freedSlot(file, transactPlain(alongside));
         }
     }
 
@@ -309,6 +362,18 @@ public final class JobStore implements Jobs {
     }
 
     private boolean end(JobFile file, FileTransitions.Step step, TableTransaction alongside, String reason) {
+        return freedSlot(file, endOnce(file, step, alongside, reason));
+    }
+
+    /** Tells of the slot a file's committed end gave back (the next waiting file can go). */
+    private boolean freedSlot(JobFile file, boolean ended) {
+        if (ended && slots != null && file.falSlot() != null) {
+            slotFreed.accept(file.falSlot());
+        }
+        return ended;
+    }
+
+    private boolean endOnce(JobFile file, FileTransitions.Step step, TableTransaction alongside, String reason) {
         FileState to = step.to();
         if (file.holdId() == null) {
             return transactPlain(alongside);
@@ -389,12 +454,26 @@ public final class JobStore implements Jobs {
             allowed.add(":from" + i);
             i++;
         }
-        String update = "SET #status = :to, " + set + (to.terminal() ? " REMOVE DuePK, DueAt" : "");
+        String update = "SET #status = :to, " + set + (to.terminal() ? " REMOVE DuePK, DueAt, WaitPK, WaitSK, falSlot" : "");
         String condition = "#status IN (" + String.join(", ", allowed) + ")";
+        boolean givesSlotBack = to.terminal() && slots != null && file.falSlot() != null;
+        if (to.terminal() && slots != null) {
+            // The slot read with the file is the one given back: a file that took one since is refused here (read again).
+            if (givesSlotBack) {
+                all.put(":slot", s(file.falSlot()));
+                condition += " AND falSlot = :slot";
+            } else {
+                condition += " AND attribute_not_exists(falSlot)";
+            }
+        }
+        String fileCondition = condition;
         TableTransaction items = TableTransaction.empty();
         items.add(TransactWriteItem.builder().update(u -> u.tableName(table).key(key(file.companyId(), fileSk(file.jobId(), file.fileId())))
-                .updateExpression(update).conditionExpression(condition).expressionAttributeNames(Map.of("#status", "status"))
+                .updateExpression(update).conditionExpression(fileCondition).expressionAttributeNames(Map.of("#status", "status"))
                 .expressionAttributeValues(all)).build());
+        if (givesSlotBack) {
+            items.add(slots.release(file.falSlot()));
+        }
         if (counter != null) {
             Map<String, AttributeValue> jobAll = new HashMap<>(jobValues);
             jobAll.put(":one", n(1));
@@ -551,7 +630,8 @@ public final class JobStore implements Jobs {
                 str(item, "model"), optNum(item, "faces"), optNum(item, "vertices"), optNum(item, "glbBytes"),
                 optNum(item, "width") == null ? null : optNum(item, "width").intValue(),
                 optNum(item, "height") == null ? null : optNum(item, "height").intValue(), str(item, "report"), str(item, "thumbnailKey"),
-                str(item, "reviewDecision"), str(item, "reviewComment"), str(item, "reviewAt"), str(item, "retriedIn"), projectOf(item));
+                str(item, "reviewDecision"), str(item, "reviewComment"), str(item, "reviewAt"), str(item, "retriedIn"), projectOf(item),
+                str(item, "falSlot"), str(item, "WaitSK"));
     }
 
     /** Jobs made before projects existed are General's. */

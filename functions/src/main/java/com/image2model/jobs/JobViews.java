@@ -98,6 +98,10 @@ public final class JobViews {
         out.put("contentType", file.contentType());
         out.put("size", file.size());
         out.put("state", file.state().name());
+        if (file.state() == FileState.UPLOADED) {
+            // Checked, and waiting for a FAL slot (its turn comes round robin across companies).
+            out.put("queued", file.queued());
+        }
         out.put("reason", file.reason());
         out.put("cost", file.cost());
         if (file.width() != null) {

@@ -42,7 +42,12 @@ public interface Jobs {
                           String completedAt, String falRequestId, String falStatusUrl, String falResponseUrl, String falCancelUrl,
                           String model, Long faces, Long vertices, Long glbBytes, Integer width, Integer height, String report,
                           String thumbnailKey, String reviewDecision, String reviewComment, String reviewAt, String retriedIn,
-                          String projectId) {
+                          String projectId, String falSlot, String waitSk) {
+        /** Whether it waits for a FAL slot (checked, not yet sent). */
+        public boolean queued() {
+            return state == FileState.UPLOADED && falSlot == null && waitSk != null;
+        }
+
         public String extension() {
             ImageCheck.Format format = ImageCheck.Format.ofContentType(contentType);
             return format == null ? "bin" : format.extension();

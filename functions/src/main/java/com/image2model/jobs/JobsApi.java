@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.image2model.credits.Catalog;
+import com.image2model.jobs.Jobs.JobFile;
 import com.image2model.models.Exports;
 import com.image2model.platform.ApiException;
 import com.image2model.platform.ApiRequests;
@@ -184,7 +185,17 @@ public final class JobsApi {
         JobStore.Job job = store.job(caller.companyId(), jobId).orElseThrow(() -> ApiException.notFound("Job " + jobId));
         Map<String, Object> out = views.summary(job);
         out.put("typicalSeconds", catalog.typicalSeconds(job.quality()));
-        out.put("files", store.files(caller.companyId(), jobId).stream().map(f -> views.fileView(f, true)).toList());
+        List<JobFile> files = store.files(caller.companyId(), jobId);
+        // Files waiting for a FAL slot say where they stand in the company's line (one read of that line).
+        Map<String, Integer> positions = files.stream().anyMatch(JobFile::queued)
+                ? store.queuePositions(caller.companyId(), catalog.generation(job.quality()).app()) : Map.of();
+        out.put("files", files.stream().map(f -> {
+            Map<String, Object> view = views.fileView(f, true);
+            if (f.queued() && positions.containsKey(f.waitSk())) {
+                view.put("queuePosition", positions.get(f.waitSk()));
+            }
+            return view;
+        }).toList());
         return out;
     }
 

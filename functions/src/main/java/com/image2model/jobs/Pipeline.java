@@ -45,8 +45,13 @@ public final class Pipeline {
 
     /** What the worker made of one upload event. */
     public enum Outcome {
-        SUBMITTED, REJECTED, FAILED, DUPLICATE, IGNORED
+        SUBMITTED, QUEUED, REJECTED, FAILED, DUPLICATE, IGNORED
     }
+
+    /** Files sent at most per dispatch call: the rest are sent by the next ended file or the next call. */
+    static final int DISPATCH_BATCH = 20;
+    /** How long a checked image's hold lasts while it waits for a FAL slot (its 2-hour clock starts when it is sent). */
+    static final Duration QUEUE_HOLD = Duration.ofHours(24);
 
     /** What a webhook (or a poll) made of FAL's answer. */
     public enum WebhookOutcome {
@@ -89,6 +94,42 @@ public final class Pipeline {
         this.clock = clock;
     }
 
+    private volatile FalSlots slots;
+    private volatile java.util.function.Consumer<String> wake = app -> { };
+    /** Apps whose slot this invocation freed, sent to at its end (never from inside a step: no recursion). */
+    private final ThreadLocal<java.util.Set<String>> freed = ThreadLocal.withInitial(java.util.LinkedHashSet::new);
+
+    /**
+     * Sends to FAL only with a slot of {@code slots}, fairly across companies (see {@link FalSlots});
+     * without, every checked image is sent at once. {@code wake} asks the worker to dispatch an app
+     * (through the jobs queue). With {@code direct}, a slot this pipeline's steps free is used by
+     * this very invocation once its step is done (the worker and the FAL webhook: a slot does not sit
+     * idle waiting for a queue's batching window); without, the step wakes the worker.
+     */
+    public Pipeline dispatching(FalSlots slots, java.util.function.Consumer<String> wake, boolean direct) {
+        this.slots = slots;
+        this.wake = wake;
+        store.onSlotFreed(direct ? app -> freed.get().add(app) : wake);
+        return this;
+    }
+
+    /** Sends into the slots this invocation's steps freed; what FAL does not take now is left to the worker. */
+    private void sendIntoFreedSlots() {
+        java.util.Set<String> apps = freed.get();
+        for (int round = 0; round < DISPATCH_BATCH && !apps.isEmpty(); round++) {
+            String app = apps.iterator().next();
+            apps.remove(app);
+            try {
+                dispatch(app);
+            } catch (RuntimeException e) {
+                LOG.warn("Sending the next image of {} failed ({}): the worker is asked to", app, e.getMessage());
+                wake.accept(app);
+            }
+        }
+        apps.forEach(wake);
+        apps.clear();
+    }
+
     /** Tells {@code listener} of each file this pipeline ends, after its end is stored. */
     public Pipeline notifying(java.util.function.Consumer<JobFile> listener) {
         this.ended = listener;
@@ -114,8 +155,9 @@ public final class Pipeline {
             return Outcome.IGNORED;
         }
         JobFile file = found.get();
+        String app = catalog.generation(store.job(companyId, file.jobId()).orElseThrow().quality()).app();
         if (file.state() == FileState.AWAITING_UPLOAD) {
-            Outcome checked = checkUpload(file);
+            Outcome checked = checkUpload(file, app);
             if (checked != null) {
                 return checked;
             }
@@ -124,11 +166,80 @@ public final class Pipeline {
         if (file.state() != FileState.UPLOADED) {
             return Outcome.DUPLICATE;
         }
-        return submit(file, receiveCount);
+        if (slots == null) {
+            return submit(file, receiveCount);
+        }
+        // The file waits its turn; this delivery sends whatever is next, fairly (perhaps another company's).
+        try {
+            dispatch(app, file, receiveCount);
+        } finally {
+            sendIntoFreedSlots();
+        }
+        return store.file(companyId, file.jobId(), file.fileId()).map(f -> f.state() == FileState.UPLOADED ? Outcome.QUEUED
+                : f.state() == FileState.FAILED ? Outcome.FAILED : Outcome.SUBMITTED).orElse(Outcome.DUPLICATE);
     }
 
-    /** Checks the bytes and moves the file to UPLOADED; answers an outcome only when it stops here. */
-    private Outcome checkUpload(JobFile file) {
+    /**
+     * Sends waiting files of {@code app} while it has free slots, the next one each time from the
+     * company after the one served last. Answers how many were sent.
+     */
+    public int dispatch(String app) {
+        try {
+            return dispatch(app, null, 1);
+        } finally {
+            freed.get().remove(app);
+            sendIntoFreedSlots();
+        }
+    }
+
+    /** {@code delivered}: the file whose own upload this delivery is (its attempts count against it alone), or null. */
+    private int dispatch(String app, JobFile delivered, int receiveCount) {
+        if (slots == null) {
+            return 0;
+        }
+        int sent = 0;
+        int stale = 0;
+        while (sent < DISPATCH_BATCH && stale < DISPATCH_BATCH) {
+            Optional<FalSlots.Waiting> next = slots.next(app);
+            if (next.isEmpty()) {
+                break;
+            }
+            FalSlots.Waiting waiting = next.get();
+            Optional<JobFile> file = store.file(waiting.companyId(), waiting.jobId(), waiting.fileId());
+            if (file.isEmpty()) {
+                stale++;
+                continue;
+            }
+            FalSlots.Claim claim = slots.claim(waiting, store.fileKey(file.get()));
+            if (claim == FalSlots.Claim.NO_SLOT) {
+                break;
+            }
+            if (claim == FalSlots.Claim.GONE) {
+                // The index had not caught up with a file sent or ended meanwhile.
+                stale++;
+                continue;
+            }
+            JobFile claimed = store.file(waiting.companyId(), waiting.jobId(), waiting.fileId()).orElseThrow();
+            boolean own = delivered != null && delivered.fileId().equals(claimed.fileId()) && delivered.jobId().equals(claimed.jobId())
+                    && delivered.companyId().equals(claimed.companyId());
+            try {
+                if (submit(claimed, own ? receiveCount : 1) == Outcome.SUBMITTED) {
+                    sent++;
+                }
+            } catch (RetryLater e) {
+                // FAL did not take it now: the slot goes back and the file keeps its place; the delivery is retried.
+                slots.unclaim(app, store.fileKey(claimed), waiting.waitSk());
+                throw e;
+            }
+        }
+        if (sent > 0) {
+            com.image2model.platform.Metrics.count("FalDispatched", sent);
+        }
+        return sent;
+    }
+
+    /** Checks the bytes and moves the file to UPLOADED (waiting for {@code app}); answers an outcome only when it stops here. */
+    private Outcome checkUpload(JobFile file, String app) {
         com.image2model.platform.LogKeys.job(file.companyId(), file.jobId(), file.fileId());
         byte[] head;
         long size;
@@ -155,13 +266,13 @@ public final class Pipeline {
         }
         if (file.holdId() != null) {
             try {
-                // From here FAL has the file: the hold lasts until FAL's answer is overdue.
-                ledger.extend(file.companyId(), file.holdId(), clock.instant().plus(config.maxWait()).plus(config.pollEvery()).plusSeconds(600));
+                // From here the file waits for FAL (and then FAL works): the hold lasts until FAL's answer is overdue.
+                ledger.extend(file.companyId(), file.holdId(), holdUntilAnswerOverdue().plus(slots == null ? Duration.ZERO : QUEUE_HOLD));
             } catch (CreditLedger.HoldEnded ended) {
                 return Outcome.DUPLICATE;
             }
         }
-        if (!store.markUploaded(file, image)) {
+        if (!store.markUploaded(file, image, app)) {
             return Outcome.DUPLICATE;
         }
         return null;
@@ -176,8 +287,20 @@ public final class Pipeline {
         return madeFailed;
     }
 
+    private Instant holdUntilAnswerOverdue() {
+        return clock.instant().plus(config.maxWait()).plus(config.pollEvery()).plusSeconds(600);
+    }
+
     private Outcome submit(JobFile file, int receiveCount) {
+        com.image2model.platform.LogKeys.job(file.companyId(), file.jobId(), file.fileId());
         JobStore.Job job = store.job(file.companyId(), file.jobId()).orElseThrow();
+        if (job.cancelRequested()) {
+            // Cancelled while it waited for its turn: not sent, its credits (and any slot it took) given back.
+            if (store.markCancelled(file, "Cancelled before it was sent. Your credits were released.")) {
+                ended.accept(file);
+            }
+            return Outcome.DUPLICATE;
+        }
         Catalog.Generation generation = catalog.generation(job.quality());
         String imageUrl = presigner.presignGetObject(p -> p.signatureDuration(config.imageUrlTtl())
                 .getObjectRequest(g -> g.bucket(uploadsBucket).key(file.uploadKey()))).url().toString();
@@ -224,6 +347,14 @@ public final class Pipeline {
      * we gave FAL; they count only because the file there holds this very (signed) request id.
      */
     public WebhookOutcome webhook(String companyId, String jobId, String fileId, String requestId, JsonNode body) {
+        try {
+            return webhookStep(companyId, jobId, fileId, requestId, body);
+        } finally {
+            sendIntoFreedSlots();
+        }
+    }
+
+    private WebhookOutcome webhookStep(String companyId, String jobId, String fileId, String requestId, JsonNode body) {
         com.image2model.platform.LogKeys.job(companyId, jobId, fileId);
         if (companyId == null || jobId == null || fileId == null) {
             return WebhookOutcome.UNKNOWN;
@@ -243,10 +374,26 @@ public final class Pipeline {
         if (file.state().terminal()) {
             return WebhookOutcome.DUPLICATE;
         }
+        file = leftFal(file);
         if ("OK".equals(body.path("status").asString(""))) {
             return finish(file, body.path("payload"));
         }
         return fail(file, "The generator could not make a model: " + errorOf(body) + ". Your credits were released.");
+    }
+
+    /**
+     * FAL has finished with the file: its slot is given back now, before the model is stored and
+     * pictured (seconds of our own work during which FAL could run the next image). Answers the file
+     * as it now is.
+     */
+    private JobFile leftFal(JobFile file) {
+        if (slots == null || file.falSlot() == null || file.state() != FileState.SUBMITTED) {
+            return file;
+        }
+        if (store.leaveSlot(file)) {
+            freed.get().add(file.falSlot());
+        }
+        return store.file(file.companyId(), file.jobId(), file.fileId()).orElse(file);
     }
 
     private WebhookOutcome finish(JobFile file, JsonNode output) {
@@ -424,10 +571,20 @@ public final class Pipeline {
                 finished++;
             }
         }
+        int woken = 0;
+        if (slots != null) {
+            for (String app : FalSlots.apps(catalog)) {
+                if (slots.anyWaiting(app) && slots.inFlight(app) < slots.limits().of(app)) {
+                    wake.accept(app);
+                    woken++;
+                }
+            }
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("expiredHolds", expired);
         out.put("polledFiles", polled);
         out.put("finishedByPoll", finished);
+        out.put("dispatchWoken", woken);
         return out;
     }
 
@@ -436,6 +593,7 @@ public final class Pipeline {
         try {
             FalClient.State state = fal.status(file.falStatusUrl());
             if (state == FalClient.State.COMPLETED) {
+                file = leftFal(file);
                 FalClient.Result result = fal.result(file.falResponseUrl());
                 WebhookOutcome outcome = result.ok() ? finish(file, result.output())
                         : fail(file, "The generator could not make a model: " + result.error() + ". Your credits were released.");

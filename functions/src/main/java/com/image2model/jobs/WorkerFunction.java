@@ -55,6 +55,16 @@ public final class WorkerFunction implements Function<Map<String, Object>, SQSBa
         if ("s3:TestEvent".equals(body.path("Event").asString(""))) {
             return;
         }
+        if (body.has("dispatch")) {
+            // A FAL slot was freed (or the sweeper saw files waiting with slots free): send what is next.
+            String app = body.path("dispatch").asString("");
+            if (app.isEmpty()) {
+                LOG.error("Message {} names no FAL app to dispatch; dropped", message.id());
+                return;
+            }
+            LOG.info("dispatch {}: {} sent", app, pipeline.dispatch(app));
+            return;
+        }
         if (body.has("convert")) {
             Conversions.Request.of(body).ifPresentOrElse(request -> downloads.convertQueued(request, jobs),
                     () -> LOG.error("Message {} asks for no conversion we make; dropped", message.id()));

@@ -58,6 +58,8 @@ public final class Settings {
     public static final String FAL_POLL_EVERY_SECONDS = "FAL_POLL_EVERY_SECONDS";
     public static final String FAL_MAX_WAIT_SECONDS = "FAL_MAX_WAIT_SECONDS";
     public static final String FAL_MAX_GLB_BYTES = "FAL_MAX_GLB_BYTES";
+    /** How many requests each FAL app runs at once for this account: "40", or "40,<app>=10" for one app apart. */
+    public static final String FAL_SLOTS = "FAL_SLOTS";
     /** "false" keeps billing dark on a stage: its routes answer 503, Stripe's events are kept and acted on once it is "true". */
     public static final String BILLING_ENABLED = "BILLING_ENABLED";
     /** The largest GLB converted within a download request; a larger one is converted by the worker and the request answers 202. */
@@ -132,7 +134,8 @@ public final class Settings {
             Map.entry(WEBHOOK_RETRY_SECONDS, "30,120,600,1800,3600,7200,14400,28800"),
             Map.entry(WEBHOOK_RETRY_WINDOW_SECONDS, "86400"),
             Map.entry(WEBHOOK_LINK_SECONDS, "3600"),
-            Map.entry(AUTHORIZER_CACHE_SECONDS, "300"));
+            Map.entry(AUTHORIZER_CACHE_SECONDS, "300"),
+            Map.entry(FAL_SLOTS, "40"));
 
     /**
      * Settings that may be absent, with nothing in their place (an endpoint override, a path-style

@@ -172,7 +172,11 @@ public final class PrivacyStore {
                 company = true;
                 continue;
             }
-            db.deleteItem(d -> d.tableName(table).key(key(item.get("PK").s(), sk)));
+            if (item.containsKey("falSlot")) {
+                deleteHoldingSlot(item);
+            } else {
+                db.deleteItem(d -> d.tableName(table).key(key(item.get("PK").s(), sk)));
+            }
             deleted++;
         }
         if (company) {
@@ -184,6 +188,24 @@ public final class PrivacyStore {
     }
 
     /** Deletes one item outside the company's partition (its domain claim, an email claim, its Stripe customer's link). */
+    /**
+     * A file that holds a FAL slot (sent, or being sent): deleted with its slot given back, in one
+     * transaction, so the slots of an erased company are not lost to everyone else.
+     */
+    private void deleteHoldingSlot(Map<String, AttributeValue> item) {
+        String app = item.get("falSlot").s();
+        Map<String, AttributeValue> itemKey = key(item.get("PK").s(), item.get("SK").s());
+        try {
+            db.transactWriteItems(t -> t.transactItems(
+                    TransactWriteItem.builder().delete(d -> d.tableName(table).key(itemKey).conditionExpression("falSlot = :app")
+                            .expressionAttributeValues(Map.of(":app", s(app)))).build(),
+                    com.image2model.jobs.FalSlots.release(table, app)));
+        } catch (TransactionCanceledException changed) {
+            // Its slot was given back meanwhile (FAL answered): a plain delete.
+            db.deleteItem(d -> d.tableName(table).key(itemKey));
+        }
+    }
+
     public void deleteItem(String pk, String sk) {
         db.deleteItem(d -> d.tableName(table).key(key(pk, sk)));
     }

@@ -23,6 +23,7 @@ import com.image2model.jobs.JobViews;
 import com.image2model.jobs.JobsApi;
 import com.image2model.projects.ProjectStore;
 import com.image2model.projects.ProjectsApi;
+import com.image2model.jobs.FalSlots;
 import com.image2model.jobs.Pipeline;
 import com.image2model.jobs.SweeperFunction;
 import com.image2model.jobs.WorkerFunction;
@@ -48,7 +49,7 @@ public final class JobsModule {
                 Settings.JOBS_MAX_RECEIVES, Settings.IMAGE_MIN_SIDE, Settings.IMAGE_MAX_SIDE, Settings.IMAGE_MAX_PIXELS,
                 Settings.FAL_QUEUE_URL, Settings.FAL_KEY_ARN, Settings.FAL_WEBHOOK_URL, Settings.FAL_IMAGE_URL_SECONDS,
                 Settings.FAL_POLL_AFTER_SECONDS, Settings.FAL_POLL_EVERY_SECONDS, Settings.FAL_MAX_WAIT_SECONDS, Settings.FAL_MAX_GLB_BYTES,
-                Settings.FAL_RETRY_ATTEMPTS, Settings.FAL_RETRY_BASE_MILLIS);
+                Settings.FAL_RETRY_ATTEMPTS, Settings.FAL_RETRY_BASE_MILLIS, Settings.FAL_SLOTS, Settings.JOBS_QUEUE_URL);
 
         static PipelineConfig load() {
             return new PipelineConfig(Settings.get(Settings.TABLE_NAME), Settings.get(Settings.UPLOADS_BUCKET), Settings.get(Settings.RESULTS_BUCKET),
@@ -76,12 +77,47 @@ public final class JobsModule {
     }
 
     public static Pipeline pipeline(CreditLedger ledger) {
-        return pipeline(ledger, Catalog.load());
+        return pipeline(ledger, Catalog.load(), false);
     }
 
-    static Pipeline pipeline(CreditLedger ledger, Catalog catalog) {
+    /** FAL's slots (FAL_SLOTS), counted in the table. */
+    static FalSlots falSlots(String table) {
+        try {
+            return new FalSlots(AwsClients.dynamoDb(), table, FalSlots.Limits.parse(Settings.get(Settings.FAL_SLOTS)));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Asks the worker, through the jobs queue, to send the next waiting files of an app. Best effort:
+     * a lost request is made again by the sweeper, which wakes every app with files waiting and slots free.
+     */
+    static java.util.function.Consumer<String> dispatchRequests() {
+        String queue = Settings.get(Settings.JOBS_QUEUE_URL);
+        return app -> {
+            try {
+                AwsClients.sqs().sendMessage(m -> m.queueUrl(queue).messageBody(
+                        com.image2model.platform.ApiResponses.JSON.writeValueAsString(Map.of("dispatch", app))));
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(JobsModule.class).warn("Could not ask for a dispatch of {}: {}", app, e.getMessage());
+            }
+        };
+    }
+
+    /** The jobs' items, with files' FAL slots given back in their ends (every function that ends files builds it so). */
+    static JobStore jobStore(PipelineConfig config, CreditLedger ledger) {
+        return new JobStore(AwsClients.dynamoDb(), config.table(), ledger, Clock.systemUTC())
+                .withSlots(falSlots(config.table()), dispatchRequests());
+    }
+
+    /**
+     * {@code direct}: the function sends into the FAL slots its steps free (the worker and the FAL
+     * webhook, whose roles may sign the image URLs FAL fetches); the others ask the worker.
+     */
+    static Pipeline pipeline(CreditLedger ledger, Catalog catalog, boolean direct) {
         PipelineConfig config = PipelineConfig.load();
-        JobStore store = new JobStore(AwsClients.dynamoDb(), config.table(), ledger, Clock.systemUTC());
+        JobStore store = jobStore(config, ledger);
         FalClient fal = new FalClient(FalClient.httpClient(), config.falQueueUrl(), falKey(),
                 config.falRetryAttempts(), config.falRetryBaseMillis());
         ImageCheck check = new ImageCheck(config.imageMinSide(), config.imageMaxSide(), config.imageMaxPixels());
@@ -89,7 +125,8 @@ public final class JobsModule {
                 config.falMaxWait(), config.falMaxGlbBytes(), config.falWebhookUrl());
         com.image2model.jobs.JobNotices notices = WebhooksModule.jobNotices(store);
         return new Pipeline(store, ledger, AwsClients.s3(), AwsClients.s3Presigner(), fal, catalog, check, config.uploadsBucket(),
-                config.resultsBucket(), steps, Clock.systemUTC()).notifying(notices::fileEnded);
+                config.resultsBucket(), steps, Clock.systemUTC()).notifying(notices::fileEnded)
+                .dispatching(falSlots(config.table()), dispatchRequests(), direct);
     }
 
     /** The jobs routes, one Lambda. */
@@ -98,7 +135,7 @@ public final class JobsModule {
         JobsApi.Limits limits = limits();
         CreditLedger ledger = CreditsModule.ledgerTellingWebhooks();
         Catalog catalog = Catalog.load();
-        JobStore store = new JobStore(AwsClients.dynamoDb(), config.table(), ledger, Clock.systemUTC());
+        JobStore store = jobStore(config, ledger);
         CompanyStore companies = new CompanyStore(AwsClients.dynamoDb(), config.table(), Clock.systemUTC());
         JobViews views = new JobViews(AwsClients.s3Presigner(), config.uploadsBucket(), config.resultsBucket(), limits.uploadWindow(),
                 limits.resultUrlTtl());
@@ -119,7 +156,7 @@ public final class JobsModule {
         com.image2model.jobs.Retries retries = new com.image2model.jobs.Retries(store, submissions, catalog, AwsClients.s3(),
                 config.uploadsBucket(), companyId -> ledger.balance(companyId).available());
         Map<String, MemberRoutes.Route> routes = MemberRoutes.merge(
-                new JobsApi(store, pipeline(ledger, catalog), catalog, limits, views, submissions, downloads, projects).routes(), reviews.routes(),
+                new JobsApi(store, pipeline(ledger, catalog, false), catalog, limits, views, submissions, downloads, projects).routes(), reviews.routes(),
                 retries.routes(), new com.image2model.jobs.Archives(store, AwsClients.s3(), AwsClients.s3Presigner(), config.resultsBucket()).routes(),
                 new ProjectsApi(projects).routes());
         MemberRoutes.Route create = routes.get("POST /jobs");
@@ -135,8 +172,7 @@ public final class JobsModule {
     public static WorkerFunction worker() {
         PipelineConfig config = PipelineConfig.load();
         CreditLedger ledger = CreditsModule.ledgerTellingWebhooks();
-        return new WorkerFunction(pipeline(ledger), downloads(config),
-                new JobStore(AwsClients.dynamoDb(), config.table(), ledger, Clock.systemUTC()));
+        return new WorkerFunction(pipeline(ledger, Catalog.load(), true), downloads(config), jobStore(config, ledger));
     }
 
     /** Downloads in every format: big models are converted by the worker, asked through the jobs queue. */
@@ -166,7 +202,7 @@ public final class JobsModule {
             return new NotConfigured("falWebhook", "FAL_USER_ID (the FalUserId parameter) is not set: no webhook can be told ours");
         }
         return new FalWebhookFunction(new FalWebhookVerifier(FalClient.httpClient(), jwks, userId.get(), Clock.systemUTC()),
-                pipeline(CreditsModule.ledgerTellingWebhooks()), falKey());
+                pipeline(CreditsModule.ledgerTellingWebhooks(), Catalog.load(), true), falKey());
     }
 
     /** Job-aware: a job file's expired hold fails the file too; files whose webhook is late are polled. */

@@ -158,12 +158,31 @@ public final class Provisioner implements Intrinsics.Resources {
         try {
             aws.dynamoDb().createTable(request.build());
         } catch (ResourceInUseException alreadyThere) {
+            // Kept from an earlier run: what a CloudFormation update would add to it (an index the template gained).
+            addMissingIndexes(name, indexes, request.build().attributeDefinitions());
             return;
         }
         Map<String, Object> ttl = map(p.get("TimeToLiveSpecification"));
         if (Boolean.parseBoolean(String.valueOf(ttl.get("Enabled")))) {
             aws.dynamoDb().updateTimeToLive(r -> r.tableName(name).timeToLiveSpecification(
                     t -> t.attributeName(String.valueOf(ttl.get("AttributeName"))).enabled(true)));
+        }
+    }
+
+    /** Creates each of {@code indexes} the table lacks, one UpdateTable each (as DynamoDB takes them), filled from its items. */
+    private void addMissingIndexes(String table, List<GlobalSecondaryIndex> indexes, List<AttributeDefinition> definitions) {
+        java.util.Set<String> existing = new java.util.HashSet<>();
+        aws.dynamoDb().describeTable(d -> d.tableName(table)).table().globalSecondaryIndexes().forEach(i -> existing.add(i.indexName()));
+        for (GlobalSecondaryIndex index : indexes) {
+            if (existing.contains(index.indexName())) {
+                continue;
+            }
+            java.util.Set<String> keys = new java.util.HashSet<>();
+            index.keySchema().forEach(k -> keys.add(k.attributeName()));
+            aws.dynamoDb().updateTable(u -> u.tableName(table)
+                    .attributeDefinitions(definitions.stream().filter(d -> keys.contains(d.attributeName())).toList())
+                    .globalSecondaryIndexUpdates(g -> g.create(c -> c.indexName(index.indexName()).keySchema(index.keySchema())
+                            .projection(index.projection()))));
         }
     }
 

@@ -54,6 +54,7 @@ public final class Engine {
             case "DescribeTable" -> describeTable(request);
             case "ListTables" -> listTables(request);
             case "DeleteTable" -> deleteTable(request, mutations);
+            case "UpdateTable" -> updateTable(request, mutations);
             case "UpdateTimeToLive" -> updateTimeToLive(request, mutations);
             case "DescribeTimeToLive" -> describeTimeToLive(request);
             case "GetItem" -> getItem(request);
@@ -197,6 +198,83 @@ public final class Engine {
         description.put("TableStatus", "DELETING");
         out.set("TableDescription", description);
         return out;
+    }
+
+    /**
+     * UpdateTable's global secondary index updates, as a CloudFormation update of the table makes them:
+     * one Create (its key attributes in AttributeDefinitions) or Delete per call. A new index is filled
+     * from the items already there before the call answers (DynamoDB backfills it while the index is
+     * CREATING; here it is ACTIVE at once).
+     */
+    private ObjectNode updateTable(ObjectNode request, List<ObjectNode> mutations) {
+        Table table = table(request);
+        JsonNode updates = request.path("GlobalSecondaryIndexUpdates");
+        if (!updates.isArray() || updates.size() != 1) {
+            throw DynamoException.validation(updates.isArray() && updates.size() > 1
+                    ? "One or more parameter values were invalid: Only 1 online index can be created or deleted simultaneously per table"
+                    : "The devstack's UpdateTable takes GlobalSecondaryIndexUpdates with one Create or Delete");
+        }
+        ObjectNode changed = table.createRequest.deepCopy();
+        ArrayNode indexes = changed.has("GlobalSecondaryIndexes") ? (ArrayNode) changed.get("GlobalSecondaryIndexes") : changed.putArray("GlobalSecondaryIndexes");
+        JsonNode update = updates.get(0);
+        if (update.has("Create")) {
+            String name = update.at("/Create/IndexName").asText();
+            if (table.indexes.containsKey(name)) {
+                throw DynamoException.validation("One or more parameter values were invalid: Attempting to create an index which already exists");
+            }
+            ObjectNode created = indexes.addObject().put("IndexName", name);
+            created.set("KeySchema", update.at("/Create/KeySchema"));
+            created.set("Projection", update.at("/Create/Projection"));
+            // Definitions of the new keys join the table's; the others must not change.
+            ArrayNode definitions = (ArrayNode) changed.withArray("AttributeDefinitions");
+            for (JsonNode definition : request.path("AttributeDefinitions")) {
+                String attribute = definition.path("AttributeName").asText();
+                String known = table.attributeTypes.get(attribute);
+                if (known == null) {
+                    definitions.add(definition);
+                } else if (!known.equals(definition.path("AttributeType").asText())) {
+                    throw DynamoException.validation("Cannot change the type of the key attribute " + attribute);
+                }
+            }
+        } else if (update.has("Delete")) {
+            String name = update.at("/Delete/IndexName").asText();
+            if (!table.indexes.containsKey(name)) {
+                throw new DynamoException("ResourceNotFoundException", "Requested resource not found: Index: " + name + " not found");
+            }
+            for (java.util.Iterator<JsonNode> it = indexes.elements(); it.hasNext(); ) {
+                if (it.next().path("IndexName").asText().equals(name)) {
+                    it.remove();
+                }
+            }
+            // Definitions only that index used go with it.
+            Set<String> keys = new HashSet<>();
+            changed.path("KeySchema").forEach(k -> keys.add(k.path("AttributeName").asText()));
+            indexes.forEach(i -> i.path("KeySchema").forEach(k -> keys.add(k.path("AttributeName").asText())));
+            ((ArrayNode) changed.withArray("AttributeDefinitions")).removeIf(d -> !keys.contains(d.path("AttributeName").asText()));
+        } else {
+            throw DynamoException.validation("The devstack's UpdateTable takes GlobalSecondaryIndexUpdates with one Create or Delete");
+        }
+        if (indexes.isEmpty()) {
+            changed.remove("GlobalSecondaryIndexes");
+        }
+        Table rebuilt = rebuild(table, changed);
+        ObjectNode mutation = Values.NODES.objectNode().put("op", "updateTable").put("table", table.name);
+        mutation.set("request", changed);
+        mutations.add(mutation);
+        ObjectNode out = Values.NODES.objectNode();
+        out.set("TableDescription", rebuilt.describe(REGION, ACCOUNT));
+        return out;
+    }
+
+    /** The table as {@code createRequest} declares it, holding (and indexing) every item of {@code table}. */
+    private Table rebuild(Table table, ObjectNode createRequest) {
+        Table rebuilt = buildTable(createRequest, table.createdAt);
+        rebuilt.ttlAttribute = table.ttlAttribute;
+        for (java.util.Iterator<ObjectNode> it = table.all(null); it.hasNext(); ) {
+            rebuilt.put(it.next());
+        }
+        tables.put(table.name, rebuilt);
+        return rebuilt;
     }
 
     private ObjectNode updateTimeToLive(ObjectNode request, List<ObjectNode> mutations) {
@@ -900,6 +978,7 @@ public final class Engine {
                 tables.put(table.name, table);
             }
             case "deleteTable" -> tables.remove(m.path("table").asText());
+            case "updateTable" -> rebuild(tables.get(m.path("table").asText()), (ObjectNode) m.get("request"));
             case "ttl" -> tables.get(m.path("table").asText()).ttlAttribute = m.hasNonNull("attribute") ? m.get("attribute").asText() : null;
             case "put" -> tables.get(m.path("table").asText()).put((ObjectNode) m.get("item"));
             case "delete" -> tables.get(m.path("table").asText()).delete((ObjectNode) m.get("key"));

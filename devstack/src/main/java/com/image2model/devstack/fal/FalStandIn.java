@@ -31,7 +31,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import javax.imageio.ImageIO;
 
@@ -121,6 +120,11 @@ public final class FalStandIn implements AutoCloseable {
             return status;
         }
 
+        /** The image it was asked to make a model of (a presigned URL: its path names the company). */
+        public String imageUrl() {
+            return input.path("image_url").asText();
+        }
+
         /** Time the generator worked on it (download, decode, mesh), in ms. */
         public long generationMillis() {
             return finishedAt == 0 ? 0 : finishedAt - startedAt;
@@ -159,7 +163,6 @@ public final class FalStandIn implements AutoCloseable {
     private final ScheduledExecutorService webhooks;
     private final Map<String, Request> requests = new ConcurrentHashMap<>();
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
-    private final AtomicLong sequence = new AtomicLong();
     private final List<Long> submitAttempts = java.util.Collections.synchronizedList(new ArrayList<>());
     private volatile Faults faults;
     // The next N submits answer this status; the next N results are 422; the next N webhooks are lost.
@@ -171,6 +174,16 @@ public final class FalStandIn implements AutoCloseable {
     private final AtomicInteger slowJobs = new AtomicInteger();
     private volatile long scriptedSlowMillis;
     private volatile long webhookRetryBaseMillis = 1000;
+    // A FAL account runs a fixed number of requests at once; the rest wait in its queue, first come first served.
+    private final java.util.ArrayDeque<Request> queued = new java.util.ArrayDeque<>();
+    private int running;
+    private int maxRunning;
+    private int maxQueued;
+    private volatile int slots = DEFAULT_SLOTS;
+    private volatile long modelMillis;
+
+    /** The stand-in's slots unless set: DEVSTACK_FAL_SLOTS, else 2 (the generator is CPU work on this machine's cores). */
+    public static final int DEFAULT_SLOTS = 2;
 
     public FalStandIn(int port, String key, Faults faults, Clock clock) throws IOException {
         this.key = key;
@@ -185,7 +198,8 @@ public final class FalStandIn implements AutoCloseable {
         this.server = HttpServer.create(new InetSocketAddress("localhost", port), 64);
         this.server.createContext("/", this::handle);
         this.server.setExecutor(Executors.newFixedThreadPool(8, daemon("fal-http")));
-        this.workers = Executors.newFixedThreadPool(2, daemon("fal-generator"));
+        // At most slots() requests run at once (admitted below), so the pool itself needs no bound.
+        this.workers = Executors.newCachedThreadPool(daemon("fal-generator"));
         this.webhooks = Executors.newScheduledThreadPool(2, daemon("fal-webhooks"));
     }
 
@@ -397,13 +411,13 @@ public final class FalStandIn implements AutoCloseable {
         String id = UUID.randomUUID().toString();
         Request request = new Request(id, app, input, webhook, clock.millis());
         requests.put(id, request);
-        workers.submit(() -> run(request));
+        admit(request);
         String base = url() + "/" + app + "/requests/" + id;
         ObjectNode answer = JSON.createObjectNode();
         answer.put("request_id", id);
         answer.put("gateway_request_id", id);
         answer.put("status", "IN_QUEUE");
-        answer.put("queue_position", sequence.incrementAndGet() % 3);
+        answer.put("queue_position", queuePosition(request));
         answer.put("response_url", base);
         answer.put("status_url", base + "/status");
         answer.put("cancel_url", base + "/cancel");
@@ -416,7 +430,7 @@ public final class FalStandIn implements AutoCloseable {
         answer.put("request_id", request.id);
         answer.put("response_url", url() + "/" + request.app + "/requests/" + request.id);
         if (request.status.equals("IN_QUEUE")) {
-            answer.put("queue_position", 0);
+            answer.put("queue_position", queuePosition(request));
         }
         if (request.status.equals("COMPLETED")) {
             answer.putObject("metrics").put("inference_time", request.generationMillis() / 1000.0);
@@ -445,6 +459,96 @@ public final class FalStandIn implements AutoCloseable {
         send(exchange, 202, JSON.writeValueAsBytes(Map.of("status", "CANCELLATION_REQUESTED")));
     }
 
+    // ------------------------------------------------------------------ the slots
+
+    /** How many requests run at once (at least 1); the rest queue. */
+    public void setSlots(int slots) {
+        if (slots < 1) {
+            throw new IllegalArgumentException("A FAL account has at least one slot");
+        }
+        synchronized (queued) {
+            this.slots = slots;
+        }
+        startQueued();
+    }
+
+    public int slots() {
+        return slots;
+    }
+
+    /** Each request takes at least this long once it runs, as FAL's models take tens of seconds (0: as long as the generator). */
+    public void setModelMillis(long millis) {
+        this.modelMillis = Math.max(0, millis);
+    }
+
+    /** The most requests that ever ran at once. */
+    public int maxRunning() {
+        synchronized (queued) {
+            return maxRunning;
+        }
+    }
+
+    /** The most requests that ever waited in the queue at once (0: nobody sent more than the slots). */
+    public int maxQueued() {
+        synchronized (queued) {
+            return maxQueued;
+        }
+    }
+
+    /** Starts counting the most running and queued afresh. */
+    public void resetSlotCounts() {
+        synchronized (queued) {
+            maxRunning = running;
+            maxQueued = queued.size();
+        }
+    }
+
+    private void admit(Request request) {
+        synchronized (queued) {
+            queued.addLast(request);
+            // Counted before any starts: a request that finds a free slot never waits.
+            maxQueued = Math.max(maxQueued, queued.size() - Math.max(0, slots - running));
+        }
+        startQueued();
+    }
+
+    private void startQueued() {
+        List<Request> start = new ArrayList<>();
+        synchronized (queued) {
+            while (running < slots && !queued.isEmpty()) {
+                running++;
+                maxRunning = Math.max(maxRunning, running);
+                start.add(queued.removeFirst());
+            }
+        }
+        for (Request request : start) {
+            workers.submit(() -> {
+                try {
+                    run(request);
+                } finally {
+                    synchronized (queued) {
+                        running--;
+                    }
+                    startQueued();
+                }
+            });
+        }
+    }
+
+    /** Requests ahead of this one in the queue (0 when it runs). */
+    private int queuePosition(Request request) {
+        synchronized (queued) {
+            int position = 0;
+            for (Request waiting : queued) {
+                if (waiting == request) {
+                    return position;
+                }
+                position++;
+            }
+            return 0;
+        }
+    }
+
     // ------------------------------------------------------------------ the work
 
     private void run(Request request) {
@@ -456,6 +560,7 @@ public final class FalStandIn implements AutoCloseable {
         try {
             long slow = slowJobs.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? scriptedSlowMillis
                     : chance(faults.slowShare()) ? faults.slowMillis() : 0;
+            slow = Math.max(slow, modelMillis);
             if (slow > 0) {
                 Thread.sleep(slow);
             }

@@ -52,7 +52,9 @@ public final class Jobs {
     }
 
     static JobStore store() {
-        return new JobStore(stack().aws().dynamoDb(), table(), ledger(), Clock.systemUTC());
+        // As the functions build it: a file's end gives its FAL slot back.
+        return new JobStore(stack().aws().dynamoDb(), table(), ledger(), Clock.systemUTC()).withSlots(new com.image2model.jobs.FalSlots(
+                stack().aws().dynamoDb(), table(), com.image2model.jobs.FalSlots.Limits.parse(System.getProperty("FAL_SLOTS", "32"))), app -> { });
     }
 
     /** A new company (trial credits) plus {@code extra} credits granted. */

@@ -30,12 +30,12 @@ class TransactionConflictTest {
         String partition = "C#" + company.companyId();
 
         engine.conflictNextTransactions(partition, 3);
-        assertThat(Jobs.store().markUploaded(file, new ImageCheck.Image(ImageCheck.Format.JPEG, 320, 240))).isTrue();
+        assertThat(Jobs.store().markUploaded(file, new ImageCheck.Image(ImageCheck.Format.JPEG, 320, 240), "fal-ai/test-app")).isTrue();
         assertThat(engine.conflictsLeft(partition)).as("all three conflicts were met").isZero();
         assertThat(Jobs.store().file(company.companyId(), jobId, "f001").orElseThrow().state().name()).isEqualTo("UPLOADED");
         assertThat(Jobs.job(company, jobId).at("/counts/uploaded").asInt()).as("counted once").isEqualTo(1);
         // Repeated, the step finds the file moved on and changes nothing.
-        assertThat(Jobs.store().markUploaded(file, new ImageCheck.Image(ImageCheck.Format.JPEG, 320, 240))).isFalse();
+        assertThat(Jobs.store().markUploaded(file, new ImageCheck.Image(ImageCheck.Format.JPEG, 320, 240), "fal-ai/test-app")).isFalse();
 
         // A run of conflicts longer than the function waits for is left to SQS's next delivery.
         JobFile uploaded = Jobs.store().file(company.companyId(), jobId, "f001").orElseThrow();
