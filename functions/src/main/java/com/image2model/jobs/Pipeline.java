@@ -325,7 +325,7 @@ public final class Pipeline {
             }
             throw new RetryLater("FAL did not take " + file.uploadKey() + ": " + e.getMessage(), e);
         }
-        Instant pollAt = clock.instant().plus(config.pollAfter());
+        Instant pollAt = clock.instant().plus(PollSchedule.first(catalog.typicalSeconds(job.quality()), config.pollAfter()));
         if (!store.markSubmitted(file, generation.app(), submission.requestId(), submission.statusUrl(), submission.responseUrl(),
                 submission.cancelUrl(), pollAt)) {
             // Cancelled (or sent by a parallel delivery) while we were submitting: this request is not wanted.
@@ -608,7 +608,8 @@ public final class Pipeline {
         } catch (FalClient.FalException | RetryLater e) {
             LOG.warn("Polling FAL for {} failed: {}", file.uploadKey(), e.getMessage());
         }
-        store.postponePoll(file, now.plus(config.pollEvery()));
+        Duration sinceSent = file.submittedAt() == null ? Duration.ZERO : Duration.between(Instant.parse(file.submittedAt()), now);
+        store.postponePoll(file, now.plus(PollSchedule.next(sinceSent, config.pollEvery())));
         return false;
     }
 

@@ -130,8 +130,9 @@ public final class FairShareBench {
                 }
                 allMade &= failed == 0;
                 double[] sorted = seconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-                out.printf(Locale.ROOT, "  %-10s %6d %10.1f %10.1f %10.1f %7d%n", company.name(), company.files(), percentile(sorted, 50),
-                        percentile(sorted, 99), sorted.length == 0 ? 0 : sorted[sorted.length - 1], failed);
+                out.printf(Locale.ROOT, "  %-10s %6d %10.1f %10.1f %10.1f %7d%n", company.name(), company.files(),
+                        PipelineBench.percentile(sorted, 50), PipelineBench.percentile(sorted, 99),
+                        sorted.length == 0 ? 0 : sorted[sorted.length - 1], failed);
             }
             out.println(allMade ? "  no image failed" : "  SOME IMAGES FAILED");
             return allMade;
@@ -174,13 +175,5 @@ public final class FairShareBench {
             uploadedAt.put(file.path("fileId").asText(), System.currentTimeMillis());
         }
         return job.path("jobId").asText();
-    }
-
-    private static double percentile(double[] sorted, int p) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
     }
 }

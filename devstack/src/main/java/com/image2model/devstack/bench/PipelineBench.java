@@ -167,7 +167,8 @@ public final class PipelineBench {
                 sorted.length == 0 ? 0 : sorted[sorted.length - 1], mean, sorted.length);
     }
 
-    private static double percentile(double[] sorted, int p) {
+    /** The p-th percentile of sorted values (nearest rank), 0 for none. */
+    static double percentile(double[] sorted, int p) {
         if (sorted.length == 0) {
             return 0;
         }
