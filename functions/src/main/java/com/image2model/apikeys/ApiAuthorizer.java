@@ -1,7 +1,5 @@
 package com.image2model.apikeys;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,7 +92,7 @@ public final class ApiAuthorizer {
         if (ttl.isZero()) {
             return decision.get();
         }
-        String id = sha256(credential);
+        String id = com.image2model.platform.LinkToken.sha256(credential);
         Instant now = clock.instant();
         Cached hit = cache.get(id);
         if (hit != null && now.isBefore(hit.until())) {
@@ -108,7 +106,8 @@ public final class ApiAuthorizer {
             try {
                 Instant expires = Instant.ofEpochSecond(Long.parseLong(exp));
                 until = expires.isBefore(until) ? expires : until;
-            } catch (NumberFormatException e) {
+            } catch (NumberFormatException | java.time.DateTimeException e) {
+                // Not a time this clock can hold (a signed token said so): decided, not kept.
                 return context;
             }
         }
@@ -125,14 +124,6 @@ public final class ApiAuthorizer {
     /** How many decisions are kept now. */
     int cachedDecisions() {
         return cache.size();
-    }
-
-    private static String sha256(String value) {
-        try {
-            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private Map<String, String> token(String value) {

@@ -182,25 +182,12 @@ public final class FalSlots {
                 .expressionAttributeNames(Map.of("#status", "status"))
                 .expressionAttributeValues(Map.of(":app", s(waiting.app()), ":uploaded", s(FileState.UPLOADED.name()),
                         ":sk", s(waiting.waitSk())))).build());
-        for (int attempt = 1; ; attempt++) {
-            TableTransaction.Outcome outcome = writes.commit(db);
-            if (outcome.committed()) {
-                return Claim.CLAIMED;
-            }
-            if (!outcome.conflict()) {
-                return outcome.refusedWrite() == 0 ? Claim.NO_SLOT : Claim.GONE;
-            }
-            if (attempt == 5) {
-                // Others claim at this moment: they send the work; this caller stops.
-                return Claim.NO_SLOT;
-            }
-            try {
-                Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(5, 20L << attempt));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return Claim.NO_SLOT;
-            }
+        TableTransaction.Outcome outcome = writes.commitRetryingConflicts(db, 5);
+        if (outcome.committed()) {
+            return Claim.CLAIMED;
         }
+        // A run of conflicts: others claim at this moment, and they send the work; this caller stops.
+        return outcome.conflict() || outcome.refusedWrite() == 0 ? Claim.NO_SLOT : Claim.GONE;
     }
 
     /** Gives a claimed file's slot back and puts it in the queue again (FAL did not take it now), if it still holds it. */

@@ -150,6 +150,11 @@ public final class JobStore implements Jobs {
         return this;
     }
 
+    /** Its FAL slots (null: none counted). */
+    FalSlots slots() {
+        return slots;
+    }
+
     /** Who is told when a file's end frees its slot (the pipeline that sends the next one). */
     void onSlotFreed(java.util.function.Consumer<String> slotFreed) {
         this.slotFreed = slotFreed;
@@ -182,14 +187,7 @@ public final class JobStore implements Jobs {
                 .expressionAttributeNames(Map.of("#status", "status"))
                 .expressionAttributeValues(Map.of(":submitted", s(FileState.SUBMITTED.name()), ":slot", s(file.falSlot())))).build());
         writes.add(slots.release(file.falSlot()));
-        for (int attempt = 1; attempt <= CONFLICT_ATTEMPTS; attempt++) {
-            TableTransaction.Outcome outcome = writes.commit(db);
-            if (!outcome.conflict()) {
-                return outcome.committed();
-            }
-            sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(5, 20L << attempt));
-        }
-        return false;
+        return writes.commitRetryingConflicts(db, CONFLICT_ATTEMPTS).committed();
     }
 
     /** Where the company's files waiting for a slot of {@code app} stand in its line, by WaitSK (none without slots). */
@@ -199,7 +197,11 @@ public final class JobStore implements Jobs {
 
     /** The file's key (for the slots' claim). */
     Map<String, AttributeValue> fileKey(JobFile file) {
-        return key(file.companyId(), fileSk(file.jobId(), file.fileId()));
+        return fileKey(file.companyId(), file.jobId(), file.fileId());
+    }
+
+    Map<String, AttributeValue> fileKey(String companyId, String jobId, String fileId) {
+        return key(companyId, fileSk(jobId, fileId));
     }
 
     /** Sent to FAL: UPLOADED to SUBMITTED, with the request's URLs; due for a status poll at {@code pollAt}. */
@@ -414,16 +416,11 @@ public final class JobStore implements Jobs {
         if (writes.isEmpty()) {
             return false;
         }
-        for (int attempt = 1; ; attempt++) {
-            TableTransaction.Outcome outcome = writes.commit(db);
-            if (!outcome.conflict()) {
-                return outcome.committed();
-            }
-            if (attempt == CONFLICT_ATTEMPTS) {
-                throw new IllegalStateException("File changed concurrently " + attempt + " times; the step will be retried");
-            }
-            sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(5, 20L << attempt));
+        TableTransaction.Outcome outcome = writes.commitRetryingConflicts(db, CONFLICT_ATTEMPTS);
+        if (outcome.conflict()) {
+            throw new IllegalStateException("File changed concurrently " + CONFLICT_ATTEMPTS + " times; the step will be retried");
         }
+        return outcome.committed();
     }
 
     /**

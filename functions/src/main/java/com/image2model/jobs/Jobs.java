@@ -43,6 +43,13 @@ public interface Jobs {
                           String model, Long faces, Long vertices, Long glbBytes, Integer width, Integer height, String report,
                           String thumbnailKey, String reviewDecision, String reviewComment, String reviewAt, String retriedIn,
                           String projectId, String falSlot, String waitSk) {
+        /** The same file without its FAL slot (given back when FAL answered). */
+        public JobFile withoutSlot() {
+            return new JobFile(companyId, jobId, fileId, name, contentType, size, state, reason, holdId, cost, createdAt, uploadedAt,
+                    submittedAt, completedAt, falRequestId, falStatusUrl, falResponseUrl, falCancelUrl, model, faces, vertices, glbBytes,
+                    width, height, report, thumbnailKey, reviewDecision, reviewComment, reviewAt, retriedIn, projectId, null, waitSk);
+        }
+
         /** Whether it waits for a FAL slot (checked, not yet sent). */
         public boolean queued() {
             return state == FileState.UPLOADED && falSlot == null && waitSk != null;

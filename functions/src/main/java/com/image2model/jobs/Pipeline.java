@@ -100,14 +100,14 @@ public final class Pipeline {
     private final ThreadLocal<java.util.Set<String>> freed = ThreadLocal.withInitial(java.util.LinkedHashSet::new);
 
     /**
-     * Sends to FAL only with a slot of {@code slots}, fairly across companies (see {@link FalSlots});
-     * without, every checked image is sent at once. {@code wake} asks the worker to dispatch an app
+     * Sends to FAL only with a slot of the store's {@link FalSlots}, fairly across companies; a store
+     * without slots sends every checked image at once. {@code wake} asks the worker to dispatch an app
      * (through the jobs queue). With {@code direct}, a slot this pipeline's steps free is used by
      * this very invocation once its step is done (the worker and the FAL webhook: a slot does not sit
      * idle waiting for a queue's batching window); without, the step wakes the worker.
      */
-    public Pipeline dispatching(FalSlots slots, java.util.function.Consumer<String> wake, boolean direct) {
-        this.slots = slots;
+    public Pipeline dispatching(java.util.function.Consumer<String> wake, boolean direct) {
+        this.slots = store.slots();
         this.wake = wake;
         store.onSlotFreed(direct ? app -> freed.get().add(app) : wake);
         return this;
@@ -171,12 +171,14 @@ public final class Pipeline {
         }
         // The file waits its turn; this delivery sends whatever is next, fairly (perhaps another company's).
         try {
-            dispatch(app, file, receiveCount);
+            return dispatch(app, file, receiveCount).delivered();
         } finally {
             sendIntoFreedSlots();
         }
-        return store.file(companyId, file.jobId(), file.fileId()).map(f -> f.state() == FileState.UPLOADED ? Outcome.QUEUED
-                : f.state() == FileState.FAILED ? Outcome.FAILED : Outcome.SUBMITTED).orElse(Outcome.DUPLICATE);
+    }
+
+    /** What one dispatch did: how many it sent, and what became of the delivered file (QUEUED: not its turn yet). */
+    private record Round(int sent, Outcome delivered) {
     }
 
     /**
@@ -184,8 +186,11 @@ public final class Pipeline {
      * company after the one served last. Answers how many were sent.
      */
     public int dispatch(String app) {
+        if (slots == null) {
+            return 0;
+        }
         try {
-            return dispatch(app, null, 1);
+            return dispatch(app, null, 1).sent();
         } finally {
             freed.get().remove(app);
             sendIntoFreedSlots();
@@ -193,24 +198,18 @@ public final class Pipeline {
     }
 
     /** {@code delivered}: the file whose own upload this delivery is (its attempts count against it alone), or null. */
-    private int dispatch(String app, JobFile delivered, int receiveCount) {
-        if (slots == null) {
-            return 0;
-        }
+    private Round dispatch(String app, JobFile delivered, int receiveCount) {
         int sent = 0;
         int stale = 0;
+        Outcome deliveredOutcome = Outcome.QUEUED;
         while (sent < DISPATCH_BATCH && stale < DISPATCH_BATCH) {
             Optional<FalSlots.Waiting> next = slots.next(app);
             if (next.isEmpty()) {
                 break;
             }
             FalSlots.Waiting waiting = next.get();
-            Optional<JobFile> file = store.file(waiting.companyId(), waiting.jobId(), waiting.fileId());
-            if (file.isEmpty()) {
-                stale++;
-                continue;
-            }
-            FalSlots.Claim claim = slots.claim(waiting, store.fileKey(file.get()));
+            // The claim's condition checks the file itself (a missing one is GONE): nothing to read before it.
+            FalSlots.Claim claim = slots.claim(waiting, store.fileKey(waiting.companyId(), waiting.jobId(), waiting.fileId()));
             if (claim == FalSlots.Claim.NO_SLOT) {
                 break;
             }
@@ -220,11 +219,15 @@ public final class Pipeline {
                 continue;
             }
             JobFile claimed = store.file(waiting.companyId(), waiting.jobId(), waiting.fileId()).orElseThrow();
-            boolean own = delivered != null && delivered.fileId().equals(claimed.fileId()) && delivered.jobId().equals(claimed.jobId())
-                    && delivered.companyId().equals(claimed.companyId());
+            boolean own = delivered != null && delivered.fileId().equals(waiting.fileId()) && delivered.jobId().equals(waiting.jobId())
+                    && delivered.companyId().equals(waiting.companyId());
             try {
-                if (submit(claimed, own ? receiveCount : 1) == Outcome.SUBMITTED) {
+                Outcome outcome = submit(claimed, own ? receiveCount : 1);
+                if (outcome == Outcome.SUBMITTED) {
                     sent++;
+                }
+                if (own) {
+                    deliveredOutcome = outcome;
                 }
             } catch (RetryLater e) {
                 // FAL did not take it now: the slot goes back and the file keeps its place; the delivery is retried.
@@ -235,7 +238,7 @@ public final class Pipeline {
         if (sent > 0) {
             com.image2model.platform.Metrics.count("FalDispatched", sent);
         }
-        return sent;
+        return new Round(sent, deliveredOutcome);
     }
 
     /** Checks the bytes and moves the file to UPLOADED (waiting for {@code app}); answers an outcome only when it stops here. */
@@ -392,6 +395,8 @@ public final class Pipeline {
         }
         if (store.leaveSlot(file)) {
             freed.get().add(file.falSlot());
+            // Only its slot changed (the write was conditioned on the file as read).
+            return file.withoutSlot();
         }
         return store.file(file.companyId(), file.jobId(), file.fileId()).orElse(file);
     }

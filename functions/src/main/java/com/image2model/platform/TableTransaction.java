@@ -85,6 +85,27 @@ public final class TableTransaction {
         }
     }
 
+    /**
+     * Commits, trying again after a short jittered pause (5 ms to 20 ms doubled each time) while the
+     * only trouble is a conflict with another transaction on the same items, up to {@code attempts}
+     * times. The conditions are evaluated afresh each time, so a retry never applies a write twice.
+     * Answers the last outcome: a conflict still when every attempt met one.
+     */
+    public Outcome commitRetryingConflicts(DynamoDbClient db, int attempts) {
+        for (int attempt = 1; ; attempt++) {
+            Outcome outcome = commit(db);
+            if (!outcome.conflict() || attempt >= attempts) {
+                return outcome;
+            }
+            try {
+                Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(5, 20L << attempt));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return outcome;
+            }
+        }
+    }
+
     private int partOf(int index) {
         int part = 0;
         for (int p = 0; p < partStarts.size(); p++) {

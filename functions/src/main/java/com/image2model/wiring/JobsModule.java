@@ -126,7 +126,7 @@ public final class JobsModule {
         com.image2model.jobs.JobNotices notices = WebhooksModule.jobNotices(store);
         return new Pipeline(store, ledger, AwsClients.s3(), AwsClients.s3Presigner(), fal, catalog, check, config.uploadsBucket(),
                 config.resultsBucket(), steps, Clock.systemUTC()).notifying(notices::fileEnded)
-                .dispatching(falSlots(config.table()), dispatchRequests(), direct);
+                .dispatching(dispatchRequests(), direct);
     }
 
     /** The jobs routes, one Lambda. */

@@ -52,20 +52,25 @@ public final class LocalInvoke {
 
     /**
      * The entry point {@code _HANDLER} names (Lambda's runtime sets it to the function's Handler):
-     * a plain handler class of this jar, built as the runtime builds it; Spring Cloud Function's
-     * FunctionInvoker when it names that or nothing.
+     * a plain handler class of this jar; Spring Cloud Function's FunctionInvoker when it names that or nothing.
      */
-    private static RequestStreamHandler handler(String handler) throws Exception {
+    private static RequestStreamHandler handler(String handler) {
         String type = handler == null || handler.isBlank() ? FunctionInvoker.class.getName()
                 : handler.contains("::") ? handler.substring(0, handler.indexOf("::")) : handler;
-        if (type.equals(FunctionInvoker.class.getName())) {
-            return new FunctionInvoker();
-        }
+        return type.equals(FunctionInvoker.class.getName()) ? new FunctionInvoker() : plainHandler(type);
+    }
+
+    /**
+     * A plain handler class of this jar, built as Lambda's runtime builds it (its public no-argument
+     * constructor: the init phase). A failing init throws its own exception, as Lambda reports it.
+     */
+    public static RequestStreamHandler plainHandler(String type) {
         try {
             return Class.forName(type).asSubclass(RequestStreamHandler.class).getConstructor().newInstance();
         } catch (java.lang.reflect.InvocationTargetException e) {
-            // Its init failed: as Lambda reports it, with the cause's own message.
-            throw e.getCause() instanceof Exception cause ? cause : e;
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new IllegalStateException(type + " is no RequestStreamHandler of the jar", e);
         }
     }
 

@@ -243,6 +243,13 @@ class ApiAuthorizerTest {
     }
 
     @Test
+    void aSignedTokenWhoseExpiryOverflowsAnInstantIsDecidedNotKept() throws Exception {
+        String far = token(signing, "k1", claims("").replace("\"exp\":" + (NOW.getEpochSecond() + 600), "\"exp\":" + Long.MAX_VALUE));
+        assertThat(caching.decide("Bearer " + far)).containsEntry("company_id", "c1");
+        assertThat(caching.cachedDecisions()).isZero();
+    }
+
+    @Test
     void xApiKeyTakesKeysOnlyAndNeverTogetherWithAuthorization() throws Exception {
         ApiKey key = store("admin", null, null);
         assertThat(authorizer.decide(null, key.text())).containsEntry("role", "admin").containsEntry(TenantContext.KEY_CLAIM, key.keyId());

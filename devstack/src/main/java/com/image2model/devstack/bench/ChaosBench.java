@@ -162,8 +162,7 @@ public final class ChaosBench {
             byte[] picture = pictures.get(i++);
             for (int attempt = 1; ; attempt++) {
                 try {
-                    HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(file.at("/upload/url").asText()))
-                            .header("Content-Type", "image/jpeg").PUT(HttpRequest.BodyPublishers.ofByteArray(picture)).build(),
+                    HttpResponse<String> put = http.send(com.image2model.devstack.generate.GenerateCommand.uploadRequest(file, picture),
                             HttpResponse.BodyHandlers.ofString());
                     if (put.statusCode() != 200) {
                         throw new IllegalStateException("Upload refused: " + put.body());

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.image2model.credits.CreditLedger;
 import com.image2model.devstack.Stack;
+import com.image2model.devstack.generate.GenerateCommand;
 import com.image2model.devstack.identity.LoginFlow;
 import com.image2model.devstack.samples.SampleImages;
 import com.image2model.jobs.JobStore;
@@ -160,15 +161,7 @@ public final class FairShareBench {
         JsonNode job = JSON.readTree(created.body());
         int i = 0;
         for (JsonNode file : job.path("files")) {
-            HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(file.at("/upload/url").asText()))
-                    .PUT(HttpRequest.BodyPublishers.ofByteArray(pictures.get(i++)));
-            // The headers the URL was signed with, as a browser sends them (the client sets Content-Length itself).
-            file.at("/upload/headers").properties().forEach(h -> {
-                if (!h.getKey().equalsIgnoreCase("Content-Length")) {
-                    put.header(h.getKey(), h.getValue().asText());
-                }
-            });
-            HttpResponse<String> answer = http.send(put.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer = http.send(GenerateCommand.uploadRequest(file, pictures.get(i++)), HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() != 200) {
                 throw new IllegalStateException("Upload refused: " + answer.body());
             }

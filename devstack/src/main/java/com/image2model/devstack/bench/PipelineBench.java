@@ -114,9 +114,8 @@ public final class PipelineBench {
         Map<String, Long> uploadedAt = new HashMap<>();
         int i = 0;
         for (JsonNode file : job.path("files")) {
-            HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(file.at("/upload/url").asText()))
-                    .header("Content-Type", "image/jpeg").PUT(HttpRequest.BodyPublishers.ofByteArray(pictures.get(i++)));
-            HttpResponse<String> answer = http.send(put.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer = http.send(com.image2model.devstack.generate.GenerateCommand.uploadRequest(file, pictures.get(i++)),
+                    HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() != 200) {
                 throw new IllegalStateException("Upload refused: " + answer.body());
             }

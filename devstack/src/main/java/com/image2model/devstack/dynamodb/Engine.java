@@ -87,6 +87,11 @@ public final class Engine {
         ObjectNode mutation = Values.NODES.objectNode().put("op", "createTable").put("at", table.createdAt);
         mutation.set("request", request);
         mutations.add(mutation);
+        return answerDescribing(table);
+    }
+
+    /** CreateTable's and UpdateTable's answer: the table's description. */
+    private static ObjectNode answerDescribing(Table table) {
         ObjectNode out = Values.NODES.objectNode();
         out.set("TableDescription", table.describe(REGION, ACCOUNT));
         return out;
@@ -261,9 +266,7 @@ public final class Engine {
         ObjectNode mutation = Values.NODES.objectNode().put("op", "updateTable").put("table", table.name);
         mutation.set("request", changed);
         mutations.add(mutation);
-        ObjectNode out = Values.NODES.objectNode();
-        out.set("TableDescription", rebuilt.describe(REGION, ACCOUNT));
-        return out;
+        return answerDescribing(rebuilt);
     }
 
     /** The table as {@code createRequest} declares it, holding (and indexing) every item of {@code table}. */

@@ -157,7 +157,8 @@ public final class HttpFront implements AutoCloseable {
      */
     private void inbox(HttpExchange exchange, String method, String name) throws IOException {
         if (!WebhookInbox.NAME.matcher(name).matches()) {
-            exchange.getRequestBody().readAllBytes();
+            // Read and dropped, not held: the connection stays usable whatever was sent.
+            exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
             sendJson(exchange, 404, "{\"error\": \"an inbox name is 1 to 64 of a-z, 0-9 and -\"}");
             return;
         }

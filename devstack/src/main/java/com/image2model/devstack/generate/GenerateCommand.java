@@ -89,14 +89,7 @@ public final class GenerateCommand {
         for (JsonNode file : job.path("files")) {
             String fileId = file.path("fileId").asText();
             names.put(fileId, files.get(i).getFileName().toString());
-            HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(file.path("upload").path("url").asText()))
-                    .timeout(Duration.ofMinutes(5)).PUT(HttpRequest.BodyPublishers.ofByteArray(contents.get(i)));
-            file.path("upload").path("headers").fields().forEachRemaining(h -> {
-                if (!h.getKey().equalsIgnoreCase("Content-Length")) {
-                    put.header(h.getKey(), h.getValue().asText());
-                }
-            });
-            HttpResponse<String> uploaded = http.send(put.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> uploaded = http.send(uploadRequest(file, contents.get(i)), HttpResponse.BodyHandlers.ofString());
             if (uploaded.statusCode() != 200) {
                 throw new Refused("The upload of " + files.get(i) + " was refused (" + uploaded.statusCode() + "): " + uploaded.body());
             }
@@ -208,5 +201,20 @@ public final class GenerateCommand {
             throw response.statusCode() == 429 || response.statusCode() >= 500 ? new Unavailable(what) : new Refused(what);
         }
         return json;
+    }
+
+    /**
+     * The PUT of one file of a job's answer to its presigned URL, with the headers the URL was signed
+     * with (as a browser sends them: the client sets Content-Length itself).
+     */
+    public static HttpRequest uploadRequest(JsonNode file, byte[] bytes) {
+        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(file.path("upload").path("url").asText()))
+                .timeout(Duration.ofMinutes(5)).PUT(HttpRequest.BodyPublishers.ofByteArray(bytes));
+        file.path("upload").path("headers").fields().forEachRemaining(h -> {
+            if (!h.getKey().equalsIgnoreCase("Content-Length")) {
+                put.header(h.getKey(), h.getValue().asText());
+            }
+        });
+        return put.build();
     }
 }

@@ -133,14 +133,8 @@ public final class LocalFunctions {
     private static RequestStreamHandler initialise(SamTemplate.FunctionDef function) {
         String id = function.logicalId();
         if (!function.springInvoker()) {
-            // As Lambda's runtime does: the Handler's class, built once with its public no-argument constructor.
-            try {
-                return Class.forName(function.handlerClass()).asSubclass(RequestStreamHandler.class).getConstructor().newInstance();
-            } catch (java.lang.reflect.InvocationTargetException e) {
-                throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
-            } catch (ReflectiveOperationException | ClassCastException e) {
-                throw new IllegalStateException(id + "'s Handler " + function.handler() + " is no RequestStreamHandler of the jar", e);
-            }
+            // As Lambda's runtime does: the Handler's class, built once.
+            return com.image2model.wiring.LocalInvoke.plainHandler(function.handlerClass());
         }
         String definition = function.definition();
         if (definition == null || definition.isBlank()) {

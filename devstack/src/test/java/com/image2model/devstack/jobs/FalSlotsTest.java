@@ -154,4 +154,41 @@ class FalSlotsTest {
         assertThat(deleted).isEqualTo(2);
         assertThat(inFlight()).as("the slot came back with the file").isEqualTo(was);
     }
+
+    /** An SQS event for the worker whose messages have these bodies. */
+    private static byte[] workerEvent(List<String> bodies) throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode event = com.image2model.devstack.identity.Api.JSON.createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode records = event.putArray("Records");
+        for (String body : bodies) {
+            records.addObject().put("messageId", java.util.UUID.randomUUID().toString()).put("receiptHandle", "r").put("body", body)
+                    .put("eventSource", "aws:sqs").putObject("attributes").put("ApproximateReceiveCount", "1");
+        }
+        return com.image2model.devstack.identity.Api.JSON.writeValueAsBytes(event);
+    }
+
+    @Test
+    void forgedDispatchMessagesNeverSendPastTheSlots() throws Exception {
+        take(2); // Every slot is taken.
+        try {
+            Jobs.Company company = Jobs.company("Forged Dispatch Studio", 0);
+            JsonNode job = Jobs.create(company, "low", images(1, 600), "image/jpeg").body();
+            String jobId = job.path("jobId").asText();
+            Jobs.uploadAll(job, images(1, 600));
+            Jobs.await(company, jobId, j -> j.path("files").get(0).path("queued").asBoolean());
+            long held = inFlight();
+
+            byte[] answer = Jobs.stack().functions().invoke("WorkerFunction", workerEvent(List.of(
+                    "{\"dispatch\": \"" + APP + "\"}", "{\"dispatch\": [\"" + APP + "\"]}", "{\"dispatch\": {\"app\": 1}}",
+                    "{\"dispatch\": \"FALWAIT#" + APP + "\"}", "{\"dispatch\": \"" + "x".repeat(5000) + "\"}", "[1, 2]")));
+
+            assertThat(com.image2model.devstack.identity.Api.JSON.readTree(answer).path("batchItemFailures")).as("nothing to retry").isEmpty();
+            assertThat(inFlight()).as("no slot taken past the limit").isEqualTo(held);
+            assertThat(Jobs.job(company, jobId).path("files").get(0).path("queued").asBoolean()).as("still waiting").isTrue();
+            assertThat(fal().requests().values().stream().filter(r -> r.imageUrl().contains(company.companyId()))).isEmpty();
+            assertThat(com.image2model.devstack.identity.Api.call("DELETE", "/jobs/" + jobId, company.token(), null).status()).isEqualTo(200);
+            Jobs.assertSettled(company);
+        } finally {
+            take(-2);
+        }
+    }
 }
