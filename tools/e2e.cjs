@@ -227,6 +227,43 @@ async function mailedCode(config, to, subject, digits) {
       throw new Error('the viewer has no USDZ for AR Quick Look');
     await snap(page, 'model-downloads');
 
+    step('one model from two views of one object, with realistic materials: priced live, made and shown');
+    await page.goto(site + '/#/create');
+    await page.locator('#mode input[value=views]').check();
+    await page.locator('#files').setInputFiles([image1, image2]);
+    await page.locator('.files li').nth(1).waitFor();
+    if (
+      (await page.locator('#role-0').inputValue()) !== 'front' ||
+      (await page.locator('#role-1').inputValue()) !== 'left'
+    )
+      throw new Error('the views did not take front and left in order');
+    await page.locator('#summary').filter({ hasText: '1 model from 2 views' }).waitFor();
+    const plainCost = await page.locator('#summary').textContent();
+    await page.locator('#options summary').click();
+    await page.locator('#pbr').check();
+    await page.locator('#summary').filter({ hasText: 'realistic materials' }).waitFor();
+    if ((await page.locator('#summary').textContent()) === plainCost)
+      throw new Error('the cost did not change with the options');
+    await snap(page, 'create-views-options');
+    await page.locator('#generate').click();
+    await page.waitForURL(/#\/jobs\/j[0-9a-f]+/);
+    await page
+      .locator('#job-state')
+      .filter({ hasText: /^Ready$/ })
+      .waitFor({ timeout: 90000 });
+    await page.getByRole('link', { name: 'View 3D' }).first().click();
+    await page.locator('#viewer[data-loaded=true]').waitFor({ timeout: 60000 });
+    await page.locator('#made-with', { hasText: 'realistic materials' }).waitFor();
+    await page.locator('#made-with', { hasText: 'from 2 views' }).waitFor();
+    await page.waitForTimeout(500);
+    await snap(page, 'model-views-pbr');
+    await page.locator('#materials').click();
+    await page.locator('#materials[aria-pressed=false]').waitFor();
+    await page.waitForTimeout(300);
+    await snap(page, 'model-views-colours-only');
+    await page.locator('#materials').click();
+    await page.locator('#materials[aria-pressed=true]').waitFor();
+
     step('the jobs list');
     await page.goto(site + '/#/jobs');
     await page.locator('table .state').first().waitFor();
@@ -296,11 +333,11 @@ async function mailedCode(config, to, subject, digits) {
     await snap(reviewer, 'review-withdrawn-phone');
     await client.close();
 
-    step('the ledger shows the three captures');
+    step('the ledger shows the four captures (three models, then one from two views)');
     await page.goto(site + '/#/credits');
     await page.locator('#ledger').waitFor();
     const captures = await page.locator('#ledger tbody tr', { hasText: 'Charged: the model is ready' }).count();
-    if (captures !== 3) throw new Error('the ledger shows ' + captures + ' captures, not 3');
+    if (captures !== 4) throw new Error('the ledger shows ' + captures + ' captures, not 4');
     await snap(page, 'credits');
 
     step('the balance after the job: 5,160 less 105');

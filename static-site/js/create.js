@@ -1,10 +1,14 @@
 // The Create page: images chosen and checked, the cost, the job created and its uploads.
-import { api, balanceLine, uploadHeaders } from './api.js';
+import { api, balanceLine } from './api.js';
 import { forgetKept, initialSelection, keep } from './kept-files.js';
 import { waysForward } from './ways.js';
 import { fileRow } from './file-row.js';
+import { uploadAll } from './uploads.js';
 import { projectPicker } from './projects.js';
+import { generationChoices, modeChooser, nextRole, optionsPanel, rolePicker, viewsProblem } from './options.js';
 import { fmt, h, images, show, state, view } from './ui.js';
+
+const ROLE_ORDER = ['front', 'left', 'back', 'right'];
 
 export async function createPage() {
   const files = [];
@@ -57,25 +61,23 @@ export async function createPage() {
     'or press to choose (JPEG, PNG or WebP, up to 20 MB, 64 to 8192 pixels a side)',
   );
   input.addEventListener('change', () => add(input.files));
-  const quality = h(
-    'fieldset',
-    {},
-    h('legend', {}, 'Quality'),
-    ...[
-      ['low', 'Low (~1,000 faces)'],
-      ['medium', 'Medium (~5,000 faces)'],
-      ['high', 'High (~10,000 faces)'],
-    ].map(([value, text]) =>
-      h(
-        'label',
-        {},
-        h('input', { type: 'radio', name: 'quality', value, checked: value === 'medium', onchange: estimate }),
-        ' ',
-        text,
-      ),
-    ),
-  );
-
+  const [generation, start] = await Promise.all([generationChoices(state.config.apiUrl), initialSelection()]);
+  const mode = modeChooser(() => {
+    assignRoles();
+    draw();
+    estimate();
+  });
+  const options = optionsPanel(generation, { quality: start?.quality }, () => estimate());
+  /** In views mode, each usable photo shows one side; a photo without one takes the next free side. */
+  function assignRoles() {
+    const good = files.filter((f) => !f.problem);
+    good.forEach((f) => (f.role = mode.views() && f.role && ROLE_ORDER.includes(f.role) ? f.role : null));
+    if (!mode.views()) return;
+    for (const f of good) {
+      if (!f.role || good.filter((g) => g.role === f.role).length > 1)
+        f.role = nextRole(good.filter((g) => g !== f).map((g) => g.role));
+    }
+  }
   async function add(chosen) {
     for (const file of chosen) {
       const entry = { file, problem: null, url: URL.createObjectURL(file) };
@@ -96,33 +98,49 @@ export async function createPage() {
       }
       files.push(entry);
     }
+    assignRoles();
     draw();
     estimate();
   }
   function draw() {
     list.replaceChildren(
       ...files.map((entry, i) =>
-        fileRow(entry, () => {
-          files.splice(i, 1);
-          draw();
-          estimate();
-        }),
+        fileRow(
+          entry,
+          () => {
+            files.splice(i, 1);
+            assignRoles();
+            draw();
+            estimate();
+          },
+          mode.views() && !entry.problem ? rolePicker(entry, i, () => estimate()) : null,
+        ),
       ),
     );
   }
+  /** The models to make: one per photo, or one of all the photos as views. */
+  function models() {
+    const good = files.filter((f) => !f.problem);
+    return mode.views() ? (good.length ? [good] : []) : good.map((f) => [f]);
+  }
   async function estimate() {
     const good = files.filter((f) => !f.problem);
-    const q = view.querySelector('input[name=quality]:checked')?.value || 'medium';
-    keep(files, q);
-    if (!good.length) {
-      summary.textContent = files.length ? 'No usable image yet.' : '';
+    keep(files, options.quality());
+    const problem = mode.views() && good.length ? viewsProblem(good) : null;
+    if (!good.length || problem) {
+      summary.textContent = problem || (files.length ? 'No usable image yet.' : '');
       go.disabled = true;
+      ways.replaceChildren();
       return;
     }
+    const count = models().length;
+    go.textContent = mode.views() ? 'Generate the model' : count === 1 ? 'Generate the model' : 'Generate models';
+    const views = mode.views() ? good.length : 1;
     try {
-      const e = await api('POST', '/credits/estimate', { quality: q, files: good.length });
+      const e = await api('POST', '/credits/estimate', { ...options.value(), views, files: count });
+      const what = mode.views() ? `1 model from ${good.length} views` : images(count);
       summary.textContent =
-        `${images(good.length)} at ${q}: ${fmt(e.cost)} credits. ` +
+        `${what} at ${options.words()}: ${fmt(e.cost)} credits. ` +
         (e.fits
           ? `Balance after: ${fmt(e.available - e.cost)} credits.`
           : `You have ${fmt(e.available)}: not enough.`) +
@@ -131,12 +149,13 @@ export async function createPage() {
       ways.replaceChildren(
         ...(e.fits
           ? []
-          : await waysForward(e, q, good.length, {
+          : await waysForward(e, options.quality(), count, {
               keepFirst,
               useQuality: (lower) => {
-                view.querySelector(`input[name=quality][value=${lower}]`).checked = true;
+                options.useQuality(lower);
                 estimate();
               },
+              bodyFor: (lower) => ({ ...options.value(), polycount: undefined, quality: lower, views, files: count }),
             })),
       );
     } catch (e) {
@@ -156,15 +175,22 @@ export async function createPage() {
   }
   async function submit(event) {
     event.preventDefault();
-    const good = files.filter((f) => !f.problem);
-    const q = view.querySelector('input[name=quality]:checked').value;
+    const made = models();
     go.disabled = true;
     let job;
+    const image = (f) => ({ name: f.file.name, contentType: f.file.type, size: f.file.size });
     try {
       job = await api('POST', '/jobs', {
-        quality: q,
+        ...options.value(),
         projectId: project.value(),
-        files: good.map((f) => ({ name: f.file.name, contentType: f.file.type, size: f.file.size })),
+        files: made.map((model) =>
+          model.length === 1 && !mode.views()
+            ? image(model[0])
+            : {
+                name: model.find((f) => f.role === 'front').file.name.replace(/\.[A-Za-z0-9]{1,5}$/, ''),
+                views: model.map((f) => ({ role: f.role, ...image(f) })),
+              },
+        ),
       });
     } catch (e) {
       summary.textContent = e.message;
@@ -172,37 +198,23 @@ export async function createPage() {
       return;
     }
     forgetKept();
+    // The job page offers the front photos again if an upload is lost.
     state.pendingFiles.set(
       job.jobId,
-      good.map((f) => f.file),
+      made.map((model) => (model.find((f) => f.role === 'front') || model[0]).file),
     );
     batch.hidden = false;
-    const loaded = new Array(good.length).fill(0);
-    await Promise.all(
-      job.files.map(
-        (f, i) =>
-          new Promise((resolve) => {
-            const xhr = new XMLHttpRequest();
-            xhr.open('PUT', f.upload.url);
-            Object.entries(uploadHeaders(f.upload)).forEach(([name, value]) => xhr.setRequestHeader(name, value));
-            xhr.upload.onprogress = (p) => {
-              good[i].progress = Math.round((100 * p.loaded) / p.total);
-              loaded[i] = p.loaded;
-              draw();
-              batch.value = Math.round(
-                (100 * loaded.reduce((a, b) => a + b, 0)) / good.reduce((a, g) => a + g.file.size, 0),
-              );
-            };
-            xhr.onloadend = () => {
-              good[i].progress = 100;
-              good[i].problem = xhr.status === 200 ? null : 'The upload failed (' + xhr.status + ').';
-              draw();
-              resolve();
-            };
-            xhr.send(good[i].file);
-          }),
-      ),
-    );
+    // Every upload: a model's own, or one per view of a model of views.
+    const uploads = [];
+    job.files.forEach((f, i) => {
+      if (f.views)
+        f.views.forEach((v) => uploads.push({ upload: v.upload, entry: made[i].find((e) => e.role === v.role) }));
+      else uploads.push({ upload: f.upload, entry: made[i][0] });
+    });
+    await uploadAll(uploads, (fraction) => {
+      batch.value = Math.round(100 * fraction);
+      draw();
+    });
     location.hash = '#/jobs/' + job.jobId;
   }
   const [credits, project] = await Promise.all([balanceLine(), projectPicker(sessionStorage.getItem('project'))]);
@@ -226,7 +238,8 @@ export async function createPage() {
       input,
       list,
       project.element,
-      quality,
+      mode.element,
+      options.element,
       summary,
       ways,
       batch,
@@ -234,9 +247,8 @@ export async function createPage() {
     ),
   );
   // The sample of the first steps, or the images chosen before a reload or a trip to Checkout.
-  const start = await initialSelection();
   if (start) {
-    view.querySelector(`input[name=quality][value=${start.quality || 'medium'}]`).checked = true;
+    if (start.quality && start.quality !== 'custom') options.useQuality(start.quality);
     await add(start.files);
   }
 }

@@ -1,7 +1,8 @@
 // One chosen image on the Create page: its picture, name, size or problem, upload progress and Remove.
 import { fmt, h } from './ui.js';
 
-export function fileRow(entry, remove) {
+/** {@code extra}: more controls beside the picture (the side a view shows), or null. */
+export function fileRow(entry, remove, extra = null) {
   return h(
     'li',
     {},
@@ -18,6 +19,7 @@ export function fileRow(entry, remove) {
       entry.progress
         ? h('progress', { max: 100, value: entry.progress, 'aria-label': 'Upload of ' + entry.file.name })
         : null,
+      extra,
     ),
     h('button', { type: 'button', class: 'secondary', onclick: remove }, 'Remove'),
   );

@@ -12,6 +12,7 @@ export async function galleryPage() {
     { id: 'gallery-quality' },
     h('option', { value: '' }, 'Any quality'),
     ...['low', 'medium', 'high'].map((q) => h('option', { value: q }, q[0].toUpperCase() + q.slice(1))),
+    h('option', { value: 'custom' }, 'An exact number of faces'),
   );
   const project = await projectFilter(new URLSearchParams(location.hash.split('?')[1] || '').get('project'));
   const from = h('input', { type: 'date', id: 'gallery-from' });

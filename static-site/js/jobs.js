@@ -3,6 +3,7 @@ import { api, balanceLine } from './api.js';
 import { fail } from './router.js';
 import { fmt, h, images, message, show, state, thumb, view, when } from './ui.js';
 import { downloadAll } from './archive.js';
+import { optionsWords } from './options.js';
 import { projectName } from './projects.js';
 import { shareSection } from './sharing.js';
 import { badge, fileState, jobState } from './words.js';
@@ -66,7 +67,14 @@ export async function jobPage(jobId, delay = 1000) {
     h(
       'tr',
       { 'data-file': f.fileId },
-      h('td', {}, h('span', { class: 'file-name' }, thumb(f.thumbnail, ''), f.name)),
+      h(
+        'td',
+        {},
+        h('span', { class: 'file-name' }, thumb(f.thumbnail, ''), f.name),
+        f.views
+          ? h('span', { class: 'muted' }, ` (${f.views.filter((v) => v.checked).length} of ${f.views.length} views in)`)
+          : null,
+      ),
       h(
         'td',
         {},
@@ -129,7 +137,8 @@ export async function jobPage(jobId, delay = 1000) {
       'p',
       {},
       badge(job.state, jobState(job), 'job-state'),
-      ` · ${job.quality} quality · ${fmt(job.cost)} credits · created ${when(job.createdAt)} · project `,
+      ` · ${job.options ? optionsWords(job.options) : job.quality + ' quality'} · ${fmt(job.cost)} credits · ` +
+        `created ${when(job.createdAt)} · project `,
       h('a', { href: '#/gallery?project=' + job.projectId, id: 'job-project' }, project),
     ),
     renameForm(job),

@@ -1,5 +1,6 @@
 // A model: the 3D viewer (its picture shown while it loads), its quality report, and the download.
 import { api } from './api.js';
+import { optionsWords } from './options.js';
 import { fmt, h, message, show, startDownload } from './ui.js';
 
 export async function modelPage(jobId, fileId) {
@@ -38,11 +39,16 @@ export async function modelPage(jobId, fileId) {
     .catch(() => {});
   viewer.addEventListener('load', () => viewer.setAttribute('data-loaded', 'true'));
   const wireframe = wireframeToggle(viewer, file.result.url, () => download('wireframe'));
+  if (file.options?.pbr) wireframe.prepend(materialToggle(viewer), ' ');
   viewer.addEventListener('error', () => viewer.setAttribute('data-error', 'true'));
+  const madeWith = file.options
+    ? h('p', { class: 'muted', id: 'made-with' }, 'Made with ' + optionsWords(file.options, file.views?.length) + '.')
+    : null;
   show(
     file.name,
     viewer,
     wireframe,
+    madeWith,
     h(
       'div',
       { class: 'stats' },
@@ -87,6 +93,41 @@ function wireframeToggle(viewer, modelUrl, fetchWireframe) {
     }
   };
   return h('p', { class: 'viewer-tools' }, button, said);
+}
+
+/**
+ * A model with realistic materials can be seen with them (relief and shine maps) or with its colours
+ * only, to judge what the maps add. The viewer's own material API swaps the maps out and back.
+ */
+function materialToggle(viewer) {
+  const button = h(
+    'button',
+    { type: 'button', class: 'secondary', id: 'materials', 'aria-pressed': 'true' },
+    'Show colours only',
+  );
+  let kept = null;
+  button.onclick = () => {
+    const material = viewer.model?.materials?.[0];
+    if (!material) return;
+    const pbr = material.pbrMetallicRoughness;
+    const on = button.getAttribute('aria-pressed') !== 'true';
+    if (!on) {
+      kept = { normal: material.normalTexture.texture, surface: pbr.metallicRoughnessTexture.texture };
+      material.normalTexture.setTexture(null);
+      pbr.metallicRoughnessTexture.setTexture(null);
+      // Without its map the factors alone decide: no metal, a matte surface.
+      pbr.setMetallicFactor(0);
+      pbr.setRoughnessFactor(0.8);
+    } else if (kept) {
+      material.normalTexture.setTexture(kept.normal);
+      pbr.metallicRoughnessTexture.setTexture(kept.surface);
+      pbr.setMetallicFactor(1);
+      pbr.setRoughnessFactor(1);
+    }
+    button.setAttribute('aria-pressed', String(on));
+    button.textContent = on ? 'Show colours only' : 'Show full materials';
+  };
+  return button;
 }
 
 /** glTF's unit is the metre: a size in centimetres up to a metre, in metres beyond. */

@@ -6,7 +6,7 @@ import { fmt, h, images } from './ui.js';
 const QUALITIES = ['high', 'medium', 'low'];
 
 /** The ways forward for estimate e of count images at quality q; the actions come from the Create page. */
-export async function waysForward(e, q, count, { keepFirst, useQuality }) {
+export async function waysForward(e, q, count, { keepFirst, useQuality, bodyFor }) {
   const out = [];
   const fitting = Math.floor(e.available / e.perImage);
   if (fitting > 0) {
@@ -18,7 +18,8 @@ export async function waysForward(e, q, count, { keepFirst, useQuality }) {
     out.push(h('li', {}, keep, ` ${fmt(fitting * e.perImage)} credits`));
   }
   for (const lower of QUALITIES.filter((l) => QUALITIES.indexOf(l) > QUALITIES.indexOf(q))) {
-    const cheaper = await api('POST', '/credits/estimate', { quality: lower, files: count });
+    // The same options at a lower detail (bodyFor: the page's other choices kept).
+    const cheaper = await api('POST', '/credits/estimate', bodyFor ? bodyFor(lower) : { quality: lower, files: count });
     if (cheaper.fits) {
       const use = h(
         'button',

@@ -22,7 +22,12 @@ const JOB_STATES = {
 export function fileState(f) {
   if (f.state === 'UPLOADED' && f.queued) {
     // Checked and waiting for the generator: its turn comes after the images ahead of it.
-    return f.queuePosition > 1 ? `Waiting its turn (${f.queuePosition - 1} of yours ahead)` : 'Next in line';
+    const ready = f.queueEstimateSeconds
+      ? `, ready in about ${Math.max(1, Math.round(f.queueEstimateSeconds / 60))} min`
+      : '';
+    return f.queuePosition > 1
+      ? `Waiting its turn (${f.queuePosition - 1} of yours ahead${ready})`
+      : `Next in line${ready}`;
   }
   const words = FILE_STATES[f.state] || f.state;
   return f.state === 'FAILED' && f.reason ? `${words}: ${f.reason}` : words;

@@ -319,12 +319,38 @@ public final class DevStack {
         String api = null;
         String token = null;
         long timeoutSeconds = 600;
+        Integer polycount = null;
+        boolean pbr = false;
+        boolean quads = false;
+        boolean detailed = false;
+        java.util.List<Path> views = new java.util.ArrayList<>();
         java.util.List<Path> files = new java.util.ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             boolean hasValue = i + 1 < args.length;
             switch (arg) {
                 case "--quality" -> quality = hasValue ? args[++i] : null;
+                case "--polycount" -> {
+                    try {
+                        polycount = hasValue ? Integer.valueOf(args[++i]) : null;
+                    } catch (NumberFormatException e) {
+                        usage("generate: --polycount takes a number of faces, as in --polycount 20000");
+                    }
+                    if (polycount == null) {
+                        usage("generate: --polycount needs a value");
+                    }
+                }
+                case "--pbr" -> pbr = true;
+                case "--quads" -> quads = true;
+                case "--detailed-texture" -> detailed = true;
+                case "--views" -> {
+                    if (!hasValue) {
+                        usage("generate: --views needs the views' files, front first: --views front.jpg,left.jpg");
+                    }
+                    for (String view : args[++i].split(",")) {
+                        views.add(Path.of(view.trim()));
+                    }
+                }
                 case "--out" -> out = hasValue ? Path.of(args[++i]) : null;
                 case "--api" -> api = hasValue ? args[++i] : null;
                 // A company API key is sent as a token is (Authorization: Bearer); --api-key says what it is.
@@ -341,10 +367,13 @@ public final class DevStack {
                 usage("generate: " + arg + " needs a value");
             }
         }
-        if (files.isEmpty()) {
-            usage("generate needs at least one image file");
+        if (files.isEmpty() && views.isEmpty()) {
+            usage("generate needs at least one image file (or --views)");
         }
-        for (Path file : files) {
+        if (views.size() == 1 || views.size() > 4) {
+            usage("generate: --views takes 2 to 4 files of one object, front first, then left, back, right");
+        }
+        for (Path file : java.util.stream.Stream.concat(files.stream(), views.stream()).toList()) {
             if (!Files.isRegularFile(file)) {
                 System.err.println("No such file: " + file);
                 return 2;
@@ -372,7 +401,8 @@ public final class DevStack {
         }
         try {
             GenerateCommand.Result result = new GenerateCommand(api, token, System.out)
-                    .run(files, quality, out, java.time.Duration.ofSeconds(timeoutSeconds));
+                    .run(files, views, new GenerateCommand.Options(quality, polycount, pbr, quads, detailed), out,
+                            java.time.Duration.ofSeconds(timeoutSeconds));
             return result.state().equals("DONE") ? 0 : 1;
         } catch (GenerateCommand.Refused e) {
             System.err.println(e.getMessage());
@@ -512,8 +542,10 @@ public final class DevStack {
                 "  site-config --stage S --api URL --auth URL --client ID --site URL [--out FILE]",
                 "                                       the web app's config.json for a deployed stage (from the stack's outputs)",
                 "  reconcile [--month YYYY-MM]          the billing reconciliation report (Stripe against the ledger); exit 1 on differences",
-                "  generate [--quality low|medium|high] [--out DIR] [--api URL --token T] FILES...",
-                "                                       images to GLB models through the API (default: the running devstack's demo user)",
+                "  generate [--quality low|medium|high | --polycount N] [--pbr] [--quads] [--detailed-texture]",
+                "           [--views front.jpg,left.jpg[,back.jpg,right.jpg]] [--out DIR] [--api URL --token T] FILES...",
+                "                                       images to GLB models through the API (default: the running devstack's demo user);",
+                "                                       each FILE is a model, --views one model of 2 to 4 views of one object",
                 "  token <email> [--password P]         an access token of that user from the running devstack's login",
                 "                                       (signs the user up on first use; default password " + DEFAULT_PASSWORD + ")")));
         System.exit(problem == null ? 0 : 2);

@@ -108,14 +108,16 @@ public final class Figures {
                 imagesByState.merge("CANCELLED", (long) job.cancelled(), Long::sum);
                 imagesByState.merge("IN_PROGRESS", (long) (job.files() - job.done() - job.failed() - job.cancelled()), Long::sum);
                 doneByQuality.merge(job.quality(), (long) job.done(), Long::sum);
-                long perImage = catalog.generation(job.quality()).falCostCents();
-                falCostCents += job.done() * perImage;
+                // A job made with options knows its models' FAL cost (falCents, all its files); older ones, their preset's.
+                double perImage = job.falCents() > 0 ? job.falCents() / (double) job.files()
+                        : catalog.costPerImage(job.quality()).isPresent() ? catalog.generation(job.quality()).falCostCents() : 0;
+                falCostCents += Math.round(job.done() * perImage);
                 if (job.failed() > 0) {
                     // FAL bills a generation it ran, even when it failed: the failed files it had accepted.
                     long billed = this.jobs.files(id, job.jobId()).stream()
                             .filter(f -> f.state() == JobStore.FileState.FAILED && f.falRequestId() != null && !f.falRequestId().isBlank()).count();
                     falBilledFailures += billed;
-                    falCostCents += billed * perImage;
+                    falCostCents += Math.round(billed * perImage);
                 }
             }
             for (Map<String, AttributeValue> usage : partition(TableKeys.company(id), "USAGE#D#" + month.atDay(1), "USAGE#D#" + month.atEndOfMonth() + "#~")) {

@@ -90,6 +90,11 @@ public final class Billing {
         return Map.of("credits", catalog.trialCredits(), "creditsPerImage", new java.util.TreeMap<>(catalog.costs()));
     }
 
+    /** What a model's options may be (polycount bounds and presets, view roles) and what each adds to FAL's cost: the Create page's options. */
+    public Map<String, Object> generation() {
+        return catalog.models().describe();
+    }
+
     public List<Map<String, Object>> plans() {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Catalog.Item item : catalog.items()) {

@@ -37,7 +37,8 @@ public final class BillingFunction implements Function<APIGatewayV2HTTPEvent, AP
         String route = String.valueOf(event.getRouteKey());
         try {
             if (route.equals("GET /billing/plans")) {
-                return ApiResponses.json(200, Map.of("items", billing.plans(), "trial", billing.trial(), "billingEnabled", enabled));
+                return ApiResponses.json(200, Map.of("items", billing.plans(), "trial", billing.trial(), "billingEnabled", enabled,
+                        "generation", billing.generation()));
             }
             if (route.contains(" /admin/")) {
                 return operators.apply(event);

@@ -7,10 +7,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import com.image2model.generation.GenerationCatalog;
+import com.image2model.generation.GenerationPlan;
+import com.image2model.generation.ModelOptions;
+
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The catalog file (catalog.json): credit costs per quality, packs and plans. */
+/** The catalog file (catalog.json): what models cost and what FAL is sent for them ({@link GenerationCatalog}), packs and plans. */
 public final class Catalog {
 
     /** Every price of the catalog is in this currency (Stripe's lower-case ISO code). */
@@ -19,11 +23,24 @@ public final class Catalog {
     private final JsonNode root;
     private final Map<String, Long> costs = new TreeMap<>();
     private final java.util.List<Item> items;
+    private final GenerationCatalog generation;
 
     private Catalog(JsonNode root) {
         this.root = root;
-        root.get("creditsPerImage").properties().forEach(e -> costs.put(e.getKey(), e.getValue().asLong()));
+        this.generation = new GenerationCatalog(root.get("generation"));
+        generation.presetNames().forEach(name -> costs.put(name, plan(name).credits()));
         this.items = readItems(root);
+    }
+
+    /** What models cost and what FAL is sent for them, by their options. */
+    public GenerationCatalog models() {
+        return generation;
+    }
+
+    private GenerationPlan plan(String preset) {
+        ModelOptions options = generation.preset(preset.toLowerCase(Locale.ROOT))
+                .orElseThrow(() -> new IllegalStateException("catalog.json has no preset " + preset));
+        return generation.plan(options, 1);
     }
 
     public static Catalog load() {
@@ -43,9 +60,9 @@ public final class Catalog {
         return cost == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(cost);
     }
 
-    /** How long generating one image usually takes at this quality (the job page's estimate); 0 when the catalog does not say. */
+    /** How long generating one image of a preset usually takes (one view, no options); 0 for a quality the catalog does not have. */
     public long typicalSeconds(String quality) {
-        return quality == null ? 0 : root.path("typicalSecondsPerQuality").path(quality.toLowerCase(Locale.ROOT)).asLong(0);
+        return quality == null || costPerImage(quality).isEmpty() ? 0 : plan(quality).typicalSeconds();
     }
 
     public Map<String, Long> costs() {
@@ -68,27 +85,13 @@ public final class Catalog {
 
     public static final String UNLIMITED_PLAN = "plan_unlimited";
 
-    /** What the generator runs for a quality: FAL's app id, the model input, and the output field holding the GLB. */
-    /** What FAL runs for a quality, and what one generation costs us there (US cents). */
+    /** What FAL runs for a preset of one view, and what one generation costs us there (US cents). */
     public record Generation(String app, JsonNode input, String resultField, long falCostCents) {
     }
 
     public Generation generation(String quality) {
-        JsonNode entry = root.path("generation").path(quality.toLowerCase(Locale.ROOT));
-        if (!entry.isObject()) {
-            throw new IllegalStateException("catalog.json has no generation entry for quality " + quality);
-        }
-        return new Generation(entry.path("app").asString(), entry.path("input"), entry.path("resultField").asString("model_mesh"),
-                entry.path("falCostCents").asLong(0));
-    }
-
-    /** What FAL runs for every quality, in the catalog's order. */
-    public java.util.List<Generation> generations() {
-        java.util.List<Generation> all = new java.util.ArrayList<>();
-        // Entries are objects; a note beside them ("_comment") is not a quality.
-        root.path("generation").propertyNames().stream().filter(q -> root.path("generation").path(q).isObject())
-                .forEach(quality -> all.add(generation(quality)));
-        return all;
+        GenerationPlan plan = plan(quality);
+        return new Generation(plan.app(), plan.input(), plan.resultField(), plan.falCostCents());
     }
 
     /** A pack or plan as sold: credits and price from this file, never from a client. */

@@ -55,17 +55,21 @@ public final class CreditsApi {
     }
 
     private Map<String, Object> estimate(TenantContext caller, JsonNode body) {
-        String quality = ApiRequests.optionalText(body, "quality", "quality");
-        OptionalLong perImage = catalog.costPerImage(quality);
-        if (perImage.isEmpty()) {
-            throw ApiException.badRequest("invalid_quality", "quality must be one of " + catalog.costs().keySet() + ".");
-        }
+        // The same options as POST /jobs takes (a preset or a polycount, pbr, topology, textureQuality), and views per model.
+        com.image2model.generation.ModelOptions options = new com.image2model.generation.OptionsReader(catalog.models()).job(body);
+        long views = body.has("views") ? ApiRequests.wholeNumber(body.get("views"), "views (images per model)", "views", 1,
+                com.image2model.generation.GenerationCatalog.MAX_VIEWS) : 1;
+        com.image2model.generation.GenerationPlan plan = catalog.models().plan(options, (int) views);
+        OptionalLong perImage = OptionalLong.of(plan.credits());
         long files = ApiRequests.wholeNumber(body.get("files"), "files", "files", 1, MAX_FILES);
         long cost = Math.multiplyExact(perImage.getAsLong(), files);
         long available = ledger.balance(caller.companyId()).available();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("cost", cost);
         out.put("perImage", perImage.getAsLong());
+        out.put("options", options.toMap());
+        out.put("views", views);
+        out.put("typicalSeconds", plan.typicalSeconds());
         out.put("available", available);
         out.put("fits", available >= cost);
         return out;

@@ -105,7 +105,7 @@ public final class Archives {
                         // One model at a time in memory: read, convert, write into the ZIP, let go.
                         byte[] glb = s3.getObjectAsBytes(g -> g.bucket(resultsBucket).key(model.resultKey())).asByteArray();
                         try {
-                            byte[] bytes = Exports.convert(glb, format);
+                            byte[] bytes = Exports.convert(glb, format, ModelDownloads.quads(model));
                             output = entryName(model, format.extension());
                             put(zip, output, bytes);
                         } catch (GlbModel.Unreadable e) {

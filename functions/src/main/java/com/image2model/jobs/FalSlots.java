@@ -217,6 +217,6 @@ public final class FalSlots {
 
     /** The apps a catalog sends to. */
     static List<String> apps(com.image2model.credits.Catalog catalog) {
-        return catalog.generations().stream().map(com.image2model.credits.Catalog.Generation::app).distinct().toList();
+        return catalog.models().apps();
     }
 }

@@ -62,10 +62,14 @@ public final class IdempotencyKeys {
 
     /** A request's fingerprint: what it asks for, in a fixed order (its JSON's spacing or key order do not matter). */
     static String fingerprint(JobRequest request) {
-        StringBuilder text = new StringBuilder(request.quality()).append('\n').append(request.name()).append('\n')
+        StringBuilder text = new StringBuilder(request.options().toMap().toString()).append('\n').append(request.name()).append('\n')
                 .append(request.projectId());
         for (JobStore.NewFile file : request.files()) {
-            text.append('\n').append(file.name()).append('\t').append(file.contentType()).append('\t').append(file.size());
+            text.append('\n').append(file.name()).append('\t').append(file.contentType()).append('\t').append(file.size())
+                    .append('\t').append(file.options() == null ? "" : file.options().toMap());
+            for (Jobs.View view : file.otherViews()) {
+                text.append('\t').append(view.role().word()).append(':').append(view.contentType()).append(':').append(view.size());
+            }
         }
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8)));

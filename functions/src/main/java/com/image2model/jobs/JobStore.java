@@ -10,6 +10,8 @@ import java.util.Optional;
 import java.util.Set;
 
 import com.image2model.credits.CreditLedger;
+import com.image2model.generation.ModelOptions;
+import com.image2model.generation.ViewRole;
 import com.image2model.platform.TableKeys;
 import com.image2model.platform.TableTransaction;
 
@@ -72,9 +74,10 @@ public final class JobStore implements Jobs {
     // ------------------------------------------------------------------ writes
 
     /** Writes a new job and its files (their holds already reserved). */
-    public Job create(String companyId, String jobId, String name, String quality, long costPerFile, String createdBy, List<NewFile> files,
-                      String projectId) {
+    public Job create(String companyId, String jobId, String name, ModelOptions options, long costPerFile, long falCents, String createdBy,
+                      List<NewFile> files, String projectId) {
         String now = now();
+        long total = 0;
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         for (NewFile file : files) {
             Map<String, AttributeValue> item = new HashMap<>();
@@ -86,9 +89,15 @@ public final class JobStore implements Jobs {
             item.put("contentType", s(file.contentType()));
             item.put("size", n(file.size()));
             item.put("status", s(FileState.AWAITING_UPLOAD.name()));
-            item.put("cost", n(costPerFile));
-            if (costPerFile > 0) {
+            item.put("cost", n(file.cost()));
+            total += file.cost();
+            if (file.cost() > 0) {
                 item.put("holdId", s(holdId(jobId, file.fileId())));
+            }
+            item.put("options", optionsItem(file.options() == null ? options : file.options()));
+            if (!file.otherViews().isEmpty()) {
+                item.put("views", AttributeValue.fromL(file.otherViews().stream().map(v -> AttributeValue.fromM(Map.of(
+                        "role", s(v.role().word()), "name", s(v.name()), "contentType", s(v.contentType()), "size", n(v.size())))).toList()));
             }
             item.put("createdAt", s(now));
             item.put("projectId", s(projectId));
@@ -101,10 +110,12 @@ public final class JobStore implements Jobs {
         if (name != null) {
             job.put("name", s(name));
         }
-        job.put("quality", s(quality));
+        job.put("quality", s(options.quality()));
+        job.put("options", optionsItem(options));
         job.put("files", n(files.size()));
         job.put("costPerFile", n(costPerFile));
-        job.put("cost", n(costPerFile * files.size()));
+        job.put("cost", n(total));
+        job.put("falCents", n(falCents));
         job.put("createdAt", s(now));
         job.put("updatedAt", s(now));
         job.put("createdBy", s(createdBy));
@@ -174,6 +185,33 @@ public final class JobStore implements Jobs {
         values.put(":wsk", s(FalSlots.waitSk(file.companyId(), at, file.jobId(), file.fileId())));
         return transactPlain(alongside(file, FileTransitions.Step.UPLOAD_ARRIVED, null,
                 "uploadedAt = :at, width = :w, height = :h, WaitPK = :wpk, WaitSK = :wsk", values, "uploaded"));
+    }
+
+    /**
+     * One view of a model of several views arrived and was checked: remembered on the file, which
+     * stays AWAITING_UPLOAD until every view is (the front's size is kept for the model's page).
+     * Answers the file as it now is; empty when it had moved on (ended, or all its views were in).
+     */
+    public Optional<JobFile> markViewChecked(JobFile file, ViewRole role, ImageCheck.Image image) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":role", AttributeValue.fromSs(List.of(role.word())));
+        values.put(":awaiting", s(FileState.AWAITING_UPLOAD.name()));
+        String update = "ADD viewsChecked :role";
+        if (role == ViewRole.FRONT) {
+            values.put(":w", n(image.width()));
+            values.put(":h", n(image.height()));
+            update += " SET width = :w, height = :h";
+        }
+        String expression = update;
+        try {
+            Map<String, AttributeValue> item = db.updateItem(u -> u.tableName(table).key(fileKey(file)).updateExpression(expression)
+                    .conditionExpression("#status = :awaiting").expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(values).returnValues(software.amazon.awssdk.services.dynamodb.model.ReturnValue.ALL_NEW))
+                    .attributes();
+            return Optional.of(toFile(file.companyId(), item));
+        } catch (ConditionalCheckFailedException movedOn) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -616,7 +654,46 @@ public final class JobStore implements Jobs {
                 num(item, "costPerFile"), num(item, "cost"), str(item, "createdAt"), str(item, "createdBy"), str(item, "updatedAt"),
                 (int) num(item, "uploaded"), (int) num(item, "done"), (int) num(item, "failed"), (int) num(item, "cancelled"),
                 item.containsKey("cancelRequested") && Boolean.TRUE.equals(item.get("cancelRequested").bool()), str(item, "coverKey"),
-                projectOf(item));
+                projectOf(item), optionsOf(item), optNum(item, "falCents") == null ? 0 : optNum(item, "falCents"));
+    }
+
+    private static AttributeValue optionsItem(ModelOptions options) {
+        return AttributeValue.fromM(Map.of("quality", s(options.quality()), "polycount", n(options.polycount()),
+                "pbr", AttributeValue.fromBool(options.pbr()), "topology", s(options.topology().word()),
+                "textureQuality", s(options.textureQuality().word())));
+    }
+
+    /** The options stored on a job or file; null on items made before options existed (their job's quality says). */
+    private static ModelOptions optionsOf(Map<String, AttributeValue> item) {
+        AttributeValue value = item.get("options");
+        if (value == null || !value.hasM()) {
+            return null;
+        }
+        Map<String, AttributeValue> m = value.m();
+        return ModelOptions.fromText(str(m, "quality"), m.containsKey("polycount") ? m.get("polycount").n() : null,
+                m.containsKey("pbr") && m.get("pbr").bool() != null ? String.valueOf(m.get("pbr").bool()) : "false",
+                str(m, "topology"), str(m, "textureQuality"));
+    }
+
+    private static List<View> viewsOf(Map<String, AttributeValue> item) {
+        AttributeValue value = item.get("views");
+        if (value == null || !value.hasL()) {
+            return List.of();
+        }
+        List<View> views = new ArrayList<>();
+        for (AttributeValue v : value.l()) {
+            Map<String, AttributeValue> m = v.m();
+            views.add(new View(ViewRole.of(str(m, "role")), str(m, "name"), str(m, "contentType"), num(m, "size")));
+        }
+        return List.copyOf(views);
+    }
+
+    private static Set<ViewRole> checkedOf(Map<String, AttributeValue> item) {
+        AttributeValue value = item.get("viewsChecked");
+        if (value == null || !value.hasSs()) {
+            return Set.of();
+        }
+        return value.ss().stream().map(ViewRole::of).filter(java.util.Objects::nonNull).collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     private static JobFile toFile(String companyId, Map<String, AttributeValue> item) {
@@ -628,7 +705,7 @@ public final class JobStore implements Jobs {
                 optNum(item, "width") == null ? null : optNum(item, "width").intValue(),
                 optNum(item, "height") == null ? null : optNum(item, "height").intValue(), str(item, "report"), str(item, "thumbnailKey"),
                 str(item, "reviewDecision"), str(item, "reviewComment"), str(item, "reviewAt"), str(item, "retriedIn"), projectOf(item),
-                str(item, "falSlot"), str(item, "WaitSK"));
+                str(item, "falSlot"), str(item, "WaitSK"), optionsOf(item), viewsOf(item), checkedOf(item));
     }
 
     /** Jobs made before projects existed are General's. */

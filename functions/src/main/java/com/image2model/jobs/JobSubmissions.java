@@ -108,16 +108,20 @@ public final class JobSubmissions {
         // A project of another company, or none, is a 404 before anything is taken.
         Project project = projects.forWork(caller.companyId(), request.projectId());
         boolean unlimited = plans.unlimited(caller.companyId());
-        long costPerFile = unlimited ? 0 : request.costPerImage();
-        project.admit(Math.multiplyExact(costPerFile, (long) request.files().size()));
-        personal.takeJob(caller.companyId(), caller.userId(), request.files().size());
+        // An Unlimited plan pays with fair use: its files hold no credits.
+        List<JobStore.NewFile> files = unlimited ? request.files().stream()
+                .map(f -> new JobStore.NewFile(f.fileId(), f.name(), f.contentType(), f.size(), f.options(), f.otherViews(), 0)).toList()
+                : request.files();
+        long total = files.stream().mapToLong(JobStore.NewFile::cost).reduce(0, Math::addExact);
+        project.admit(total);
+        personal.takeJob(caller.companyId(), caller.userId(), files.size());
         Instant uploadsUntil = clock.instant().plus(uploadWindow);
         try {
             if (unlimited) {
-                fairUse.count(caller.companyId(), jobId, request.files().size());
+                fairUse.count(caller.companyId(), jobId, files.size());
             } else {
-                List<CreditLedger.HoldRequest> holds = request.files().stream()
-                        .map(f -> new CreditLedger.HoldRequest(JobStore.holdId(jobId, f.fileId()), costPerFile)).toList();
+                List<CreditLedger.HoldRequest> holds = files.stream()
+                        .map(f -> new CreditLedger.HoldRequest(JobStore.holdId(jobId, f.fileId()), f.cost())).toList();
                 hold(caller, project, holds, uploadsUntil.plus(holdGrace));
             }
         } catch (FairUse.CapReached e) {
@@ -127,9 +131,9 @@ public final class JobSubmissions {
             Metrics.count("InsufficientCredits", 1);
             throw PaymentRequired.of(e);
         }
-        JobStore.Job job = store.create(caller.companyId(), jobId, request.name(), request.quality(), costPerFile, caller.userId(),
-                request.files(), project.projectId());
-        Metrics.count("ImagesAccepted", request.files().size());
+        JobStore.Job job = store.create(caller.companyId(), jobId, request.name(), request.options(), unlimited ? 0 : request.costPerImage(),
+                request.falCents(), caller.userId(), files, project.projectId());
+        Metrics.count("ImagesAccepted", files.size());
         return answer(job);
     }
 

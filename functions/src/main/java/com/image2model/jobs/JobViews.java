@@ -1,8 +1,12 @@
 package com.image2model.jobs;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+
+import com.image2model.generation.ViewRole;
 
 import com.image2model.jobs.Jobs.FileState;
 import com.image2model.jobs.Jobs.JobFile;
@@ -35,21 +39,36 @@ public final class JobViews {
      * second PUT with 412, so the image that was checked is the image FAL reads.
      */
     Map<String, Object> withUpload(JobFile file) {
+        Map<String, Object> entry = fileView(file, false);
+        entry.put("upload", upload(file.uploadKey(), file.contentType(), file.size()));
+        if (file.viewCount() > 1) {
+            // A model of several views: each view is its own upload (the front's is the file's own, above).
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> shown = (List<Map<String, Object>>) entry.get("views");
+            for (Map<String, Object> view : shown) {
+                ViewRole role = ViewRole.of(String.valueOf(view.get("role")));
+                Jobs.View other = file.view(role);
+                view.put("upload", role == ViewRole.FRONT ? entry.get("upload")
+                        : upload(file.uploadKey(role), other.contentType(), other.size()));
+            }
+        }
+        return entry;
+    }
+
+    private Map<String, Object> upload(String key, String contentType, long size) {
         PresignedPutObjectRequest put = presigner.presignPutObject(p -> p.signatureDuration(uploadWindow)
-                .putObjectRequest(r -> r.bucket(uploadsBucket).key(file.uploadKey()).contentType(file.contentType())
-                        .contentLength(file.size()).ifNoneMatch("*")));
+                .putObjectRequest(r -> r.bucket(uploadsBucket).key(key).contentType(contentType)
+                        .contentLength(size).ifNoneMatch("*")));
         Map<String, Object> upload = new LinkedHashMap<>();
         upload.put("method", "PUT");
         upload.put("url", put.url().toString());
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", file.contentType());
-        headers.put("Content-Length", String.valueOf(file.size()));
+        headers.put("Content-Type", contentType);
+        headers.put("Content-Length", String.valueOf(size));
         headers.put("If-None-Match", "*");
         upload.put("headers", headers);
         upload.put("expiresAt", put.expiration().toString());
-        Map<String, Object> entry = fileView(file, false);
-        entry.put("upload", upload);
-        return entry;
+        return upload;
     }
 
     /**
@@ -75,6 +94,9 @@ public final class JobViews {
         out.put("name", job.name());
         out.put("state", job.state());
         out.put("quality", job.quality());
+        if (job.options() != null) {
+            out.put("options", job.options().toMap());
+        }
         out.put("projectId", job.projectId());
         out.put("costPerFile", job.costPerFile());
         out.put("cost", job.cost());
@@ -91,6 +113,17 @@ public final class JobViews {
         return out;
     }
 
+    /** A view of a model of several views: its role, its image, and whether it has arrived and been checked. */
+    private static Map<String, Object> viewOf(ViewRole role, String name, String contentType, long size, JobFile file) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("role", role.word());
+        out.put("name", name);
+        out.put("contentType", contentType);
+        out.put("size", size);
+        out.put("checked", file.viewsChecked().contains(role) || file.uploadedAt() != null);
+        return out;
+    }
+
     Map<String, Object> fileView(JobFile file, boolean withResult) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("fileId", file.fileId());
@@ -104,6 +137,15 @@ public final class JobViews {
         }
         out.put("reason", file.reason());
         out.put("cost", file.cost());
+        if (file.options() != null) {
+            out.put("options", file.options().toMap());
+        }
+        if (file.viewCount() > 1) {
+            List<Map<String, Object>> shown = new ArrayList<>();
+            shown.add(viewOf(ViewRole.FRONT, file.name(), file.contentType(), file.size(), file));
+            file.otherViews().forEach(v -> shown.add(viewOf(v.role(), v.name(), v.contentType(), v.size(), file)));
+            out.put("views", shown);
+        }
         if (file.width() != null) {
             out.put("width", file.width());
             out.put("height", file.height());

@@ -1,6 +1,10 @@
 package com.image2model.jobs;
 
+import java.util.List;
 import java.util.Set;
+
+import com.image2model.generation.ModelOptions;
+import com.image2model.generation.ViewRole;
 
 /**
  * The words of jobs, shared by the rules ({@link FileTransitions}) and the table ({@link JobStore}):
@@ -21,7 +25,7 @@ public interface Jobs {
 
     record Job(String companyId, String jobId, String name, String quality, int files, long costPerFile, long cost,
                       String createdAt, String createdBy, String updatedAt, int uploaded, int done, int failed, int cancelled,
-                      boolean cancelRequested, String coverKey, String projectId) {
+                      boolean cancelRequested, String coverKey, String projectId, ModelOptions options, long falCents) {
         public String state() {
             int ended = done + failed + cancelled;
             if (ended < files) {
@@ -42,12 +46,41 @@ public interface Jobs {
                           String completedAt, String falRequestId, String falStatusUrl, String falResponseUrl, String falCancelUrl,
                           String model, Long faces, Long vertices, Long glbBytes, Integer width, Integer height, String report,
                           String thumbnailKey, String reviewDecision, String reviewComment, String reviewAt, String retriedIn,
-                          String projectId, String falSlot, String waitSk) {
+                          String projectId, String falSlot, String waitSk, ModelOptions options, List<View> otherViews,
+                          Set<ViewRole> viewsChecked) {
         /** The same file without its FAL slot (given back when FAL answered). */
         public JobFile withoutSlot() {
             return new JobFile(companyId, jobId, fileId, name, contentType, size, state, reason, holdId, cost, createdAt, uploadedAt,
                     submittedAt, completedAt, falRequestId, falStatusUrl, falResponseUrl, falCancelUrl, model, faces, vertices, glbBytes,
-                    width, height, report, thumbnailKey, reviewDecision, reviewComment, reviewAt, retriedIn, projectId, null, waitSk);
+                    width, height, report, thumbnailKey, reviewDecision, reviewComment, reviewAt, retriedIn, projectId, null, waitSk,
+                    options, otherViews, viewsChecked);
+        }
+
+        /** How many images its model is made from: its own (the front) and its other views. */
+        public int viewCount() {
+            return 1 + otherViews.size();
+        }
+
+        /** Its other view of {@code role}, or null. */
+        public View view(ViewRole role) {
+            return otherViews.stream().filter(v -> v.role() == role).findFirst().orElse(null);
+        }
+
+        /** Where a view's image is uploaded: the front is the file's own upload, the others beside it ({@code f001-left.png}). */
+        public String uploadKey(ViewRole role) {
+            if (role == ViewRole.FRONT) {
+                return uploadKey();
+            }
+            View view = view(role);
+            if (view == null) {
+                throw new IllegalArgumentException(fileId + " has no " + role.word() + " view");
+            }
+            return "uploads/" + companyId + "/" + jobId + "/" + fileId + "-" + role.word() + "." + view.extension();
+        }
+
+        /** Whether every view of a model of several views has been checked. */
+        public boolean allViewsChecked() {
+            return viewsChecked.size() >= viewCount();
         }
 
         /** Whether it waits for a FAL slot (checked, not yet sent). */
@@ -74,8 +107,22 @@ public interface Jobs {
         }
     }
 
-    /** A new file as POST /jobs describes it. */
-    record NewFile(String fileId, String name, String contentType, long size) {
+    /** A view of a model besides its front (the file's own image): its role and its image as announced. */
+    record View(ViewRole role, String name, String contentType, long size) {
+        public String extension() {
+            ImageCheck.Format format = ImageCheck.Format.ofContentType(contentType);
+            return format == null ? "bin" : format.extension();
+        }
+    }
+
+    /**
+     * A new file (one model) as POST /jobs describes it: its front image, its options (null: the
+     * job's), its other views, and what it costs (credits, from the catalog).
+     */
+    record NewFile(String fileId, String name, String contentType, long size, ModelOptions options, List<View> otherViews, long cost) {
+        public NewFile(String fileId, String name, String contentType, long size) {
+            this(fileId, name, contentType, size, null, List.of(), 0);
+        }
     }
 
 }

@@ -105,8 +105,8 @@ public final class JobsApi {
             throw ApiException.badRequest("invalid_cursor", "cursor must be the nextCursor of a previous page.");
         }
         String quality = query.get("quality");
-        if (quality != null && catalog.costPerImage(quality).isEmpty()) {
-            throw ApiException.badRequest("invalid_quality", "quality must be one of " + catalog.costs().keySet() + ".");
+        if (quality != null && !"custom".equalsIgnoreCase(quality) && catalog.costPerImage(quality).isEmpty()) {
+            throw ApiException.badRequest("invalid_quality", "quality must be one of " + catalog.costs().keySet() + " or custom.");
         }
         String from = day(query.get("from"), "from");
         String to = day(query.get("to"), "to");
@@ -181,18 +181,36 @@ public final class JobsApi {
         }
     }
 
+    /**
+     * When a waiting file should be done, at the least: the company's files go one per round of the
+     * app's slots, each round a model's typical time (other companies' turns interleave, so a busy
+     * hour is slower; the page says "about").
+     */
+    private long queueEstimate(int position, com.image2model.generation.GenerationPlan plan) {
+        int slots = store.slots() == null ? 1 : Math.max(1, store.slots().limits().of(plan.app()));
+        long rounds = (position + slots - 1) / slots;
+        return (rounds + 1) * plan.typicalSeconds();
+    }
+
     private Map<String, Object> view(TenantContext caller, String jobId) {
         JobStore.Job job = store.job(caller.companyId(), jobId).orElseThrow(() -> ApiException.notFound("Job " + jobId));
         Map<String, Object> out = views.summary(job);
-        out.put("typicalSeconds", catalog.typicalSeconds(job.quality()));
         List<JobFile> files = store.files(caller.companyId(), jobId);
-        // Files waiting for a FAL slot say where they stand in the company's line (one read of that line).
-        Map<String, Integer> positions = files.stream().anyMatch(JobFile::queued)
-                ? store.queuePositions(caller.companyId(), catalog.generation(job.quality()).app()) : Map.of();
+        Map<JobFile, com.image2model.generation.GenerationPlan> plans = new java.util.HashMap<>();
+        files.forEach(f -> plans.put(f, Pipeline.plan(catalog, f, job::quality)));
+        out.put("typicalSeconds", job.options() != null ? catalog.models().plan(job.options(), 1).typicalSeconds()
+                : catalog.typicalSeconds(job.quality()));
+        // Files waiting for a FAL slot say where they stand in the company's line (one read of each app's line).
+        Map<String, Integer> positions = new java.util.HashMap<>();
+        files.stream().filter(JobFile::queued).map(f -> plans.get(f).app()).distinct()
+                .forEach(app -> positions.putAll(store.queuePositions(caller.companyId(), app)));
         out.put("files", files.stream().map(f -> {
             Map<String, Object> view = views.fileView(f, true);
+            view.put("typicalSeconds", plans.get(f).typicalSeconds());
             if (f.queued() && positions.containsKey(f.waitSk())) {
-                view.put("queuePosition", positions.get(f.waitSk()));
+                int position = positions.get(f.waitSk());
+                view.put("queuePosition", position);
+                view.put("queueEstimateSeconds", queueEstimate(position, plans.get(f)));
             }
             return view;
         }).toList());

@@ -91,12 +91,17 @@ public final class ModelDownloads {
         return out;
     }
 
+    /** Whether the model was asked for as quads (its OBJ and FBX get four-sided faces). */
+    static boolean quads(Jobs.JobFile file) {
+        return file.options() != null && file.options().topology() == com.image2model.generation.ModelOptions.Topology.QUADS;
+    }
+
     /** Makes the conversion from the stored GLB and keeps it beside it. */
     private void convert(Jobs.JobFile file, Exports.Format format) {
         byte[] glb = s3.getObjectAsBytes(g -> g.bucket(resultsBucket).key(file.resultKey())).asByteArray();
         byte[] converted;
         try {
-            converted = Exports.convert(glb, format);
+            converted = Exports.convert(glb, format, quads(file));
         } catch (GlbModel.Unreadable e) {
             throw notConvertible(format, e.getMessage());
         }

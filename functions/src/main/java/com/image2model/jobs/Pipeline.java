@@ -17,6 +17,9 @@ import org.slf4j.LoggerFactory;
 import com.image2model.credits.Catalog;
 import com.image2model.credits.CreditLedger;
 import com.image2model.fal.FalClient;
+import com.image2model.generation.GenerationPlan;
+import com.image2model.generation.ModelOptions;
+import com.image2model.generation.ViewRole;
 import com.image2model.jobs.Jobs.FileState;
 import com.image2model.jobs.Jobs.JobFile;
 
@@ -37,7 +40,8 @@ import tools.jackson.databind.node.ObjectNode;
 public final class Pipeline {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
-    private static final Pattern UPLOAD_KEY = Pattern.compile("^uploads/([A-Za-z0-9_-]{1,64})/(j[0-9a-f]{19})/(f[0-9]{3})\\.(jpg|png|webp)$");
+    private static final Pattern UPLOAD_KEY = Pattern.compile(
+            "^uploads/([A-Za-z0-9_-]{1,64})/(j[0-9a-f]{19})/(f[0-9]{3})(?:-(left|back|right))?\\.(jpg|png|webp)$");
 
     public record Config(int maxReceives, Duration imageUrlTtl, Duration pollAfter, Duration pollEvery, Duration maxWait,
                          long maxGlbBytes, String webhookUrl) {
@@ -149,15 +153,16 @@ public final class Pipeline {
             return Outcome.IGNORED;
         }
         String companyId = m.group(1);
+        ViewRole role = m.group(4) == null ? ViewRole.FRONT : ViewRole.of(m.group(4));
         Optional<JobFile> found = store.file(companyId, m.group(2), m.group(3));
-        if (found.isEmpty() || !found.get().uploadKey().equals(key)) {
+        if (found.isEmpty() || (role != ViewRole.FRONT && found.get().view(role) == null) || !found.get().uploadKey(role).equals(key)) {
             LOG.warn("No file waits for s3://{}/{}", bucket, key);
             return Outcome.IGNORED;
         }
         JobFile file = found.get();
-        String app = catalog.generation(store.job(companyId, file.jobId()).orElseThrow().quality()).app();
+        String app = plan(file).app();
         if (file.state() == FileState.AWAITING_UPLOAD) {
-            Outcome checked = checkUpload(file, app);
+            Outcome checked = checkUpload(file, role, app);
             if (checked != null) {
                 return checked;
             }
@@ -241,31 +246,54 @@ public final class Pipeline {
         return new Round(sent, deliveredOutcome);
     }
 
-    /** Checks the bytes and moves the file to UPLOADED (waiting for {@code app}); answers an outcome only when it stops here. */
-    private Outcome checkUpload(JobFile file, String app) {
+    /**
+     * Checks one view's bytes; once the model's every view is checked (one, for a model of one image),
+     * moves the file to UPLOADED (waiting for {@code app}). Answers an outcome only when it stops here:
+     * a bad view fails the whole model (its credits released), named in the reason.
+     */
+    private Outcome checkUpload(JobFile file, ViewRole role, String app) {
         com.image2model.platform.LogKeys.job(file.companyId(), file.jobId(), file.fileId());
+        boolean severalViews = file.viewCount() > 1;
+        String key = file.uploadKey(role);
+        Jobs.View view = role == ViewRole.FRONT ? null : file.view(role);
+        long announced = view == null ? file.size() : view.size();
+        String contentType = view == null ? file.contentType() : view.contentType();
+        String which = severalViews ? "The " + role.word() + " view: " : "";
         byte[] head;
         long size;
         try {
-            size = s3.headObject(h -> h.bucket(uploadsBucket).key(file.uploadKey())).contentLength();
-            head = s3.getObjectAsBytes(g -> g.bucket(uploadsBucket).key(file.uploadKey())
+            size = s3.headObject(h -> h.bucket(uploadsBucket).key(key)).contentLength();
+            head = s3.getObjectAsBytes(g -> g.bucket(uploadsBucket).key(key)
                     .range("bytes=0-" + (ImageCheck.HEADER_BYTES - 1))).asByteArray();
         } catch (NoSuchKeyException gone) {
-            LOG.warn("The upload {} is gone", file.uploadKey());
+            LOG.warn("The upload {} is gone", key);
             return Outcome.IGNORED;
         }
-        if (size != file.size()) {
+        if (size != announced) {
             failed(file, store.markFailed(file, FileTransitions.Step.UPLOAD_REFUSED,
-                    "The upload has " + size + " bytes, not the " + file.size() + " announced. Your credits were released."), "invalid_upload");
+                    which + "the upload has " + size + " bytes, not the " + announced + " announced. Your credits were released."),
+                    "invalid_upload");
             return Outcome.REJECTED;
         }
         ImageCheck.Image image;
         try {
-            image = check.check(head, ImageCheck.Format.ofContentType(file.contentType()), size);
+            image = check.check(head, ImageCheck.Format.ofContentType(contentType), size);
         } catch (ImageCheck.Rejected rejected) {
-            failed(file, store.markFailed(file, FileTransitions.Step.UPLOAD_REFUSED, rejected.getMessage() + " Your credits were released."),
-                    "invalid_image");
+            failed(file, store.markFailed(file, FileTransitions.Step.UPLOAD_REFUSED, which + rejected.getMessage()
+                    + " Your credits were released."), "invalid_image");
             return Outcome.REJECTED;
+        }
+        if (severalViews) {
+            Optional<JobFile> now = store.markViewChecked(file, role, image);
+            if (now.isEmpty()) {
+                return Outcome.DUPLICATE;
+            }
+            if (!now.get().allViewsChecked()) {
+                // The model starts when its last view is in.
+                return Outcome.QUEUED;
+            }
+            file = now.get();
+            image = new ImageCheck.Image(ImageCheck.Format.ofContentType(file.contentType()), file.width(), file.height());
         }
         if (file.holdId() != null) {
             try {
@@ -279,6 +307,21 @@ public final class Pipeline {
             return Outcome.DUPLICATE;
         }
         return null;
+    }
+
+    /** What the catalog makes of a file's options and views (a file stored before options: its job's preset, one view). */
+    private GenerationPlan plan(JobFile file) {
+        return plan(catalog, file, () -> store.job(file.companyId(), file.jobId()).orElseThrow().quality());
+    }
+
+    /** As above, with the job's quality read only for a file stored before options. */
+    static GenerationPlan plan(Catalog catalog, JobFile file, java.util.function.Supplier<String> jobQuality) {
+        ModelOptions options = file.options();
+        if (options == null) {
+            String quality = jobQuality.get();
+            options = catalog.models().preset(quality).orElseThrow(() -> new IllegalStateException("No preset " + quality));
+        }
+        return catalog.models().plan(options, file.viewCount());
     }
 
     /** Counts a file that failed (once: only when this call made it FAILED), by the class of its reason, and tells of it. */
@@ -304,15 +347,17 @@ public final class Pipeline {
             }
             return Outcome.DUPLICATE;
         }
-        Catalog.Generation generation = catalog.generation(job.quality());
-        String imageUrl = presigner.presignGetObject(p -> p.signatureDuration(config.imageUrlTtl())
-                .getObjectRequest(g -> g.bucket(uploadsBucket).key(file.uploadKey()))).url().toString();
-        ObjectNode input = ((ObjectNode) generation.input()).deepCopy();
-        input.put("image_url", imageUrl);
+        GenerationPlan plan = plan(file);
+        Map<ViewRole, String> imageUrls = new java.util.EnumMap<>(ViewRole.class);
+        imageUrls.put(ViewRole.FRONT, presignedImage(file.uploadKey()));
+        for (Jobs.View view : file.otherViews()) {
+            imageUrls.put(view.role(), presignedImage(file.uploadKey(view.role())));
+        }
+        ObjectNode input = plan.inputWith(imageUrls);
         FalClient.Submission submission;
         try {
             long submitStarted = System.nanoTime();
-            submission = fal.submit(generation.app(), input, webhookUrl(file));
+            submission = fal.submit(plan.app(), input, webhookUrl(file));
             com.image2model.platform.Metrics.milliseconds("FalSubmitLatency", (System.nanoTime() - submitStarted) / 1_000_000);
         } catch (FalClient.FalException e) {
             boolean imageFault = e.status() == 400 || e.status() == 413 || e.status() == 422;
@@ -328,14 +373,19 @@ public final class Pipeline {
             }
             throw new RetryLater("FAL did not take " + file.uploadKey() + ": " + e.getMessage(), e);
         }
-        Instant pollAt = clock.instant().plus(PollSchedule.first(catalog.typicalSeconds(job.quality()), config.pollAfter()));
-        if (!store.markSubmitted(file, generation.app(), submission.requestId(), submission.statusUrl(), submission.responseUrl(),
+        Instant pollAt = clock.instant().plus(PollSchedule.first(plan.typicalSeconds(), config.pollAfter()));
+        if (!store.markSubmitted(file, plan.app(), submission.requestId(), submission.statusUrl(), submission.responseUrl(),
                 submission.cancelUrl(), pollAt)) {
             // Cancelled (or sent by a parallel delivery) while we were submitting: this request is not wanted.
             cancelQuietly(submission.cancelUrl());
             return Outcome.DUPLICATE;
         }
         return Outcome.SUBMITTED;
+    }
+
+    private String presignedImage(String key) {
+        return presigner.presignGetObject(p -> p.signatureDuration(config.imageUrlTtl())
+                .getObjectRequest(g -> g.bucket(uploadsBucket).key(key))).url().toString();
     }
 
     private String webhookUrl(JobFile file) {
@@ -402,8 +452,8 @@ public final class Pipeline {
     }
 
     private WebhookOutcome finish(JobFile file, JsonNode output) {
-        JobStore.Job job = store.job(file.companyId(), file.jobId()).orElseThrow();
-        String field = catalog.generation(job.quality()).resultField();
+        GenerationPlan plan = plan(file);
+        String field = plan.resultField();
         String url = output.path(field).path("url").asString(null);
         if (url == null) {
             return fail(file, "The generator answered without a model file. Your credits were released.");
@@ -427,8 +477,9 @@ public final class Pipeline {
                 .contentDisposition("attachment; filename=\"" + downloadName(file.name()) + "\"")
                 .metadata(Map.of("job", file.jobId(), "file", file.fileId(), "fal-request", file.falRequestId())), RequestBody.fromBytes(glb));
         Preview preview = preview(file, glb);
+        String quality = file.options() != null ? file.options().quality() : store.job(file.companyId(), file.jobId()).orElseThrow().quality();
         if (!store.markDone(file, new JobStore.Made(info.faces(), info.vertices(), glb.length, preview.reportJson(), preview.thumbnailKey(),
-                job.quality()))) {
+                quality))) {
             return WebhookOutcome.DUPLICATE;
         }
         com.image2model.platform.Metrics.count("ImagesDone", 1);

@@ -70,9 +70,10 @@ public final class Retries {
             if (file.retriedIn() != null) {
                 not.add(Map.of("fileId", file.fileId(), "name", file.name(), "why", "Retried already"
                         + (file.retriedIn().startsWith("j") ? " (in its own job)." : ".")));
-            } else if (file.width() == null) {
+            } else if (file.width() == null || file.uploadedAt() == null) {
                 not.add(Map.of("fileId", file.fileId(), "name", file.name(), "why", "The image never arrived or was refused: choose it again."));
-            } else if (!com.image2model.platform.S3Objects.exists(s3, uploadsBucket, file.uploadKey())) {
+            } else if (!com.image2model.platform.S3Objects.exists(s3, uploadsBucket, file.uploadKey())
+                    || !file.otherViews().stream().allMatch(v -> com.image2model.platform.S3Objects.exists(s3, uploadsBucket, file.uploadKey(v.role())))) {
                 not.add(Map.of("fileId", file.fileId(), "name", file.name(), "why", "The image is no longer kept: choose it again."));
             } else {
                 retryable.add(file);
@@ -83,8 +84,7 @@ public final class Retries {
 
     private Map<String, Object> estimate(TenantContext caller, String jobId) {
         Plan plan = plan(caller, jobId);
-        long perImage = catalog.costPerImage(plan.job().quality()).orElse(0);
-        long cost = perImage * plan.retryable().size();
+        long cost = plan.retryable().stream().mapToLong(f -> Pipeline.plan(catalog, f, () -> plan.job().quality()).credits()).sum();
         long have = available.applyAsLong(caller.companyId());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("quality", plan.job().quality());
@@ -109,14 +109,21 @@ public final class Retries {
             throw new ApiException(409, "nothing_to_retry", "These files are being retried already.");
         }
         List<JobStore.NewFile> files = new ArrayList<>();
+        long falCents = 0;
         for (int i = 0; i < claimed.size(); i++) {
             Jobs.JobFile old = claimed.get(i);
-            files.add(new JobStore.NewFile(String.format("f%03d", i + 1), old.name(), old.contentType(), old.size()));
+            com.image2model.generation.GenerationPlan made = Pipeline.plan(catalog, old, () -> plan.job().quality());
+            files.add(new JobStore.NewFile(String.format("f%03d", i + 1), old.name(), old.contentType(), old.size(),
+                    old.options() != null ? old.options() : catalog.models().preset(plan.job().quality()).orElseThrow(), old.otherViews(),
+                    made.credits()));
+            falCents += made.falCostCents();
         }
         String base = plan.job().name() == null ? "job" : plan.job().name();
         String name = ("Retry of " + base).length() > 100 ? ("Retry of " + base).substring(0, 100) : "Retry of " + base;
-        JobRequest request = new JobRequest(plan.job().quality(), catalog.costPerImage(plan.job().quality()).orElseThrow(), name, files,
-                plan.job().projectId());
+        com.image2model.generation.ModelOptions jobOptions = plan.job().options() != null ? plan.job().options()
+                : catalog.models().preset(plan.job().quality()).orElseThrow();
+        JobRequest request = new JobRequest(jobOptions, catalog.models().plan(jobOptions, 1).credits(), name, files, plan.job().projectId(),
+                falCents);
         Map<String, Object> created;
         try {
             created = submissions.submit(caller, request);
@@ -129,14 +136,21 @@ public final class Retries {
         claimed.forEach(f -> store.settleRetry(f, claim, newJobId));
         for (int i = 0; i < claimed.size(); i++) {
             Jobs.JobFile old = claimed.get(i);
-            String to = "uploads/" + caller.companyId() + "/" + newJobId + "/" + files.get(i).fileId() + "." + old.extension();
-            // Copied inside S3: the copy's ObjectCreated event starts the new file as an upload would.
-            s3.copyObject(c -> c.sourceBucket(uploadsBucket).sourceKey(old.uploadKey()).destinationBucket(uploadsBucket).destinationKey(to));
+            String stem = "uploads/" + caller.companyId() + "/" + newJobId + "/" + files.get(i).fileId();
+            // Copied inside S3: each copy's ObjectCreated event starts the new file's view as an upload would.
+            copy(old.uploadKey(), stem + "." + old.extension());
+            for (Jobs.View view : old.otherViews()) {
+                copy(old.uploadKey(view.role()), stem + "-" + view.role().word() + "." + view.extension());
+            }
         }
         LOG.info("Job {} retries {} failed file(s) of job {}", newJobId, files.size(), jobId);
         created.remove("files");
         created.put("retried", files.size());
         created.put("notRetried", plan.not());
         return created;
+    }
+
+    private void copy(String from, String to) {
+        s3.copyObject(c -> c.sourceBucket(uploadsBucket).sourceKey(from).destinationBucket(uploadsBucket).destinationKey(to));
     }
 }

@@ -3,7 +3,9 @@ package com.image2model.models;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * A model in the formats agencies hand on, written from its GLB in plain Java: OBJ (with its MTL
@@ -57,15 +59,23 @@ public final class Exports {
 
     /** The model in {@code format} ({@code GLB}: the bytes as they are). */
     public static byte[] convert(byte[] glb, Format format) throws GlbModel.Unreadable {
+        return convert(glb, format, false);
+    }
+
+    /**
+     * As above; {@code quads}: the model was made as quads (glTF holds each as two triangles after
+     * each other), which OBJ and FBX, formats with polygons, get back as four-sided faces.
+     */
+    public static byte[] convert(byte[] glb, Format format, boolean quads) throws GlbModel.Unreadable {
         if (format == Format.GLB) {
             return glb;
         }
         GlbModel model = GlbModel.read(glb);
         return switch (format) {
-            case OBJ -> obj(model);
+            case OBJ -> obj(model, quads);
             case STL -> stl(model);
             case USDZ -> usdz(model);
-            case FBX -> fbx(model);
+            case FBX -> fbx(model, quads);
             case WIREFRAME -> Wireframe.glb(model);
             case GLB -> glb;
         };
@@ -109,8 +119,52 @@ public final class Exports {
 
     // ------------------------------------------------------------------ OBJ
 
-    /** model.obj (metres, Y up), model.mtl and each texture, in one ZIP. */
+    /**
+     * A part's faces as polygons: its triangles, or with {@code quads} each two triangles after each
+     * other that share an edge joined into the quad they split (a, b, c then c, b, d is the quad
+     * a, b, d, c, its winding kept); a triangle without such a partner stays a triangle.
+     */
+    static List<int[]> polygons(int[] t, boolean quads) {
+        List<int[]> out = new ArrayList<>();
+        int f = 0;
+        while (f + 2 < t.length) {
+            int[] quad = quads && f + 5 < t.length ? quad(t, f) : null;
+            if (quad != null) {
+                out.add(quad);
+                f += 6;
+            } else {
+                out.add(new int[] {t[f], t[f + 1], t[f + 2]});
+                f += 3;
+            }
+        }
+        return out;
+    }
+
+    /** The quad of triangles f and f+1 when the second runs the first's edge backwards; else null. */
+    private static int[] quad(int[] t, int f) {
+        for (int r = 0; r < 3; r++) {
+            // The first triangle turned so that its edge p1 -> p2 is the one shared.
+            int p0 = t[f + r];
+            int p1 = t[f + (r + 1) % 3];
+            int p2 = t[f + (r + 2) % 3];
+            for (int k = 0; k < 3; k++) {
+                if (t[f + 3 + k] == p2 && t[f + 3 + (k + 1) % 3] == p1) {
+                    int q = t[f + 3 + (k + 2) % 3];
+                    if (q != p0 && q != p1 && q != p2) {
+                        return new int[] {p0, p1, q, p2};
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
     static byte[] obj(GlbModel model) {
+        return obj(model, false);
+    }
+
+    /** model.obj (metres, Y up), model.mtl and each texture, in one ZIP. */
+    static byte[] obj(GlbModel model, boolean quads) {
         StringBuilder obj = new StringBuilder("# Image2Model OBJ: metres, Y up (as glTF)\nmtllib model.mtl\n");
         StringBuilder mtl = new StringBuilder("# Image2Model materials\n");
         int base = 1;
@@ -129,11 +183,10 @@ public final class Exports {
             }
             String material = "material" + partIndex;
             obj.append("o part").append(partIndex).append("\nusemtl ").append(material).append('\n');
-            int[] t = part.triangles();
-            for (int f = 0; f + 2 < t.length; f += 3) {
+            for (int[] polygon : polygons(part.triangles(), quads)) {
                 obj.append('f');
-                for (int c = 0; c < 3; c++) {
-                    int index = base + t[f + c];
+                for (int corner : polygon) {
+                    int index = base + corner;
                     obj.append(' ').append(index);
                     if (uv != null) {
                         obj.append('/').append(index);
@@ -248,8 +301,12 @@ public final class Exports {
 
     // ------------------------------------------------------------------ FBX
 
-    /** ASCII FBX 7.4: a model, geometry (vertices, triangles, UVs by polygon vertex) and material per part; textures embedded. */
     static byte[] fbx(GlbModel model) {
+        return fbx(model, false);
+    }
+
+    /** ASCII FBX 7.4: a model, geometry (vertices, polygons, UVs by polygon vertex) and material per part; textures embedded. */
+    static byte[] fbx(GlbModel model, boolean quads) {
         StringBuilder objects = new StringBuilder();
         StringBuilder connections = new StringBuilder();
         int parts = model.parts().size();
@@ -265,12 +322,16 @@ public final class Exports {
             for (int v = 0; v < p.length; v++) {
                 objects.append(v == 0 ? "" : ",").append(num(p[v]));
             }
-            int[] t = part.triangles();
-            int corners = part.faces() * 3;
+            List<int[]> polygons = polygons(part.triangles(), quads);
+            int[] t = polygons.stream().flatMapToInt(java.util.Arrays::stream).toArray();
+            int corners = t.length;
             objects.append("\n\t\t}\n\t\tPolygonVertexIndex: *").append(corners).append(" {\n\t\t\ta: ");
-            for (int c = 0; c < corners; c++) {
-                // The last corner of each polygon is written as -(index + 1).
-                objects.append(c == 0 ? "" : ",").append(c % 3 == 2 ? -t[c] - 1 : t[c]);
+            int written = 0;
+            for (int[] polygon : polygons) {
+                for (int k = 0; k < polygon.length; k++, written++) {
+                    // The last corner of each polygon is written as -(index + 1).
+                    objects.append(written == 0 ? "" : ",").append(k == polygon.length - 1 ? -polygon[k] - 1 : polygon[k]);
+                }
             }
             objects.append("\n\t\t}\n\t\tGeometryVersion: 124\n");
             boolean hasUv = part.uvs() != null;
@@ -283,8 +344,8 @@ public final class Exports {
                     objects.append(v == 0 ? "" : ",").append(num(uv[v])).append(',').append(num(1 - uv[v + 1]));
                 }
                 objects.append("\n\t\t\t}\n\t\t\tUVIndex: *").append(corners).append(" {\n\t\t\t\ta: ");
-                for (int c = 0; c < corners; c++) {
-                    objects.append(c == 0 ? "" : ",").append(t[c]);
+                for (int k = 0; k < corners; k++) {
+                    objects.append(k == 0 ? "" : ",").append(t[k]);
                 }
                 objects.append("\n\t\t\t}\n\t\t}\n");
             }

@@ -96,7 +96,7 @@ class FileTransitionsTest {
     }
 
     private static Job job(int files, int uploaded, int done, int failed, int cancelled, boolean cancelRequested) {
-        return new Job("c", "j", null, "standard", files, 10, 10L * files, "t", "u", "t", uploaded, done, failed, cancelled, cancelRequested, null, "general");
+        return new Job("c", "j", null, "standard", files, 10, 10L * files, "t", "u", "t", uploaded, done, failed, cancelled, cancelRequested, null, "general", null, 0);
     }
 
     @Test

@@ -102,6 +102,21 @@ class ExportsTest {
     }
 
     @Test
+    void aModelMadeAsQuadsGetsFourSidedFacesInObjAndFbxWithTheirWindingKept() throws Exception {
+        byte[] zip = Exports.convert(texturedCube(), Exports.Format.OBJ, true);
+        String obj = new String(zip, localFiles(zip).get(0).dataOffset(), localFiles(zip).get(0).size(), StandardCharsets.UTF_8);
+        assertThat(obj.lines().filter(l -> l.startsWith("f "))).hasSize(6).allMatch(l -> l.split(" ").length == 5);
+        // Triangles 0,1,2 and 0,2,3 are the quad 1,2,3,0: the same turn as theirs.
+        assertThat(obj).contains("f 2/2 3/3 4/4 1/1");
+        String fbx = new String(Exports.convert(texturedCube(), Exports.Format.FBX, true), StandardCharsets.UTF_8);
+        assertThat(fbx).contains("PolygonVertexIndex: *24").contains("UVIndex: *24");
+        assertThat(fbx.substring(fbx.indexOf("PolygonVertexIndex: *24")).split("a: ")[1].split("\n")[0]).startsWith("1,2,3,-1,5,6,7,-5,");
+        // Triangles that are not pairs stay triangles; a lone last one too.
+        assertThat(Exports.polygons(new int[] {0, 1, 2, 3, 4, 5, 0, 1, 2}, true)).hasSize(3).allMatch(p -> p.length == 3);
+        assertThat(Exports.polygons(new int[] {0, 1, 2, 0, 2, 3, 7, 8, 9}, true)).extracting(p -> p.length).containsExactly(4, 3);
+    }
+
+    @Test
     void theWireframeDrawsEachEdgeOnceAcrossTextureSeamsOverTheGreySurface() throws Exception {
         byte[] glb = Exports.convert(texturedCube(), Exports.Format.WIREFRAME);
         ByteBuffer in = ByteBuffer.wrap(glb).order(ByteOrder.LITTLE_ENDIAN);

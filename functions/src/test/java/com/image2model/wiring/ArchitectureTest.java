@@ -43,7 +43,9 @@ class ArchitectureTest {
             com.image2model.webhooks.WebhookSignature.class, com.image2model.webhooks.WebhookEvents.class,
             com.image2model.webhooks.WebhookTargets.class, com.image2model.webhooks.RetrySchedule.class,
             com.image2model.webhooks.WebhookSender.class, com.image2model.webhooks.WebhookEndpoint.class,
-            com.image2model.webhooks.WebhookDelivery.class};
+            com.image2model.webhooks.WebhookDelivery.class,
+            com.image2model.generation.GenerationCatalog.class, com.image2model.generation.ModelOptions.class,
+            com.image2model.generation.OptionsReader.class, com.image2model.generation.GenerationPlan.class};
 
     private static final JavaClasses CLASSES = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -120,9 +120,19 @@ public final class FalStandIn implements AutoCloseable {
             return status;
         }
 
-        /** The image it was asked to make a model of (a presigned URL: its path names the company). */
+        /** The image it was asked to make a model of (a presigned URL: its path names the company); the front view's for several. */
         public String imageUrl() {
-            return input.path("image_url").asText();
+            return input.has("image_url") ? input.path("image_url").asText() : input.path("front_image_url").asText();
+        }
+
+        /** The app it was sent to. */
+        public String app() {
+            return app;
+        }
+
+        /** The input exactly as it was sent. */
+        public JsonNode input() {
+            return input;
         }
 
         /** Time the generator worked on it (download, decode, mesh), in ms. */
@@ -403,8 +413,13 @@ public final class FalStandIn implements AutoCloseable {
             send(exchange, 422, validation("body", "The body is not valid JSON", "value_error.jsondecode"));
             return;
         }
-        if (input == null || !input.path("image_url").isTextual()) {
-            send(exchange, 422, validation("image_url", "field required", "value_error.missing"));
+        if (input == null || !input.isObject()) {
+            send(exchange, 422, validation("body", "The body must be a JSON object", "type_error.dict"));
+            return;
+        }
+        String refused = refusal(app, input);
+        if (refused != null) {
+            send(exchange, 422, validation(refused, "field required", "value_error.missing"));
             return;
         }
         String webhook = query(exchange.getRequestURI().getRawQuery()).get("fal_webhook");
@@ -422,6 +437,36 @@ public final class FalStandIn implements AutoCloseable {
         answer.put("status_url", base + "/status");
         answer.put("cancel_url", base + "/cancel");
         send(exchange, 200, JSON.writeValueAsBytes(answer));
+    }
+
+    /** The views FAL's multiview app takes, by input field (front is required, and at least one other). */
+    static final Map<String, String> VIEW_FIELDS = Map.of("front_image_url", "front", "left_image_url", "left", "back_image_url", "back",
+            "right_image_url", "right");
+
+    /** The input field a request lacks for its app (as FAL's validation names it), or null. */
+    static String refusal(String app, JsonNode input) {
+        if (app.endsWith("multiview-to-3d")) {
+            if (!input.path("front_image_url").isTextual()) {
+                return "front_image_url";
+            }
+            boolean other = VIEW_FIELDS.keySet().stream().anyMatch(f -> !f.equals("front_image_url") && input.path(f).isTextual());
+            return other ? null : "left_image_url";
+        }
+        return input.path("image_url").isTextual() ? null : "image_url";
+    }
+
+    /** The images of a request by role: {@code front} alone for image-to-3d. */
+    static Map<String, String> imageUrls(JsonNode input) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (input.path("image_url").isTextual()) {
+            out.put("front", input.path("image_url").asText());
+        }
+        VIEW_FIELDS.forEach((field, role) -> {
+            if (input.path(field).isTextual()) {
+                out.put(role, input.path(field).asText());
+            }
+        });
+        return out;
     }
 
     private void status(HttpExchange exchange, Request request) throws IOException {
@@ -574,21 +619,29 @@ public final class FalStandIn implements AutoCloseable {
                 finish(request, true);
                 return;
             }
-            HttpResponse<byte[]> image = http.send(HttpRequest.newBuilder(URI.create(request.input.path("image_url").asText()))
-                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (image.statusCode() != 200) {
-                request.errorDetail = errorDetail("image_url", "Could not download the image: HTTP " + image.statusCode(), "file_download_error");
-                finish(request, true);
-                return;
+            Map<String, BufferedImage> views = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, String> view : imageUrls(request.input).entrySet()) {
+                String field = request.input.has("image_url") ? "image_url" : view.getKey() + "_image_url";
+                HttpResponse<byte[]> image = http.send(HttpRequest.newBuilder(URI.create(view.getValue()))
+                        .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+                if (image.statusCode() != 200) {
+                    request.errorDetail = errorDetail(field, "Could not download the image: HTTP " + image.statusCode(), "file_download_error");
+                    finish(request, true);
+                    return;
+                }
+                BufferedImage picture = ImageIO.read(new ByteArrayInputStream(image.body()));
+                if (picture == null) {
+                    request.errorDetail = errorDetail(field, "The file could not be decoded as an image.", "image_load_error");
+                    finish(request, true);
+                    return;
+                }
+                views.put(view.getKey(), picture);
             }
-            BufferedImage picture = ImageIO.read(new ByteArrayInputStream(image.body()));
-            if (picture == null) {
-                request.errorDetail = errorDetail("image_url", "The file could not be decoded as an image.", "image_load_error");
-                finish(request, true);
-                return;
-            }
-            int faceLimit = request.input.path("face_limit").asInt(10000);
-            ImageToMesh.Model model = generator.generate(picture, faceLimit);
+            // Tripo's inputs: face_limit, pbr, quad, texture ("standard" or "HD").
+            ImageToMesh.Options options = new ImageToMesh.Options(request.input.path("face_limit").asInt(10000),
+                    request.input.path("pbr").asBoolean(false), request.input.path("quad").asBoolean(false),
+                    "HD".equals(request.input.path("texture").asText("standard")));
+            ImageToMesh.Model model = generator.generate(views, options);
             String fileName = request.id + ".glb";
             files.put(fileName, model.glb());
             ObjectNode output = JSON.createObjectNode();

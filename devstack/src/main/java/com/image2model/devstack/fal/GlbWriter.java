@@ -11,7 +11,11 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** A textured triangle mesh as one glTF 2.0 binary file (GLB): JSON chunk, then one BIN chunk. */
+/**
+ * A textured triangle mesh as one glTF 2.0 binary file (GLB): JSON chunk, then one BIN chunk. With
+ * PBR maps, its material is glTF's metallic-roughness one with a base colour, a metallic-roughness
+ * texture (roughness in G, metalness in B) and a tangent-space normal map.
+ */
 public final class GlbWriter {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,7 +31,22 @@ public final class GlbWriter {
     private GlbWriter() {
     }
 
+    /** An encoded image (PNG or JPEG) and its media type. */
+    public record Picture(byte[] bytes, String mimeType) {
+    }
+
+    /** The maps of a PBR material beside the base colour (null in a {@link #write} call: base colour only). */
+    public record PbrMaps(Picture metallicRoughness, Picture normal) {
+    }
+
     public static byte[] write(ImageToMesh.Mesh mesh, byte[] image, String imageMimeType) {
+        return write(mesh, new Picture(image, imageMimeType), null, false);
+    }
+
+    /** {@code quads}: the indices are quads, two triangles after each other (named in the mesh's extras). */
+    public static byte[] write(ImageToMesh.Mesh mesh, Picture base, PbrMaps pbr, boolean quads) {
+        byte[] image = base.bytes();
+        String imageMimeType = base.mimeType();
         ByteArrayOutputStream bin = new ByteArrayOutputStream();
         List<Map<String, Object>> views = new ArrayList<>();
         int vertices = mesh.vertices();
@@ -38,6 +57,8 @@ public final class GlbWriter {
         boolean shortIndices = vertices <= 65535;
         int indices = view(bin, views, shortIndices ? shorts(mesh.indices()) : ints(mesh.indices()), ELEMENT_ARRAY_BUFFER);
         int imageView = view(bin, views, image, 0);
+        int roughnessView = pbr == null ? -1 : view(bin, views, pbr.metallicRoughness().bytes(), 0);
+        int normalView = pbr == null ? -1 : view(bin, views, pbr.normal().bytes(), 0);
 
         float[] min = {Float.MAX_VALUE, Float.MAX_VALUE, Float.MAX_VALUE};
         float[] max = {-Float.MAX_VALUE, -Float.MAX_VALUE, -Float.MAX_VALUE};
@@ -57,14 +78,39 @@ public final class GlbWriter {
         gltf.put("scene", 0);
         gltf.put("scenes", List.of(Map.of("nodes", List.of(0))));
         gltf.put("nodes", List.of(Map.of("mesh", 0, "name", "model")));
-        gltf.put("meshes", List.of(Map.of("name", "model", "primitives", List.of(Map.of(
+        Map<String, Object> mesh0 = new LinkedHashMap<>();
+        mesh0.put("name", "model");
+        mesh0.put("primitives", List.of(Map.of(
                 "attributes", Map.of("POSITION", 0, "NORMAL", 1, "TEXCOORD_0", 2),
-                "indices", 3, "material", 0, "mode", 4)))));
-        gltf.put("materials", List.of(Map.of("name", "picture", "pbrMetallicRoughness", Map.of(
-                "baseColorTexture", Map.of("index", 0), "metallicFactor", 0.0, "roughnessFactor", 0.8))));
-        gltf.put("textures", List.of(Map.of("sampler", 0, "source", 0)));
+                "indices", 3, "material", 0, "mode", 4)));
+        if (quads) {
+            // glTF has no quads: each quad is two triangles after each other (a quad-aware exporter joins them).
+            mesh0.put("extras", Map.of("topology", "quads"));
+        }
+        gltf.put("meshes", List.of(mesh0));
+        List<Map<String, Object>> images = new ArrayList<>();
+        images.add(Map.of("bufferView", imageView, "mimeType", imageMimeType));
+        List<Map<String, Object>> textures = new ArrayList<>();
+        textures.add(Map.of("sampler", 0, "source", 0));
+        Map<String, Object> material = new LinkedHashMap<>();
+        if (pbr == null) {
+            material.put("name", "picture");
+            material.put("pbrMetallicRoughness", Map.of("baseColorTexture", Map.of("index", 0), "metallicFactor", 0.0, "roughnessFactor", 0.8));
+        } else {
+            images.add(Map.of("bufferView", roughnessView, "mimeType", pbr.metallicRoughness().mimeType()));
+            images.add(Map.of("bufferView", normalView, "mimeType", pbr.normal().mimeType()));
+            textures.add(Map.of("sampler", 0, "source", 1));
+            textures.add(Map.of("sampler", 0, "source", 2));
+            material.put("name", "pbr");
+            // The factors multiply the maps: the maps alone say how rough and how metallic each point is.
+            material.put("pbrMetallicRoughness", Map.of("baseColorTexture", Map.of("index", 0),
+                    "metallicRoughnessTexture", Map.of("index", 1), "metallicFactor", 1.0, "roughnessFactor", 1.0));
+            material.put("normalTexture", Map.of("index", 2, "scale", 1.0));
+        }
+        gltf.put("materials", List.of(material));
+        gltf.put("textures", textures);
         gltf.put("samplers", List.of(Map.of("magFilter", 9729, "minFilter", 9987, "wrapS", 33071, "wrapT", 33071)));
-        gltf.put("images", List.of(Map.of("bufferView", imageView, "mimeType", imageMimeType)));
+        gltf.put("images", images);
         gltf.put("accessors", accessors);
         gltf.put("bufferViews", views);
         gltf.put("buffers", List.of(Map.of("byteLength", bin.size())));

@@ -24,7 +24,7 @@ public final class ImageToMesh {
 
     /** The working resolution of the silhouette (longest side, pixels). */
     static final int WORK_SIDE = 256;
-    /** The texture's longest side. */
+    /** The texture's longest side; twice that for a detailed texture (Tripo's "HD"). */
     static final int TEXTURE_SIDE = 512;
     /** How far a pixel's colour may be from the border colour and still be background. */
     static final int BACKGROUND_DISTANCE = 60;
@@ -49,27 +49,248 @@ public final class ImageToMesh {
         }
     }
 
-    public Model generate(BufferedImage image, int faceBudget) {
-        if (image.getWidth() < 8 || image.getHeight() < 8) {
-            throw new Unusable("The image is smaller than 8 x 8 pixels.");
+    /** What a request asks of the model besides its images (Tripo's face_limit, pbr, quad, texture). */
+    public record Options(int faceBudget, boolean pbr, boolean quads, boolean detailedTexture) {
+        public static Options faces(int faceBudget) {
+            return new Options(faceBudget, false, false, false);
         }
-        BufferedImage work = scaled(image, WORK_SIDE, BufferedImage.TYPE_INT_ARGB);
-        int w = work.getWidth();
-        int h = work.getHeight();
-        boolean[] subject = subjectMask(work);
+    }
+
+    public Model generate(BufferedImage image, int faceBudget) {
+        return generate(java.util.Map.of("front", image), Options.faces(faceBudget));
+    }
+
+    /**
+     * A model of one object from its views ({@code front}, and any of {@code left}, {@code back},
+     * {@code right}, taken as orthographic pictures of the same object). With a side view, the
+     * depth at each height is the side silhouette's extent there (the visual hull's bound, where one
+     * view can only guess), rounded across as an ellipse; a back view trims the outline to where
+     * both silhouettes agree.
+     */
+    public Model generate(java.util.Map<String, BufferedImage> views, Options options) {
+        BufferedImage image = views.get("front");
+        if (image == null) {
+            throw new IllegalArgumentException("A model needs a front view");
+        }
+        for (java.util.Map.Entry<String, BufferedImage> view : views.entrySet()) {
+            if (view.getValue().getWidth() < 8 || view.getValue().getHeight() < 8) {
+                throw new Unusable("The " + (views.size() > 1 ? view.getKey() + " " : "") + "image is smaller than 8 x 8 pixels.");
+            }
+        }
+        Silhouette seen = Silhouette.of(image);
+        int w = seen.w();
+        int h = seen.h();
+        boolean[] subject = seen.mask();
         int area = count(subject);
-        boolean found = area >= w * h / 100 && area <= w * h * 995L / 1000;
+        boolean found = seen.box() != null;
         if (!found) {
             // No clear subject: the whole picture becomes a cushion.
             Arrays.fill(subject, true);
             area = w * h;
         }
-        Grid grid = gridFor(subject, w, h, area, faceBudget);
-        Mesh mesh = inflate(grid, w, h);
+        Box front = seen.box();
+        if (front != null && views.containsKey("back")) {
+            subject = trimmedByBack(subject, w, h, front, views.get("back"));
+            area = count(subject);
+        }
+        RowDepth depth = front == null ? null : RowDepth.of(front, views);
+        Grid grid = gridFor(subject, w, h, area, options.faceBudget());
+        Mesh mesh = inflate(grid, w, h, depth, front);
         boolean alpha = image.getColorModel().hasAlpha();
-        BufferedImage texture = scaled(image, TEXTURE_SIDE, alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
-        byte[] glb = GlbWriter.write(mesh, encode(texture, alpha ? "png" : "jpg"), alpha ? "image/png" : "image/jpeg");
+        int side = options.detailedTexture() ? 2 * TEXTURE_SIDE : TEXTURE_SIDE;
+        BufferedImage texture = scaled(image, side, alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+        Silhouette back = front != null && views.containsKey("back") ? Silhouette.of(views.get("back")) : null;
+        if (back != null && back.box() != null) {
+            // The back of the model wears the back view: both pictures side by side in one texture.
+            texture = atlas(image, views.get("back"), side, alpha);
+            mesh = backFromBackView(mesh, w, h, front, back);
+        }
+        GlbWriter.Picture base = new GlbWriter.Picture(encode(texture, alpha ? "png" : "jpg"), alpha ? "image/png" : "image/jpeg");
+        GlbWriter.PbrMaps pbr = options.pbr() ? MaterialMaps.of(texture) : null;
+        byte[] glb = GlbWriter.write(mesh, base, pbr, options.quads());
         return new Model(glb, mesh.faces(), mesh.vertices(), found);
+    }
+
+    // ------------------------------------------------------------------ several views
+
+    /** A subject's bounding box in work pixels (inclusive). */
+    record Box(int x0, int y0, int x1, int y1) {
+        static Box of(boolean[] mask, int w, int h) {
+            int x0 = w;
+            int y0 = h;
+            int x1 = -1;
+            int y1 = -1;
+            for (int i = 0; i < mask.length; i++) {
+                if (mask[i]) {
+                    x0 = Math.min(x0, i % w);
+                    x1 = Math.max(x1, i % w);
+                    y0 = Math.min(y0, i / w);
+                    y1 = Math.max(y1, i / w);
+                }
+            }
+            return x1 < 0 ? null : new Box(x0, y0, x1, y1);
+        }
+
+        double height() {
+            return y1 - y0 + 1;
+        }
+
+        double centreX() {
+            return (x0 + x1 + 1) / 2.0;
+        }
+    }
+
+    /** A view's silhouette in work pixels, with its box (null: no clear subject in it). */
+    record Silhouette(boolean[] mask, int w, int h, Box box) {
+        static Silhouette of(BufferedImage image) {
+            BufferedImage work = scaled(image, WORK_SIDE, BufferedImage.TYPE_INT_ARGB);
+            int w = work.getWidth();
+            int h = work.getHeight();
+            boolean[] mask = subjectMask(work);
+            int area = count(mask);
+            boolean found = area >= w * h / 100 && area <= w * h * 995L / 1000;
+            return new Silhouette(mask, w, h, found ? Box.of(mask, w, h) : null);
+        }
+
+        /** The subject's leftmost and rightmost pixel in the row at height {@code t} (0 top, 1 bottom of its box); null if none. */
+        int[] row(double t) {
+            int y = (int) Math.round(box.y0() + t * (box.height() - 1));
+            y = Math.max(box.y0(), Math.min(box.y1(), y));
+            int left = -1;
+            int right = -1;
+            for (int x = 0; x < w; x++) {
+                if (mask[y * w + x]) {
+                    if (left < 0) {
+                        left = x;
+                    }
+                    right = x;
+                }
+            }
+            return left < 0 ? null : new int[] {left, right + 1};
+        }
+    }
+
+    /**
+     * The object's depth at each height of the front view, from its side views: the centre and half
+     * of the extent (front's work pixels) where the side silhouettes agree. A left view sees the
+     * object's front on its image's left, a right view on its right.
+     */
+    record RowDepth(double[] centre, double[] half) {
+        static RowDepth of(Box front, java.util.Map<String, BufferedImage> views) {
+            Silhouette left = views.containsKey("left") ? Silhouette.of(views.get("left")) : null;
+            Silhouette right = views.containsKey("right") ? Silhouette.of(views.get("right")) : null;
+            if ((left == null || left.box() == null) && (right == null || right.box() == null)) {
+                return null;
+            }
+            int rows = (int) front.height();
+            double[] centre = new double[rows];
+            double[] half = new double[rows];
+            for (int r = 0; r < rows; r++) {
+                double t = rows == 1 ? 0 : r / (double) (rows - 1);
+                double near = Double.MAX_VALUE;
+                double far = -Double.MAX_VALUE;
+                for (Silhouette side : new Silhouette[] {left, right}) {
+                    if (side == null || side.box() == null) {
+                        continue;
+                    }
+                    // The side's pixels measured in the front's: the two show the subject at the same height.
+                    double scale = front.height() / side.box().height();
+                    int[] span = side.row(t);
+                    if (span == null) {
+                        near = 0;
+                        far = 0;
+                        continue;
+                    }
+                    double a = (side.box().centreX() - span[0]) * scale;
+                    double b = (side.box().centreX() - span[1]) * scale;
+                    double zFront = side == left ? a : -b;
+                    double zBack = side == left ? b : -a;
+                    near = Math.min(near, zFront);
+                    far = Math.max(far, zBack);
+                }
+                centre[r] = near < far ? 0 : (near + far) / 2;
+                half[r] = near < far ? 0 : (near - far) / 2;
+            }
+            return new RowDepth(centre, half);
+        }
+
+        /** At the front's work row {@code py}: {centre, half depth}. */
+        double[] at(Box front, double py) {
+            int r = (int) Math.round(py - front.y0());
+            r = Math.max(0, Math.min(centre.length - 1, r));
+            return new double[] {centre[r], half[r]};
+        }
+    }
+
+    /** The front picture in the left half of a texture, the back picture in the right half (each stretched to its half). */
+    static BufferedImage atlas(BufferedImage front, BufferedImage back, int side, boolean alpha) {
+        BufferedImage out = new BufferedImage(2 * side, side, alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            if (!alpha) {
+                g.setColor(java.awt.Color.WHITE);
+                g.fillRect(0, 0, 2 * side, side);
+            }
+            g.drawImage(front, 0, 0, side, side, null);
+            g.drawImage(back, side, 0, side, side, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    /**
+     * The mesh with its texture coordinates on the atlas: the front sheet (the first half of the
+     * vertices) on the front picture, the back sheet on the back picture where that point of the
+     * object shows from behind (mirrored, matched by height as {@link #trimmedByBack} matches them).
+     */
+    static Mesh backFromBackView(Mesh mesh, int w, int h, Box front, Silhouette back) {
+        float[] p = mesh.positions();
+        float[] uv = mesh.uvs().clone();
+        int half = mesh.vertices() / 2;
+        double unit = Math.max(w, h);
+        double scale = back.box().height() / front.height();
+        for (int v = 0; v < mesh.vertices(); v++) {
+            if (v < half) {
+                uv[v * 2] = uv[v * 2] / 2;
+                continue;
+            }
+            double px = p[v * 3] * unit + w / 2.0;
+            double py = h / 2.0 - p[v * 3 + 1] * unit;
+            double bx = back.box().centreX() - (px - front.centreX()) * scale;
+            double by = back.box().y0() + (py - front.y0()) * scale;
+            uv[v * 2] = (float) (0.5 + Math.max(0, Math.min(1, bx / back.w())) / 2);
+            uv[v * 2 + 1] = (float) Math.max(0, Math.min(1, by / back.h()));
+        }
+        return new Mesh(p, mesh.normals(), uv, mesh.indices());
+    }
+
+    /** The front's silhouette where the back's (mirrored, matched by height) agrees; the front's alone if they do not overlap enough. */
+    static boolean[] trimmedByBack(boolean[] subject, int w, int h, Box front, BufferedImage backImage) {
+        Silhouette back = Silhouette.of(backImage);
+        if (back.box() == null) {
+            return subject;
+        }
+        double scale = back.box().height() / front.height();
+        boolean[] out = new boolean[subject.length];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                if (!subject[y * w + x]) {
+                    continue;
+                }
+                // Seen from behind, the object's left is on the picture's right.
+                double bx = back.box().centreX() - (x + 0.5 - front.centreX()) * scale;
+                double by = back.box().y0() + (y - front.y0()) * scale;
+                int ix = (int) Math.floor(bx);
+                int iy = (int) Math.round(by);
+                out[y * w + x] = ix >= 0 && iy >= 0 && ix < back.w() && iy < back.h() && back.mask()[iy * back.w() + ix];
+            }
+        }
+        if (count(out) < count(subject) / 2) {
+            return subject;
+        }
+        return largestComponent(fillHoles(out, w, h), w, h);
     }
 
     // ------------------------------------------------------------------ the subject
@@ -356,6 +577,11 @@ public final class ImageToMesh {
     // ------------------------------------------------------------------ the mesh
 
     static Mesh inflate(Grid grid, int w, int h) {
+        return inflate(grid, w, h, null, null);
+    }
+
+    /** {@code sides}: the depth per row of the front's subject box {@code box} (null: one view, inflated). */
+    static Mesh inflate(Grid grid, int w, int h, RowDepth depthBySide, Box box) {
         int cols = grid.cols();
         int rows = grid.rows();
         int vcols = cols + 1;
@@ -386,6 +612,13 @@ public final class ImageToMesh {
         for (double v : height) {
             highest = Math.max(highest, v);
         }
+        // With side views, each row's own highest point: the row's cross-section is rounded from it.
+        double[] rowHighest = new double[vrows];
+        for (int y = 0; y < vrows; y++) {
+            for (int x = 0; x < vcols; x++) {
+                rowHighest[y] = Math.max(rowHighest[y], height[y * vcols + x]);
+            }
+        }
 
         int[] front = new int[vcols * vrows];
         Arrays.fill(front, -1);
@@ -409,13 +642,22 @@ public final class ImageToMesh {
                 }
                 double px = Math.min(w, x * grid.cell());
                 double py = Math.min(h, y * grid.cell());
-                // A round profile: the square root of the membrane's height, which is a circle's for a disk.
-                double z = rim + (highest <= 0 ? 0 : Math.sqrt(height[i] / highest)) * deepest * grid.cell() * 0.8 * scale;
+                double z;
+                double centre = 0;
+                if (depthBySide == null) {
+                    // A round profile: the square root of the membrane's height, which is a circle's for a disk.
+                    z = rim + (highest <= 0 ? 0 : Math.sqrt(height[i] / highest)) * deepest * grid.cell() * 0.8 * scale;
+                } else {
+                    // The side views' extent at this height, rounded across the row as an ellipse is.
+                    double[] at = depthBySide.at(box, py);
+                    centre = at[0] * scale;
+                    z = rim + (rowHighest[y] <= 0 ? 0 : Math.sqrt(height[i] / rowHighest[y])) * at[1] * scale;
+                }
                 for (int side = 0; side < 2; side++) {
                     int v = front[i] + side * n;
                     positions[v * 3] = (float) ((px - w / 2.0) * scale);
                     positions[v * 3 + 1] = (float) ((h / 2.0 - py) * scale);
-                    positions[v * 3 + 2] = (float) (side == 0 ? z : -z);
+                    positions[v * 3 + 2] = (float) (centre + (side == 0 ? z : -z));
                     uvs[v * 2] = (float) (px / w);
                     uvs[v * 2 + 1] = (float) (py / h);
                 }

@@ -23,7 +23,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.image2model.jobs.ImageCheck;
 
 /**
- * {@code generate [--quality medium] [--out DIR] [--api URL --token T] FILES...}: what a customer's
+ * {@code generate [--quality medium | --polycount N] [--pbr] [--quads] [--detailed-texture]
+ * [--views front.jpg,left.jpg] [--out DIR] [--api URL --token T] FILES...}: what a customer's
  * script would do, through the public API only: create a job, upload each image to its presigned
  * URL, follow the job with a line per file as its state changes, download the models, and tell
  * what it cost and how long it took. It works against any deployment given its API and a token.
@@ -64,36 +65,110 @@ public final class GenerateCommand {
     }
 
     public Result run(List<Path> files, String quality, Path outDir, Duration timeout) throws Exception {
-        long started = System.nanoTime();
-        List<byte[]> contents = new ArrayList<>();
-        ObjectNode body = JSON.createObjectNode();
-        body.put("quality", quality);
-        body.put("name", files.size() == 1 ? files.get(0).getFileName().toString() : files.size() + " images");
-        ArrayNode entries = body.putArray("files");
-        for (Path file : files) {
-            byte[] bytes = Files.readAllBytes(file);
-            ImageCheck.Format format = ImageCheck.sniff(bytes);
-            if (format == null) {
-                throw new Refused(file + " is not a JPEG, PNG or WebP image.");
+        return run(files, List.of(), Options.ofQuality(quality), outDir, timeout);
+    }
+
+    /**
+     * What a job asks besides its images: a quality preset or a polycount, PBR maps, quads, a
+     * detailed texture (null or false: the API's default).
+     */
+    public record Options(String quality, Integer polycount, boolean pbr, boolean quads, boolean detailedTexture) {
+        public static Options ofQuality(String quality) {
+            return new Options(quality, null, false, false, false);
+        }
+
+        void into(ObjectNode body) {
+            if (polycount != null) {
+                body.put("polycount", polycount);
+            } else {
+                body.put("quality", quality == null ? "medium" : quality);
             }
-            contents.add(bytes);
-            entries.addObject().put("name", file.getFileName().toString()).put("contentType", format.contentType()).put("size", bytes.length);
+            if (pbr) {
+                body.put("pbr", true);
+            }
+            if (quads) {
+                body.put("topology", "quads");
+            }
+            if (detailedTexture) {
+                body.put("textureQuality", "detailed");
+            }
+        }
+
+        String words() {
+            String faces = polycount != null ? String.format(Locale.ROOT, "%,d faces", polycount) : (quality == null ? "medium" : quality) + " quality";
+            return faces + (pbr ? ", PBR" : "") + (quads ? ", quads" : "") + (detailedTexture ? ", detailed texture" : "");
+        }
+    }
+
+    /** The roles of {@code --views} given in order: front first, then left, back, right. */
+    public static final List<String> VIEW_ORDER = List.of("front", "left", "back", "right");
+
+    /**
+     * {@code files}: each its own model; {@code views}: one more model made from these views of one
+     * object, in {@link #VIEW_ORDER} (none: no such model).
+     */
+    public Result run(List<Path> files, List<Path> views, Options options, Path outDir, Duration timeout) throws Exception {
+        long started = System.nanoTime();
+        if (views.size() > VIEW_ORDER.size()) {
+            throw new Refused("A model has at most " + VIEW_ORDER.size() + " views (front, left, back, right).");
+        }
+        ObjectNode body = JSON.createObjectNode();
+        options.into(body);
+        int models = files.size() + (views.isEmpty() ? 0 : 1);
+        Path first = views.isEmpty() ? files.get(0) : views.get(0);
+        body.put("name", models == 1 ? first.getFileName().toString() : models + " models");
+        ArrayNode entries = body.putArray("files");
+        // What to upload, per model in the answer's order: role -> bytes, and the model's name.
+        List<Map<String, byte[]>> contents = new ArrayList<>();
+        List<String> modelNames = new ArrayList<>();
+        if (!views.isEmpty()) {
+            ObjectNode model = entries.addObject().put("name", stem(views.get(0)));
+            ArrayNode shown = model.putArray("views");
+            Map<String, byte[]> bytesByRole = new LinkedHashMap<>();
+            for (int v = 0; v < views.size(); v++) {
+                byte[] bytes = image(views.get(v));
+                bytesByRole.put(VIEW_ORDER.get(v), bytes);
+                shown.addObject().put("role", VIEW_ORDER.get(v)).put("name", views.get(v).getFileName().toString())
+                        .put("contentType", ImageCheck.sniff(bytes).contentType()).put("size", bytes.length);
+            }
+            contents.add(bytesByRole);
+            modelNames.add(stem(views.get(0)) + " (" + views.size() + " views)");
+        }
+        for (Path file : files) {
+            byte[] bytes = image(file);
+            contents.add(Map.of("front", bytes));
+            modelNames.add(file.getFileName().toString());
+            entries.addObject().put("name", file.getFileName().toString()).put("contentType", ImageCheck.sniff(bytes).contentType())
+                    .put("size", bytes.length);
         }
         long availableBefore = call("GET", "/credits", null).path("available").asLong();
         JsonNode job = createJob(JSON.writeValueAsString(body), "generate-" + java.util.UUID.randomUUID());
         String jobId = job.path("jobId").asText();
-        out.printf("Job %s: %d image(s) at %s quality, %d credits held%n", jobId, files.size(), quality, job.path("cost").asLong());
+        out.printf("Job %s: %d model(s), %s, %d credits held%n", jobId, models, options.words(), job.path("cost").asLong());
 
         Map<String, String> names = new LinkedHashMap<>();
         int i = 0;
         for (JsonNode file : job.path("files")) {
             String fileId = file.path("fileId").asText();
-            names.put(fileId, files.get(i).getFileName().toString());
-            HttpResponse<String> uploaded = http.send(uploadRequest(file, contents.get(i)), HttpResponse.BodyHandlers.ofString());
-            if (uploaded.statusCode() != 200) {
-                throw new Refused("The upload of " + files.get(i) + " was refused (" + uploaded.statusCode() + "): " + uploaded.body());
+            names.put(fileId, modelNames.get(i));
+            // A model of views has an upload per view; a model of one image, its own.
+            List<JsonNode> uploads = new ArrayList<>();
+            if (file.has("views")) {
+                file.path("views").forEach(uploads::add);
+            } else {
+                uploads.add(file);
             }
-            line(fileId, names.get(fileId), "SENT", String.format(Locale.ROOT, "%,d bytes to S3", contents.get(i).length), started);
+            for (JsonNode upload : uploads) {
+                String role = upload.path("role").asText("front");
+                byte[] bytes = contents.get(i).get(role);
+                HttpResponse<String> uploaded = http.send(uploadRequest(upload, bytes), HttpResponse.BodyHandlers.ofString());
+                if (uploaded.statusCode() != 200) {
+                    throw new Refused("The upload of " + names.get(fileId) + (uploads.size() > 1 ? " (" + role + ")" : "")
+                            + " was refused (" + uploaded.statusCode() + "): " + uploaded.body());
+                }
+                line(fileId, names.get(fileId), "SENT", String.format(Locale.ROOT, "%,d bytes to S3%s", bytes.length,
+                        uploads.size() > 1 ? " (" + role + " view)" : ""), started);
+            }
             i++;
         }
 
@@ -127,14 +202,14 @@ public final class GenerateCommand {
         }
 
         Files.createDirectories(outDir);
-        List<Path> models = new ArrayList<>();
+        List<Path> made = new ArrayList<>();
         for (JsonNode file : current.path("files")) {
             if (!file.path("state").asText().equals("DONE")) {
                 continue;
             }
             String name = names.get(file.path("fileId").asText()).replaceAll("\\.[A-Za-z0-9]{1,5}$", "") + ".glb";
             Path target = outDir.resolve(name);
-            if (models.contains(target) || Files.exists(target)) {
+            if (made.contains(target) || Files.exists(target)) {
                 target = outDir.resolve(name.replace(".glb", "-" + file.path("fileId").asText() + ".glb"));
             }
             HttpResponse<Path> download = http.send(HttpRequest.newBuilder(URI.create(file.at("/result/url").asText())).GET().build(),
@@ -142,17 +217,28 @@ public final class GenerateCommand {
             if (download.statusCode() != 200) {
                 throw new Refused("The model of " + name + " could not be downloaded (" + download.statusCode() + ")");
             }
-            models.add(target);
+            made.add(target);
         }
         long spent = availableBefore - call("GET", "/credits", null).path("available").asLong();
         long millis = (System.nanoTime() - started) / 1_000_000;
-        out.printf("%s: %d of %d model(s) in %s%n", current.path("state").asText(), models.size(), files.size(), outDir.toAbsolutePath());
-        for (Path model : models) {
+        out.printf("%s: %d of %d model(s) in %s%n", current.path("state").asText(), made.size(), models, outDir.toAbsolutePath());
+        for (Path model : made) {
             out.println("  " + model.toAbsolutePath());
         }
-        out.printf(Locale.ROOT, "Credits spent: %,d (%d x %d at %s). Time: %.1f s%n", spent, models.size(), current.path("costPerFile").asLong(),
-                quality, millis / 1000.0);
-        return new Result(jobId, current.path("state").asText(), models, spent, millis);
+        out.printf(Locale.ROOT, "Credits spent: %,d (%d model(s), %s). Time: %.1f s%n", spent, made.size(), options.words(), millis / 1000.0);
+        return new Result(jobId, current.path("state").asText(), made, spent, millis);
+    }
+
+    private static String stem(Path file) {
+        return file.getFileName().toString().replaceAll("\\.[A-Za-z0-9]{1,5}$", "");
+    }
+
+    private static byte[] image(Path file) throws IOException, Refused {
+        byte[] bytes = Files.readAllBytes(file);
+        if (ImageCheck.sniff(bytes) == null) {
+            throw new Refused(file + " is not a JPEG, PNG or WebP image.");
+        }
+        return bytes;
     }
 
     private void line(String fileId, String name, String state, String detail, long started) {

@@ -86,6 +86,9 @@ class FalSlotsTest {
         for (JsonNode file : waiting.path("files")) {
             if (file.path("queued").asBoolean()) {
                 assertThat(file.path("queuePosition").asInt()).isBetween(1, 2);
+                // At least a round of the slots and the model's own time, from the catalog's typical time.
+                assertThat(file.path("queueEstimateSeconds").asLong()).isGreaterThanOrEqualTo(2 * file.path("typicalSeconds").asLong())
+                        .isPositive();
             }
         }
 
