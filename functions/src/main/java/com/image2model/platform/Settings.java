@@ -118,7 +118,7 @@ public final class Settings {
             Map.entry(IMAGE_MAX_PIXELS, "40000000"),
             Map.entry(FAL_QUEUE_URL, "https://queue.fal.run"),
             Map.entry(FAL_JWKS_URL, "https://rest.alpha.fal.ai/.well-known/jwks.json"),
-            Map.entry(FAL_IMAGE_URL_SECONDS, "21600"),
+            Map.entry(FAL_IMAGE_URL_SECONDS, "900"),
             Map.entry(FAL_POLL_AFTER_SECONDS, "600"),
             Map.entry(FAL_POLL_EVERY_SECONDS, "300"),
             Map.entry(FAL_MAX_WAIT_SECONDS, "7200"),

@@ -50,13 +50,21 @@ public final class CreditsModule {
     }
 
     static CreditLedger ledger(LowBalanceAlerts.Crossing alsoTell) {
+        return ledger(lowBalanceAlerts(alsoTell));
+    }
+
+    public static CreditLedger ledger(LowBalanceAlerts alerts) {
+        return new CreditLedger(AwsClients.dynamoDb(), Config.load().table(), Clock.systemUTC(), alerts);
+    }
+
+    /** The admins' low-balance emails (and {@code alsoTell}, the company's webhooks), sent again by the sweeper when a send failed. */
+    public static LowBalanceAlerts lowBalanceAlerts(LowBalanceAlerts.Crossing alsoTell) {
         Config config = Config.load();
         CompanyStore companies = new CompanyStore(AwsClients.dynamoDb(), config.table(), Clock.systemUTC());
         SesMailer mailer = new SesMailer(config.notifyFrom());
-        LowBalanceAlerts alerts = new LowBalanceAlerts(AwsClients.dynamoDb(), config.table(), config.lowBalanceThreshold(),
+        return new LowBalanceAlerts(AwsClients.dynamoDb(), config.table(), config.lowBalanceThreshold(),
                 companyId -> companies.members(companyId).stream().filter(Member::activeAdmin).map(Member::email).toList(),
                 mailer::send, alsoTell);
-        return new CreditLedger(AwsClients.dynamoDb(), config.table(), Clock.systemUTC(), alerts);
     }
 
     public static FairUse fairUse(Catalog catalog) {

@@ -207,7 +207,9 @@ public final class JobsModule {
 
     /** Job-aware: a job file's expired hold fails the file too; files whose webhook is late are polled. */
     public static SweeperFunction sweeper() {
-        Pipeline pipeline = pipeline(CreditsModule.ledgerTellingWebhooks());
-        return new SweeperFunction(List.of(pipeline::sweep), Clock.systemUTC());
+        com.image2model.credits.LowBalanceAlerts alerts = CreditsModule.lowBalanceAlerts(WebhooksModule.lowBalance());
+        Pipeline pipeline = pipeline(CreditsModule.ledger(alerts));
+        // Low-balance emails whose send failed are sent again (a recorded crossing is never left untold).
+        return new SweeperFunction(List.of(pipeline::sweep, alerts::retryDue), Clock.systemUTC());
     }
 }

@@ -257,10 +257,23 @@ public final class LocalCognito implements AutoCloseable {
     }
 
     /** SES v2 SendEmail (the functions' notifications): the email goes to the outbox. */
+    /** Sends SES refuses next, as it does past the account's sending rate (tests: an alert that must be sent again). */
+    private final java.util.concurrent.atomic.AtomicInteger refusedSends = new java.util.concurrent.atomic.AtomicInteger();
+
+    public void refuseNextEmails(int count) {
+        refusedSends.set(count);
+    }
+
     private void sesSendEmail(HttpExchange exchange) throws IOException {
         Map<String, Object> request;
         try (InputStream in = exchange.getRequestBody()) {
             request = JSON.readValue(in, new TypeReference<>() { });
+        }
+        if (refusedSends.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            // SES v2's throttling answer.
+            exchange.getResponseHeaders().set("x-amzn-ErrorType", "TooManyRequestsException");
+            sendJson(exchange, 429, Map.of("message", "Maximum sending rate exceeded."));
+            return;
         }
         if (!allowed(exchange, "ses:SendEmail", "arn:aws:ses:" + com.image2model.devstack.aws.LocalAws.REGION + ":"
                 + com.image2model.devstack.aws.LocalAws.ACCOUNT_ID + ":identity/" + request.get("FromEmailAddress"), true)) {
