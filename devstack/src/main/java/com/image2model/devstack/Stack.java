@@ -268,7 +268,13 @@ public final class Stack implements AutoCloseable {
                     com.image2model.devstack.iam.DynamoAccess.of(operation, request, LocalAws.REGION, LocalAws.ACCOUNT_ID)).ifPresent(message -> {
                         throw new com.image2model.devstack.dynamodb.DynamoException("AccessDeniedException", message);
                     }));
-            aws.s3Front().setCheck(com.image2model.devstack.iam.S3Access.check(iam));
+            // DEVSTACK_S3_URL_LIFETIME_SECONDS: presigned URLs die that long after signing, as a role session's end cuts them.
+            var urlLifetime = new java.util.concurrent.atomic.AtomicReference<java.time.Duration>();
+            String lifetime = System.getenv("DEVSTACK_S3_URL_LIFETIME_SECONDS");
+            if (lifetime != null && !lifetime.isBlank()) {
+                urlLifetime.set(java.time.Duration.ofSeconds(Long.parseLong(lifetime.trim())));
+            }
+            aws.s3Front().setCheck(com.image2model.devstack.iam.S3Access.check(iam, urlLifetime));
             aws.sqsFront().setCheck(com.image2model.devstack.iam.SqsAccess.check(iam, LocalAws.REGION, LocalAws.ACCOUNT_ID));
             secrets.setIam(iam);
             cognito.setIam(iam);
@@ -332,6 +338,7 @@ public final class Stack implements AutoCloseable {
                     // As SnapStart publishing does: every function's init runs before the first request.
                     ? functions.initialiseAll() : Map.of();
             Stack stack = new Stack(template, aws, provisioner, functions, front, cognito, fal, stripe, secrets, eventSources, schedules, dns);
+            stack.presignedUrlLifetime = urlLifetime;
             stack.stateFiles.addAll(stateFiles);
             stack.secretsToPut.putAll(unset);
             stack.initMillis.putAll(initMillis);
@@ -378,6 +385,15 @@ public final class Stack implements AutoCloseable {
 
     public SamTemplate template() {
         return template;
+    }
+
+    /** How long a presigned S3 URL lives at most (null: as signed), as a role session's end would cut it. */
+    private java.util.concurrent.atomic.AtomicReference<java.time.Duration> presignedUrlLifetime =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /** Presigned URLs die this long after they were signed (null: at their own expiry), as when a Lambda role session ends. */
+    public void expirePresignedUrlsAfter(java.time.Duration lifetime) {
+        presignedUrlLifetime.set(lifetime);
     }
 
     public LocalAws aws() {

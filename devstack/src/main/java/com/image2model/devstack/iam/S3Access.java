@@ -42,6 +42,16 @@ public final class S3Access {
      * browser's CORS preflight carries no credentials of its own: S3 answers it by the bucket's CORS rules.
      */
     public static AwsFront.Check check(Iam iam) {
+        return check(iam, new java.util.concurrent.atomic.AtomicReference<>());
+    }
+
+    /**
+     * As above; {@code urlLifetime} (null inside: off) is how long a presigned URL lives at most,
+     * whatever its X-Amz-Expires says: on Lambda a URL signed with the role's temporary credentials
+     * dies with that session, which can be long before the expiry it was signed for. S3 then answers
+     * 403 "Request has expired".
+     */
+    public static AwsFront.Check check(Iam iam, java.util.concurrent.atomic.AtomicReference<java.time.Duration> urlLifetime) {
         return new AwsFront.Check() {
             @Override
             public boolean needsBody(String method, String path, String query, java.util.Map<String, String> headers) {
@@ -50,10 +60,44 @@ public final class S3Access {
 
             @Override
             public java.util.Optional<AwsFront.Refusal> check(AwsFront.Request request) {
-                return request.method().equals("OPTIONS") ? java.util.Optional.empty()
-                        : iam.denial(sessionToken(request), of(request)).map(S3Access::refusal);
+                if (request.method().equals("OPTIONS")) {
+                    return java.util.Optional.empty();
+                }
+                java.time.Duration lifetime = urlLifetime.get();
+                if (lifetime != null && expired(request.query(), lifetime, java.time.Instant.now())) {
+                    return java.util.Optional.of(refusal("Request has expired"));
+                }
+                return iam.denial(sessionToken(request), of(request)).map(S3Access::refusal);
             }
         };
+    }
+
+    /** Whether a presigned URL's query is past min(its X-Amz-Expires, {@code lifetime}) since its X-Amz-Date; false for other requests. */
+    static boolean expired(String query, java.time.Duration lifetime, java.time.Instant now) {
+        String date = null;
+        long expires = Long.MAX_VALUE;
+        for (String pair : query.split("&")) {
+            if (pair.startsWith("X-Amz-Date=")) {
+                date = URLDecoder.decode(pair.substring("X-Amz-Date=".length()), StandardCharsets.UTF_8);
+            } else if (pair.startsWith("X-Amz-Expires=")) {
+                try {
+                    expires = Long.parseLong(pair.substring("X-Amz-Expires=".length()));
+                } catch (NumberFormatException e) {
+                    return true;
+                }
+            }
+        }
+        if (date == null || !query.contains("X-Amz-Signature=")) {
+            return false;
+        }
+        java.time.Instant signed;
+        try {
+            signed = java.time.LocalDateTime.parse(date, java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"))
+                    .toInstant(java.time.ZoneOffset.UTC);
+        } catch (java.time.format.DateTimeParseException e) {
+            return true;
+        }
+        return now.isAfter(signed.plusSeconds(Math.min(expires, lifetime.toSeconds())));
     }
 
     /** Whether the request is a multi-object delete (its body names the keys). */
