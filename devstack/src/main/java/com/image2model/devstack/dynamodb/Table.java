@@ -119,6 +119,16 @@ final class Table {
                 throw DynamoException.validation("One or more parameter values are not valid. The AttributeValue for a key attribute "
                         + "cannot contain an empty " + (type.equals("S") ? "string" : "binary") + " value. Key: " + attribute);
             }
+            long bytes = type.equals("S") ? value.get("S").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                    : type.equals("B") ? Values.bytes(value).length : 0;
+            if (attribute.equals(hash) && bytes > 2048) {
+                throw DynamoException.validation("One or more parameter values were invalid: Size of hashkey has exceeded the maximum size "
+                        + "limit of 2048 bytes");
+            }
+            if (!attribute.equals(hash) && bytes > 1024) {
+                throw DynamoException.validation("One or more parameter values were invalid: Aggregated size of all range keys has exceeded "
+                        + "the size limit of 1024 bytes");
+            }
             key.set(attribute, type.equals("N") ? Values.number(Values.number(value.get("N").asText())) : value);
         }
         if (exact && item.size() != key.size()) {

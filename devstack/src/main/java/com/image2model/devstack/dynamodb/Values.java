@@ -42,9 +42,19 @@ public final class Values {
         return type;
     }
 
+    /** How deep documents may nest (a map or list inside another counts one level). */
+    static final int MAX_NESTING = 32;
+
     /** Checks a value deeply (types, numbers, sets without duplicates or emptiness); answers it normalised. */
     public static JsonNode validate(JsonNode value) {
+        return validate(value, 0);
+    }
+
+    private static JsonNode validate(JsonNode value, int depth) {
         String type = type(value);
+        if ((type.equals("M") || type.equals("L")) && depth >= MAX_NESTING) {
+            throw DynamoException.validation("Nesting Levels have exceeded supported limits");
+        }
         JsonNode inner = value.get(type);
         switch (type) {
             case "S" -> {
@@ -77,7 +87,7 @@ public final class Values {
                     throw DynamoException.validation("Invalid value for type M: an object is expected");
                 }
                 ObjectNode out = NODES.objectNode();
-                inner.fields().forEachRemaining(e -> out.set(e.getKey(), validate(e.getValue())));
+                inner.fields().forEachRemaining(e -> out.set(e.getKey(), validate(e.getValue(), depth + 1)));
                 return map(out);
             }
             case "L" -> {
@@ -85,7 +95,7 @@ public final class Values {
                     throw DynamoException.validation("Invalid value for type L: a list is expected");
                 }
                 ArrayNode out = NODES.arrayNode();
-                inner.forEach(v -> out.add(validate(v)));
+                inner.forEach(v -> out.add(validate(v, depth + 1)));
                 return list(out);
             }
             default -> {
@@ -102,7 +112,8 @@ public final class Values {
                         throw DynamoException.validation("Invalid value for type " + type + ": strings are expected");
                     }
                     Object key = switch (type) {
-                        case "NS" -> number(element.asText());
+                        // Numbers compare by value: 1 and 1.0 are one element, so twice is a duplicate.
+                        case "NS" -> number(element.asText()).stripTrailingZeros();
                         case "BS" -> java.nio.ByteBuffer.wrap(decode(element.asText()));
                         default -> element.asText();
                     };
@@ -122,7 +133,11 @@ public final class Values {
     public static BigDecimal number(String text) {
         BigDecimal value;
         try {
-            value = new BigDecimal(text.trim());
+            // DynamoDB takes no spaces around a number (BigDecimal would refuse inner ones anyway).
+            if (text.isEmpty() || Character.isWhitespace(text.charAt(0)) || Character.isWhitespace(text.charAt(text.length() - 1))) {
+                throw new NumberFormatException("spaces");
+            }
+            value = new BigDecimal(text);
         } catch (NumberFormatException | NullPointerException e) {
             throw DynamoException.validation("The parameter cannot be converted to a numeric value: " + text);
         }

@@ -146,6 +146,24 @@ final class ConformanceCases {
                         + "'m':{'M':{'in':{'L':[{'N':'1'},{'M':{}}]}}},'l':{'L':[]},'ss':{'SS':['x','y']},'ns':{'NS':['1','2.5']},'bs':{'BS':['AQ==']}}"),
                 get("$s", k, "{'Item':{'s':{'S':'text'},'n':{'N':'-12.5'},'b':{'B':'AQID'},'t':{'BOOL':false},'z':{'NULL':true},"
                         + "'m':{'M':{'in':{'L':[{'N':'1'},{'M':{}}]}}},'l':{'L':[]}}}")));
+        cases.add(c("A partition key over 2,048 bytes (UTF-8) is a ValidationException; 2,048 is kept", "ServiceQuotas", SIMPLE,
+                put("$s", "{'pk':{'S':'" + "\u00e9".repeat(1024) + "'}}"),
+                fails("PutItem", "{'TableName':'$s','Item':{'pk':{'S':'" + "\u00e9".repeat(1024) + "x'}}}", "ValidationException", "2048 bytes")));
+        cases.add(c("A sort key over 1,024 bytes is a ValidationException", "ServiceQuotas",
+                call("CreateTable", "{'TableName':'$t','BillingMode':'PAY_PER_REQUEST','AttributeDefinitions':[{'AttributeName':'pk','AttributeType':'S'},"
+                        + "{'AttributeName':'sk','AttributeType':'S'}],'KeySchema':[{'AttributeName':'pk','KeyType':'HASH'},"
+                        + "{'AttributeName':'sk','KeyType':'RANGE'}]}", null),
+                put("$t", "{'pk':{'S':'a'},'sk':{'S':'" + "s".repeat(1024) + "'}}"),
+                fails("PutItem", "{'TableName':'$t','Item':{'pk':{'S':'a'},'sk':{'S':'" + "s".repeat(1025) + "'}}}", "ValidationException", "1024 bytes")));
+        cases.add(c("Documents nest at most 32 levels", "ServiceQuotas", SIMPLE,
+                put("$s", "{'pk':{'S':'a'},'m':" + "{'M':{'x':".repeat(31) + "{'S':'deep'}" + "}}".repeat(31) + "}"),
+                fails("PutItem", "{'TableName':'$s','Item':{'pk':{'S':'a'},'m':" + "{'L':[".repeat(33) + "{'S':'deep'}" + "]}".repeat(33) + "}}",
+                        "ValidationException", "Nesting")));
+        cases.add(c("A number with spaces around it is not a number", "HowItWorks.NamingRulesDataTypes", SIMPLE,
+                fails("PutItem", "{'TableName':'$s','Item':{'pk':{'S':'a'},'n':{'N':' 5'}}}", "ValidationException", "numeric"),
+                fails("PutItem", "{'TableName':'$s','Item':{'pk':{'S':'a'},'n':{'N':'5 '}}}", "ValidationException", "numeric")));
+        cases.add(c("A number set holding one number twice (1 and 1.0) is a ValidationException", "HowItWorks.NamingRulesDataTypes", SIMPLE,
+                fails("PutItem", "{'TableName':'$s','Item':{'pk':{'S':'a'},'ns':{'NS':['1','1.0']}}}", "ValidationException", "duplicates")));
         cases.add(c("Numbers keep 38 significant digits", "HowItWorks.NamingRulesDataTypes", SIMPLE,
                 put("$s", "{'pk':{'S':'a'},'n':{'N':'12345678901234567890123456789012345678'}}"),
                 get("$s", k, "{'Item':{'n':{'N':'12345678901234567890123456789012345678'}}}")));
