@@ -194,6 +194,11 @@ public final class Pipeline {
         if (slots == null) {
             return 0;
         }
+        if (!FalSlots.apps(catalog).contains(app)) {
+            // A message naming an app we never send to (forged, or from an older catalog): nothing waits for it.
+            LOG.warn("No FAL app {} in the catalog: nothing to dispatch", app.length() > 80 ? app.substring(0, 80) + "..." : app);
+            return 0;
+        }
         try {
             return dispatch(app, null, 1).sent();
         } finally {

@@ -62,7 +62,8 @@ public final class WorkerFunction implements Function<Map<String, Object>, SQSBa
                 LOG.error("Message {} names no FAL app to dispatch; dropped", message.id());
                 return;
             }
-            LOG.info("dispatch {}: {} sent", app, pipeline.dispatch(app));
+            int sent = pipeline.dispatch(app);
+            LOG.info("dispatch {}: {} sent", app.length() > 80 ? app.substring(0, 80) + "..." : app, sent);
             return;
         }
         if (body.has("convert")) {
