@@ -20,6 +20,15 @@ const password = 'Correct-Horse-9';
 const problems = [];
 const snap = snapper(outDir, '');
 
+/** After Generate: the job's page, once every model of it is ready. */
+async function jobReady(page) {
+  await page.waitForURL(/#\/jobs\/j[0-9a-f]+/);
+  await page
+    .locator('#job-state')
+    .filter({ hasText: /^Ready$/ })
+    .waitFor({ timeout: 90000 });
+}
+
 /** The newest code of {digits} digits mailed to {to} under a subject holding {subject}, read from the devstack's outbox. */
 async function mailedCode(config, to, subject, digits) {
   const mails = await (await fetch(config.authUrl + '/outbox')).json();
@@ -246,11 +255,7 @@ async function mailedCode(config, to, subject, digits) {
       throw new Error('the cost did not change with the options');
     await snap(page, 'create-views-options');
     await page.locator('#generate').click();
-    await page.waitForURL(/#\/jobs\/j[0-9a-f]+/);
-    await page
-      .locator('#job-state')
-      .filter({ hasText: /^Ready$/ })
-      .waitFor({ timeout: 90000 });
+    await jobReady(page);
     await page.getByRole('link', { name: 'View 3D' }).first().click();
     await page.locator('#viewer[data-loaded=true]').waitFor({ timeout: 60000 });
     await page.locator('#made-with', { hasText: 'realistic materials' }).waitFor();
@@ -369,11 +374,7 @@ async function mailedCode(config, to, subject, digits) {
     await page.locator('input[name=quality][value=low]').check();
     await page.locator('#summary').filter({ hasText: 'has 50 of its budget left' }).waitFor();
     await page.locator('#generate').click();
-    await page.waitForURL(/#\/jobs\/j[0-9a-f]+/);
-    await page
-      .locator('#job-state')
-      .filter({ hasText: /^Ready$/ })
-      .waitFor({ timeout: 90000 });
+    await jobReady(page);
     await page.locator('#job-project', { hasText: 'Acme spring catalogue' }).click();
     await page.locator('#gallery li').first().waitFor();
     if ((await page.locator('#gallery li').count()) !== 1)

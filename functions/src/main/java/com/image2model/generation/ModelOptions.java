@@ -80,14 +80,4 @@ public record ModelOptions(String preset, int polycount, boolean pbr, Topology t
         out.put("textureQuality", textureQuality.word());
         return out;
     }
-
-    /** Back from {@link #toMap()}'s values as text (a stored item); null when the text is not a stored options' text. */
-    public static ModelOptions fromText(String quality, String polycount, String pbr, String topology, String textureQuality) {
-        try {
-            return new ModelOptions("custom".equals(quality) ? null : quality, Integer.parseInt(polycount), Boolean.parseBoolean(pbr),
-                    Topology.valueOf(topology.toUpperCase(Locale.ROOT)), TextureQuality.valueOf(textureQuality.toUpperCase(Locale.ROOT)));
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
 }

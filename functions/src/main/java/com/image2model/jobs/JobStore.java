@@ -670,9 +670,15 @@ public final class JobStore implements Jobs {
             return null;
         }
         Map<String, AttributeValue> m = value.m();
-        return ModelOptions.fromText(str(m, "quality"), m.containsKey("polycount") ? m.get("polycount").n() : null,
-                m.containsKey("pbr") && m.get("pbr").bool() != null ? String.valueOf(m.get("pbr").bool()) : "false",
-                str(m, "topology"), str(m, "textureQuality"));
+        String quality = str(m, "quality");
+        try {
+            return new ModelOptions("custom".equals(quality) ? null : quality, (int) num(m, "polycount"),
+                    m.containsKey("pbr") && Boolean.TRUE.equals(m.get("pbr").bool()),
+                    ModelOptions.Topology.valueOf(str(m, "topology").toUpperCase(java.util.Locale.ROOT)),
+                    ModelOptions.TextureQuality.valueOf(str(m, "textureQuality").toUpperCase(java.util.Locale.ROOT)));
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
     }
 
     private static List<View> viewsOf(Map<String, AttributeValue> item) {

@@ -75,7 +75,7 @@ public interface Jobs {
             if (view == null) {
                 throw new IllegalArgumentException(fileId + " has no " + role.word() + " view");
             }
-            return "uploads/" + companyId + "/" + jobId + "/" + fileId + "-" + role.word() + "." + view.extension();
+            return viewKey(companyId, jobId, fileId, role, view.extension());
         }
 
         /** Whether every view of a model of several views has been checked. */
@@ -94,7 +94,7 @@ public interface Jobs {
         }
 
         public String uploadKey() {
-            return "uploads/" + companyId + "/" + jobId + "/" + fileId + "." + extension();
+            return viewKey(companyId, jobId, fileId, ViewRole.FRONT, extension());
         }
 
         public String resultKey() {
@@ -105,6 +105,11 @@ public interface Jobs {
         public String previewKey() {
             return "results/" + companyId + "/" + jobId + "/" + fileId + ".png";
         }
+    }
+
+    /** Where a file's view is uploaded: {@code f001.png} for the front (the file's own image), {@code f001-left.png} beside it. */
+    static String viewKey(String companyId, String jobId, String fileId, ViewRole role, String extension) {
+        return "uploads/" + companyId + "/" + jobId + "/" + fileId + (role == ViewRole.FRONT ? "" : "-" + role.word()) + "." + extension;
     }
 
     /** A view of a model besides its front (the file's own image): its role and its image as announced. */

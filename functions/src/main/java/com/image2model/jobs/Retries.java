@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.image2model.credits.Catalog;
+import com.image2model.generation.ViewRole;
 import com.image2model.platform.ApiException;
 import com.image2model.platform.ApiResponses;
 import com.image2model.tenancy.MemberRoutes;
@@ -136,11 +137,11 @@ public final class Retries {
         claimed.forEach(f -> store.settleRetry(f, claim, newJobId));
         for (int i = 0; i < claimed.size(); i++) {
             Jobs.JobFile old = claimed.get(i);
-            String stem = "uploads/" + caller.companyId() + "/" + newJobId + "/" + files.get(i).fileId();
+            String fileId = files.get(i).fileId();
             // Copied inside S3: each copy's ObjectCreated event starts the new file's view as an upload would.
-            copy(old.uploadKey(), stem + "." + old.extension());
+            copy(old.uploadKey(), Jobs.viewKey(caller.companyId(), newJobId, fileId, ViewRole.FRONT, old.extension()));
             for (Jobs.View view : old.otherViews()) {
-                copy(old.uploadKey(view.role()), stem + "-" + view.role().word() + "." + view.extension());
+                copy(old.uploadKey(view.role()), Jobs.viewKey(caller.companyId(), newJobId, fileId, view.role(), view.extension()));
             }
         }
         LOG.info("Job {} retries {} failed file(s) of job {}", newJobId, files.size(), jobId);

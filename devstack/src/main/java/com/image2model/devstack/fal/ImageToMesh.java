@@ -89,8 +89,10 @@ public final class ImageToMesh {
             area = w * h;
         }
         Box front = seen.box();
-        if (front != null && views.containsKey("back")) {
-            subject = trimmedByBack(subject, w, h, front, views.get("back"));
+        // The back view's silhouette, once: it trims the outline and places the back's texture.
+        Silhouette back = front != null && views.containsKey("back") ? Silhouette.of(views.get("back")) : null;
+        if (back != null) {
+            subject = trimmedByBack(subject, w, h, front, back);
             area = count(subject);
         }
         RowDepth depth = front == null ? null : RowDepth.of(front, views);
@@ -99,7 +101,6 @@ public final class ImageToMesh {
         boolean alpha = image.getColorModel().hasAlpha();
         int side = options.detailedTexture() ? 2 * TEXTURE_SIDE : TEXTURE_SIDE;
         BufferedImage texture = scaled(image, side, alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
-        Silhouette back = front != null && views.containsKey("back") ? Silhouette.of(views.get("back")) : null;
         if (back != null && back.box() != null) {
             // The back of the model wears the back view: both pictures side by side in one texture.
             texture = atlas(image, views.get("back"), side, alpha);
@@ -267,8 +268,7 @@ public final class ImageToMesh {
     }
 
     /** The front's silhouette where the back's (mirrored, matched by height) agrees; the front's alone if they do not overlap enough. */
-    static boolean[] trimmedByBack(boolean[] subject, int w, int h, Box front, BufferedImage backImage) {
-        Silhouette back = Silhouette.of(backImage);
+    static boolean[] trimmedByBack(boolean[] subject, int w, int h, Box front, Silhouette back) {
         if (back.box() == null) {
             return subject;
         }
